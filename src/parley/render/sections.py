@@ -35,6 +35,9 @@ class Section:
     rows: Callable[[Analysis], Rows]
     order: int = 50
     terminal_limit: int = 25  # rows shown in the terminal summary; HTML shows all
+    # Optional extra HTML drawn above the table (a timeline, say). It must
+    # escape every piece of document text it includes (html.escape).
+    html: Callable[[Analysis], str] | None = None
 
 
 SECTIONS: dict[str, Section] = {}
@@ -44,9 +47,10 @@ SECTIONS: dict[str, Section] = {}
 HIGHLIGHTERS: dict[str, Callable[[Analysis, Any], list[tuple[Span, str, str]]]] = {}
 
 
-def section(key: str, title: str, layers: tuple[str, ...], order: int = 50, terminal_limit: int = 25):
+def section(key: str, title: str, layers: tuple[str, ...], order: int = 50, terminal_limit: int = 25,
+            html: Callable[[Analysis], str] | None = None):
     def register(func: Callable[[Analysis], Rows]) -> Callable[[Analysis], Rows]:
-        SECTIONS[key] = Section(key, title, layers, func, order, terminal_limit)
+        SECTIONS[key] = Section(key, title, layers, func, order, terminal_limit, html)
         return func
 
     return register
