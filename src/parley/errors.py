@@ -84,4 +84,13 @@ CATALOGUE = {
     "E400": "model or optional package not installed",
     "E500": "gold file error",
     "E600": "store error",
+    "E601": "unsupported database URL",
+    "E602": "database cannot be opened or reached",
+    "E603": "no stored document or entity matches",
+    "E604": "reference matches several stored documents",
+    "E605": "unknown search layer or export format",
+    "E606": "search query holds no words",
+    "E607": "database write failed",
+    "E608": "database schema is newer than this Parley",
+    "E609": "stored analysis is damaged",
 }
