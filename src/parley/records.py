@@ -36,6 +36,16 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """A headline quote above the transcript ('Name: “...”'): not a turn."""
+
+    span: Span
+    speaker: str
+    label_span: Span
+    quote_span: Span  # the quotation, marks included
+
+
+@dataclass(frozen=True)
 class Sentence:
     span: Span
     turn: int | None = None  # index into the turns layer; None outside turns
@@ -112,6 +122,7 @@ class Answer:
 LAYERS: dict[str, type] = {
     "boilerplate": Boilerplate,
     "turns": Turn,
+    "headline": Headline,
     "sentences": Sentence,
     "entities": Entity,
     "attributions": Attribution,
