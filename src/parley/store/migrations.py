@@ -1,0 +1,163 @@
+"""Numbered schema migrations for both backends, recorded in ``schema_version``.
+
+Each ``Migration`` holds the statements for SQLite and for PostgreSQL. A
+store's ``migrate()`` creates ``schema_version`` if needed, then applies, in
+order and each in its own transaction, every migration newer than the highest
+recorded version. Never edit a released migration: append a new one.
+
+Tables (both backends):
+
+- ``documents``: one row per distinct text (``hash`` = SHA-256 of the text),
+  its metadata, the pipeline version, and the whole analysis JSON.
+- ``segments``: searchable pieces of text per layer (sentences, quotes,
+  claims, techniques) with offsets, turn and speaker; full text through FTS5
+  (SQLite, ``segments_fts``) or a tsvector column with a GIN index (PostgreSQL).
+- ``speakers``, ``entities``, ``mentions``, ``stances``: what the filters and
+  entity pages read.
+- ``failures``: inputs an ingest could not analyse, and why.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    sqlite: tuple[str, ...]
+    postgresql: tuple[str, ...]
+
+    def statements(self, dialect: str) -> tuple[str, ...]:
+        return self.sqlite if dialect == "sqlite" else self.postgresql
+
+
+SCHEMA_VERSION_TABLE = {
+    "sqlite": "CREATE TABLE IF NOT EXISTS schema_version ("
+              " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    "postgresql": "CREATE TABLE IF NOT EXISTS schema_version ("
+                  " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+}
+
+# Columns every backend shares, so the common SQL in ``sql.py`` works on both.
+_DOCUMENTS = """CREATE TABLE documents (
+    hash TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    day TEXT,
+    outlet TEXT,
+    interviewee TEXT,
+    source TEXT,
+    pipeline_version TEXT NOT NULL,
+    words INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL,
+    analysis TEXT NOT NULL)"""
+
+_COMMON_TAIL = (
+    "CREATE INDEX documents_doc_id ON documents (doc_id)",
+    "CREATE INDEX documents_day ON documents (day)",
+    "CREATE INDEX segments_hash ON segments (hash)",
+    "CREATE INDEX segments_speaker ON segments (speaker, layer)",
+    "CREATE INDEX segments_label ON segments (label, layer)",
+    """CREATE TABLE speakers (
+        hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
+        speaker TEXT NOT NULL,
+        name TEXT,
+        PRIMARY KEY (hash, speaker))""",
+    "CREATE INDEX speakers_speaker ON speakers (speaker)",
+    """CREATE TABLE entities (
+        hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
+        entity_id TEXT NOT NULL,
+        name TEXT,
+        type TEXT,
+        mentions INTEGER NOT NULL,
+        PRIMARY KEY (hash, entity_id))""",
+    "CREATE INDEX entities_entity ON entities (entity_id)",
+    """CREATE TABLE mentions (
+        hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
+        entity_id TEXT NOT NULL,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        turn INTEGER,
+        surface TEXT NOT NULL)""",
+    "CREATE INDEX mentions_entity ON mentions (entity_id)",
+    "CREATE INDEX mentions_hash ON mentions (hash)",
+    """CREATE TABLE stances (
+        hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
+        holder TEXT NOT NULL,
+        target TEXT NOT NULL,
+        polarity TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        turn INTEGER)""",
+    "CREATE INDEX stances_target ON stances (target)",
+    "CREATE INDEX stances_hash ON stances (hash)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "documents, segments with full text, speakers, entities, mentions, stances, failures",
+        sqlite=(
+            _DOCUMENTS,
+            """CREATE TABLE segments (
+                id INTEGER PRIMARY KEY,
+                hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
+                layer TEXT NOT NULL,
+                turn INTEGER,
+                span_start INTEGER NOT NULL,
+                span_end INTEGER NOT NULL,
+                speaker TEXT,
+                label TEXT,
+                body TEXT NOT NULL)""",
+            "CREATE VIRTUAL TABLE segments_fts USING fts5("
+            " body, layer, content='segments', content_rowid='id',"
+            " tokenize='unicode61 remove_diacritics 2')",
+            """CREATE TRIGGER segments_fts_insert AFTER INSERT ON segments BEGIN
+                INSERT INTO segments_fts (rowid, body, layer) VALUES (new.id, new.body, new.layer);
+            END""",
+            """CREATE TRIGGER segments_fts_delete AFTER DELETE ON segments BEGIN
+                INSERT INTO segments_fts (segments_fts, rowid, body, layer)
+                VALUES ('delete', old.id, old.body, old.layer);
+            END""",
+            *_COMMON_TAIL,
+            """CREATE TABLE failures (
+                id INTEGER PRIMARY KEY,
+                source TEXT NOT NULL,
+                code TEXT NOT NULL,
+                message TEXT NOT NULL,
+                pipeline_version TEXT,
+                at TEXT NOT NULL)""",
+        ),
+        postgresql=(
+            _DOCUMENTS,
+            """CREATE TABLE segments (
+                id BIGSERIAL PRIMARY KEY,
+                hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
+                layer TEXT NOT NULL,
+                turn INTEGER,
+                span_start INTEGER NOT NULL,
+                span_end INTEGER NOT NULL,
+                speaker TEXT,
+                label TEXT,
+                body TEXT NOT NULL,
+                tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)""",
+            "CREATE INDEX segments_tsv ON segments USING GIN (tsv)",
+            *_COMMON_TAIL,
+            """CREATE TABLE failures (
+                id BIGSERIAL PRIMARY KEY,
+                source TEXT NOT NULL,
+                code TEXT NOT NULL,
+                message TEXT NOT NULL,
+                pipeline_version TEXT,
+                at TEXT NOT NULL)""",
+        ),
+    ),
+)
+
+LATEST = MIGRATIONS[-1].version
+
+
+def pending(current: int) -> list[Migration]:
+    """The migrations to apply to a database at schema version ``current``."""
+    return [m for m in MIGRATIONS if m.version > current]

@@ -1,0 +1,308 @@
+"""What the SQLite and PostgreSQL stores share: every query but full-text search.
+
+SQL here is written with ``?`` placeholders; a backend whose driver wants
+another style converts it in ``_sql``. The backends supply the connection,
+transactions, error translation, migrations' dialect and ``_search``.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from abc import abstractmethod
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, Iterator, Sequence
+
+from ..errors import StoreError
+from . import migrations
+from .base import (
+    DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters, Hit,
+    Mention, PutResult, SearchResult, StancePoint, Store,
+)
+from .rows import now_iso, rows_of
+
+INFO_COLUMNS = "d.hash, d.doc_id, d.title, d.published, d.outlet, d.interviewee, d.source, " \
+               "d.pipeline_version, d.words, d.ingested_at"
+HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.speaker, s.label, d.published, s.body"
+# A search ranks the newest CANDIDATES matches (by insertion order) and
+# returns the best ``limit`` of them: bounded work however common the words.
+CANDIDATES = 1000
+_WORD = re.compile(r"[^\W_]+\*?")
+_HEX = re.compile(r"^[0-9a-f]{6,64}$")
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a user query, lower-cased; a trailing ``*`` marks a prefix."""
+    return [w.lower() for w in _WORD.findall(query or "")]
+
+
+def _check_day(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError as e:
+        raise StoreError(f"{what} must be a date YYYY-MM-DD, not {value!r}", code="E610") from e
+
+
+class SQLStore(Store):
+    dialect = "sqlite"
+
+    # -- backend hooks ---------------------------------------------------
+    @abstractmethod
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement (``?`` placeholders); returns a cursor."""
+
+    @abstractmethod
+    def _executemany(self, sql: str, rows: list[tuple]) -> None:
+        ...
+
+    @abstractmethod
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A write transaction; driver errors become StoreError E607."""
+
+    @abstractmethod
+    def _search(self, words: list[str], layer: str, where: list[str], params: list[Any],
+                deadline: float | None) -> tuple[list[tuple], bool]:
+        """(rows of HIT_COLUMNS + score, complete): the newest CANDIDATES matches of
+        ``words`` (all of them) in ``layer`` that pass ``where``; higher score is better."""
+
+    @abstractmethod
+    def _timed_rows(self, sql: str, params: Sequence[Any], deadline: float | None) -> tuple[list[tuple], bool]:
+        """All rows of a query, or those fetched before ``deadline`` (and False)."""
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return list(self._execute(sql, params).fetchall())
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        return self._execute(sql, params).fetchone()
+
+    # -- migrations ------------------------------------------------------
+    def schema_version(self) -> int:
+        self._execute(migrations.SCHEMA_VERSION_TABLE[self.dialect])
+        row = self._one("SELECT MAX(version) FROM schema_version")
+        return int(row[0] or 0) if row else 0
+
+    def migrate(self) -> int:
+        with self._transaction():
+            self._lock_for_migration()
+            current = self.schema_version()
+            if current > migrations.LATEST:
+                raise StoreError(f"the database is at schema version {current}, newer than this Parley "
+                                 f"knows ({migrations.LATEST}); upgrade Parley", code="E608")
+            for step in migrations.pending(current):
+                for statement in step.statements(self.dialect):
+                    self._execute(statement)
+                self._execute("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
+                              (step.version, step.description, now_iso()))
+        return max(current, migrations.LATEST)
+
+    def _lock_for_migration(self) -> None:
+        """Serialise concurrent migrations (PostgreSQL takes an advisory lock)."""
+
+    # -- writing ---------------------------------------------------------
+    def put_analysis(self, analysis: Any, pipeline_version: str) -> PutResult:
+        return self.put_json(analysis.to_json(), pipeline_version)
+
+    def put_json(self, data: dict[str, Any], pipeline_version: str, replace: bool = False) -> PutResult:
+        rows = rows_of(data, pipeline_version)
+        doc = rows.document
+        with self._transaction():
+            if replace:
+                self._execute("DELETE FROM documents WHERE hash = ?", (rows.hash,))
+            columns = list(doc)
+            cursor = self._execute(
+                f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+                "ON CONFLICT (hash) DO NOTHING",
+                [doc[c] for c in columns],
+            )
+            if cursor.rowcount == 0:
+                return PutResult(rows.hash, doc["doc_id"], False)
+            h = rows.hash
+            if rows.segments:
+                self._executemany(
+                    "INSERT INTO segments (hash, layer, turn, span_start, span_end, speaker, label, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(h, *r) for r in rows.segments])
+            if rows.speakers:
+                self._executemany("INSERT INTO speakers (hash, speaker, name) VALUES (?, ?, ?)",
+                                  [(h, *r) for r in rows.speakers])
+            if rows.entities:
+                self._executemany("INSERT INTO entities (hash, entity_id, name, type, mentions) VALUES (?, ?, ?, ?, ?)",
+                                  [(h, *r) for r in rows.entities])
+            if rows.mentions:
+                self._executemany(
+                    "INSERT INTO mentions (hash, entity_id, span_start, span_end, turn, surface) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", [(h, *r) for r in rows.mentions])
+            if rows.stances:
+                self._executemany(
+                    "INSERT INTO stances (hash, holder, target, polarity, confidence, turn) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(h, *r) for r in rows.stances])
+        return PutResult(rows.hash, doc["doc_id"], True)
+
+    def record_failure(self, source: str, code: str, message: str, pipeline_version: str | None = None) -> None:
+        with self._transaction():
+            self._execute("INSERT INTO failures (source, code, message, pipeline_version, at) VALUES (?, ?, ?, ?, ?)",
+                          (source, code, message, pipeline_version, now_iso()))
+
+    # -- reading ---------------------------------------------------------
+    def has(self, hash: str) -> bool:
+        return self._one("SELECT 1 FROM documents WHERE hash = ?", (hash,)) is not None
+
+    def hashes(self) -> set[str]:
+        return {row[0] for row in self._rows("SELECT hash FROM documents")}
+
+    def count(self) -> int:
+        row = self._one("SELECT COUNT(*) FROM documents")
+        return int(row[0]) if row else 0
+
+    def _resolve(self, ref: str) -> str:
+        ref = (ref or "").strip()
+        if not ref:
+            raise StoreError("no document named (give a hash, a hash prefix or a doc_id)", code="E603")
+        if self.has(ref):
+            return ref
+        found = [r[0] for r in self._rows("SELECT hash FROM documents WHERE doc_id = ? LIMIT 10", (ref,))]
+        if not found and _HEX.match(ref.lower()):
+            found = [r[0] for r in self._rows("SELECT hash FROM documents WHERE hash LIKE ? LIMIT 10",
+                                              (ref.lower() + "%",))]
+        if not found:
+            raise StoreError(f"no stored document matches '{ref}'", code="E603")
+        if len(found) > 1:
+            listed = ", ".join(h[:12] for h in found)
+            raise StoreError(f"'{ref}' matches several stored documents ({listed}...); give more of the hash",
+                             code="E604")
+        return found[0]
+
+    def get(self, ref: str) -> dict[str, Any]:
+        h = self._resolve(ref)
+        row = self._one("SELECT analysis FROM documents WHERE hash = ?", (h,))
+        if row is None:
+            raise StoreError(f"no stored document matches '{ref}'", code="E603")
+        return self._load(h, row[0])
+
+    @staticmethod
+    def _load(h: str, raw: str) -> dict[str, Any]:
+        try:
+            data = json.loads(raw)
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"the stored analysis of {h[:12]} is not valid JSON: {e}", code="E609") from e
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise StoreError(f"the stored analysis of {h[:12]} lacks its text", code="E609")
+        return data
+
+    def info(self, ref: str) -> DocumentInfo:
+        h = self._resolve(ref)
+        row = self._one(f"SELECT {INFO_COLUMNS} FROM documents d WHERE d.hash = ?", (h,))
+        return DocumentInfo(*row)  # type: ignore[misc]
+
+    def _filters(self, filters: Filters | None, *, segment_speaker: bool = False) -> tuple[list[str], list[Any]]:
+        """WHERE clauses on documents ``d`` (and segments ``s``) and their parameters."""
+        where: list[str] = []
+        params: list[Any] = []
+        if filters is None:
+            return where, params
+        if filters.speaker:
+            if segment_speaker:
+                where.append("s.speaker = ?")
+            else:
+                where.append("EXISTS (SELECT 1 FROM speakers sp WHERE sp.hash = d.hash AND sp.speaker = ?)")
+            params.append(filters.speaker)
+        if filters.entity:
+            where.append("EXISTS (SELECT 1 FROM entities e WHERE e.hash = d.hash AND e.entity_id = ?)")
+            params.append(filters.entity)
+        if filters.outlet:
+            where.append("d.outlet = ?")
+            params.append(filters.outlet)
+        since = _check_day(filters.since, "--since")
+        until = _check_day(filters.until, "--until")
+        if since:
+            where.append("d.day >= ?")
+            params.append(since)
+        if until:
+            where.append("d.day <= ?")
+            params.append(until)
+        return where, params
+
+    def documents(self, filters: Filters | None = None, limit: int | None = 100, offset: int = 0) -> list[DocumentInfo]:
+        where, params = self._filters(filters)
+        sql = f"SELECT {INFO_COLUMNS} FROM documents d"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY d.day DESC NULLS LAST, d.doc_id, d.hash"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [int(limit), int(offset)]
+        return [DocumentInfo(*row) for row in self._rows(sql, params)]
+
+    def search(self, query: str, filters: Filters | None = None, layer: str = "sentences",
+               limit: int = DEFAULT_SEARCH_LIMIT, time_limit: float | None = DEFAULT_TIME_LIMIT) -> SearchResult:
+        if layer not in SEARCH_LAYERS:
+            raise StoreError(f"unknown search layer '{layer}' (choose from {', '.join(SEARCH_LAYERS)})", code="E605")
+        started = time.perf_counter()
+        deadline = started + time_limit if time_limit else None
+        words = query_words(query)
+        where, params = self._filters(filters, segment_speaker=True)
+        limit = max(1, int(limit))
+        if words:
+            rows, complete = self._search(words, layer, where, params, deadline)
+        elif where:
+            sql = (f"SELECT {HIT_COLUMNS}, 0.0 FROM segments s JOIN documents d ON d.hash = s.hash "
+                   f"WHERE s.layer = ? AND {' AND '.join(where)} "
+                   "ORDER BY d.day DESC NULLS LAST, s.hash, s.span_start LIMIT ?")
+            rows, complete = self._timed_rows(sql, [layer, *params, limit], deadline)
+        else:
+            raise StoreError("the search query holds no words (and no filter was given)", code="E606")
+        hits = [Hit(*row[:10], score=float(row[10] or 0.0)) for row in rows]
+        if words:
+            hits.sort(key=lambda h: (-h.score, h.published or "", h.hash, h.start))
+        return SearchResult(hits[:limit], complete, time.perf_counter() - started)
+
+    def entity(self, entity_id: str, limit: int = 200) -> EntityPage:
+        limit = max(1, int(limit))
+        named = self._one("SELECT name, type, COUNT(*) AS n FROM entities WHERE entity_id = ? "
+                          "GROUP BY name, type ORDER BY n DESC, name LIMIT 1", (entity_id,))
+        docs = self._one("SELECT COUNT(DISTINCT hash) FROM entities WHERE entity_id = ?", (entity_id,))
+        mentions = [Mention(*row) for row in self._rows(
+            "SELECT m.hash, d.doc_id, m.span_start, m.span_end, m.turn, d.published, m.surface "
+            "FROM mentions m JOIN documents d ON d.hash = m.hash WHERE m.entity_id = ? "
+            "ORDER BY d.day NULLS LAST, m.hash, m.span_start LIMIT ?", (entity_id, limit))]
+        said = [Hit(*row) for row in self._rows(
+            f"SELECT {HIT_COLUMNS} FROM segments s JOIN documents d ON d.hash = s.hash "
+            "WHERE s.speaker = ? AND s.layer = 'sentences' "
+            "ORDER BY d.day NULLS LAST, s.hash, s.span_start LIMIT ?", (entity_id, limit))]
+        others = [Hit(*row) for row in self._rows(
+            f"SELECT {HIT_COLUMNS} FROM segments s JOIN documents d ON d.hash = s.hash "
+            "WHERE s.label = ? AND s.layer = 'quotes' AND (s.speaker IS NULL OR s.speaker <> ?) "
+            "ORDER BY d.day NULLS LAST, s.hash, s.span_start LIMIT ?", (entity_id, entity_id, limit))]
+        stance = [StancePoint(*row) for row in self._rows(
+            "SELECT t.hash, d.doc_id, d.published, t.holder, t.polarity, t.confidence, t.turn "
+            "FROM stances t JOIN documents d ON d.hash = t.hash WHERE t.target = ? "
+            "ORDER BY d.day NULLS LAST, t.hash, t.turn NULLS FIRST LIMIT ?", (entity_id, limit))]
+        if named is None and not (said or others or stance):
+            raise StoreError(f"the store knows nothing of entity '{entity_id}'", code="E603")
+        return EntityPage(
+            id=entity_id, name=named[0] if named else None, type=named[1] if named else None,
+            documents=int(docs[0]) if docs else 0, mentions=mentions, said=said, said_by_others=others,
+            stance=stance,
+        )
+
+    def failures(self) -> list[FailureRecord]:
+        return [FailureRecord(*row) for row in self._rows(
+            "SELECT source, code, message, pipeline_version, at FROM failures ORDER BY id")]
+
+    def export(self, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
+        where, params = self._filters(filters)
+        after = ""
+        while True:
+            sql = "SELECT d.hash, d.analysis FROM documents d WHERE d.hash > ?"
+            if where:
+                sql += " AND " + " AND ".join(where)
+            sql += " ORDER BY d.hash LIMIT 200"
+            page = self._rows(sql, [after, *params])
+            if not page:
+                return
+            for h, raw in page:
+                yield self._load(h, raw)
+            after = page[-1][0]

@@ -1,0 +1,145 @@
+"""The embedded store: one SQLite file, WAL mode, FTS5 full text, one writer.
+
+The file is created on first use. WAL mode lets readers (``parley search``,
+the web service) run while an ingest writes; writes take the lock at once
+(``BEGIN IMMEDIATE``) so two writers queue instead of failing half-way, and
+``busy_timeout`` makes the second wait. ``synchronous=NORMAL`` keeps every
+committed transaction across a killed process (kill -9); each stored
+document is one transaction, so a crash leaves whole documents or none.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from ..errors import StoreError
+from .sql import CANDIDATES, HIT_COLUMNS, SQLStore
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def sqlite_path(url: str) -> str:
+    """``sqlite:///rel.db`` -> ``rel.db``, ``sqlite:////abs.db`` -> ``/abs.db``, a path -> itself."""
+    if url.startswith("sqlite://"):
+        rest = url[len("sqlite://"):]
+        if not rest.startswith("/"):
+            raise StoreError(f"a SQLite URL is sqlite:///PATH, not {url!r}", code="E601")
+        return rest[1:] or ":memory:"
+    return url
+
+
+class SQLiteStore(SQLStore):
+    dialect = "sqlite"
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = sqlite_path(url)
+        if self.path != ":memory:":
+            parent = Path(self.path).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError(f"cannot create the database {self.path}: folder {parent} does not exist",
+                                 code="E602")
+        self._depth = 0
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                        timeout=BUSY_TIMEOUT_MS / 1000)
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts5_probe USING fts5(x)")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"cannot open {self.path} as a SQLite database: {e}", code="E602") from e
+
+    def close(self) -> None:
+        conn, self.conn = getattr(self, "conn", None), None
+        if conn is not None:
+            conn.close()
+
+    # -- backend hooks ---------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        if self.conn is None:
+            raise StoreError("the store is closed", code="E602")
+        return self.conn
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self._connection().execute(sql, tuple(params))
+        except sqlite3.Error as e:
+            raise StoreError(f"SQLite: {e}", code="E607") from e
+
+    def _executemany(self, sql: str, rows: list[tuple]) -> None:
+        try:
+            self._connection().executemany(sql, rows)
+        except sqlite3.Error as e:
+            raise StoreError(f"SQLite: {e}", code="E607") from e
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        conn = self._connection()
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise StoreError(f"SQLite: cannot start a write: {e}", code="E607") from e
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"SQLite: commit failed: {e}", code="E607") from e
+
+    def batch(self):
+        """Group several writes in one transaction (for bulk loads)."""
+        return self._transaction()
+
+    def _timed_rows(self, sql: str, params: Sequence[Any], deadline: float | None) -> tuple[list[tuple], bool]:
+        conn = self._connection()
+        rows: list[tuple] = []
+        if deadline is not None:
+            conn.set_progress_handler(lambda: 1 if time.perf_counter() > deadline else 0, 1000)
+        try:
+            cursor = conn.execute(sql, tuple(params))
+            while True:
+                row = cursor.fetchone()
+                if row is None:
+                    return rows, True
+                rows.append(row)
+        except sqlite3.OperationalError as e:
+            if "interrupt" in str(e).lower():
+                return rows, False
+            raise StoreError(f"SQLite: {e}", code="E607") from e
+        except sqlite3.Error as e:
+            raise StoreError(f"SQLite: {e}", code="E607") from e
+        finally:
+            conn.set_progress_handler(None, 0)
+
+    def _search(self, words: list[str], layer: str, where: list[str], params: list[Any],
+                deadline: float | None) -> tuple[list[tuple], bool]:
+        terms = " ".join('"' + w.rstrip("*") + '"' + ("*" if w.endswith("*") else "") for w in words)
+        match = f'body : ({terms}) AND layer : "{layer}"'
+        sql = (f"SELECT {HIT_COLUMNS}, -bm25(segments_fts, 1.0, 0.0) "
+               "FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
+               "JOIN documents d ON d.hash = s.hash WHERE segments_fts MATCH ?")
+        if where:
+            sql += " AND " + " AND ".join(where)
+        sql += " ORDER BY segments_fts.rowid DESC LIMIT ?"
+        return self._timed_rows(sql, [match, *params, CANDIDATES], deadline)
