@@ -1,0 +1,76 @@
+// Parley web UI: layer toggles on the document page, and the upload form.
+// No inline script anywhere (the Content-Security-Policy forbids it); text
+// from the server is only ever inserted with textContent, never as HTML.
+"use strict";
+
+function slug(value) {
+  return value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "x";
+}
+
+function applyToggles() {
+  const box = document.getElementById("toggles");
+  const text = document.getElementById("text");
+  if (!box || !text) return;
+  const layers = new Set();
+  box.querySelectorAll("input[data-layer]").forEach((input) => {
+    if (input.checked) layers.add(input.dataset.layer);
+  });
+  const hidden = new Set();
+  box.querySelectorAll("input[data-key]").forEach((input) => {
+    if (!input.checked) hidden.add(input.dataset.key);
+  });
+  text.querySelectorAll(".seg[data-keys]").forEach((seg) => {
+    const classes = new Set(["seg"]);
+    seg.dataset.keys.split(" ").forEach((key) => {
+      const layer = key.split("|", 1)[0];
+      if (layers.has(layer) && !hidden.has(key)) classes.add("h-" + slug(layer));
+    });
+    seg.className = Array.from(classes).sort().join(" ");
+  });
+  text.dataset.layers = Array.from(layers).sort().join(" ");
+}
+
+function setUpToggles() {
+  const box = document.getElementById("toggles");
+  if (!box) return;
+  box.addEventListener("change", applyToggles);
+  applyToggles();
+}
+
+function setUpUpload() {
+  const form = document.getElementById("upload-form");
+  if (!form) return;
+  const out = document.getElementById("upload-result");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    out.textContent = "Uploading and analysing…";
+    const token = document.getElementById("token").value;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Authorization: "Bearer " + token },
+      });
+      const body = await response.json();
+      out.textContent = "";
+      if (!response.ok) {
+        out.textContent = "[" + body.error.code + "] " + body.error.message;
+        return;
+      }
+      body.stored.forEach((doc) => {
+        const link = document.createElement("a");
+        link.href = doc.url;
+        link.textContent = (doc.created ? "Stored: " : "Already stored: ") + doc.doc_id;
+        out.appendChild(link);
+        out.appendChild(document.createTextNode(" "));
+      });
+    } catch (err) {
+      out.textContent = "The upload failed: " + err;
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setUpToggles();
+  setUpUpload();
+});
