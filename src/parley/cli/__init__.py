@@ -16,7 +16,7 @@ from .. import __version__
 from ..errors import ParleyError
 
 # Command modules, in the order --help lists them.
-COMMANDS = ["analyze", "evaluate"]
+COMMANDS = ["analyze", "evaluate", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:
