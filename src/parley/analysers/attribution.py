@@ -1,0 +1,217 @@
+"""Attribution: who said what, in direct quotations and reported speech.
+
+Finds every place where the text reports someone's words: direct quotations
+(curly and straight marks, colon-introduced quotes, quotes over several
+paragraphs, the headline quote) and indirect reports (verbs of saying with a
+clausal, infinitive or propositional complement, "according to", "as he put
+it", parenthetical "he said", nouns of saying, "allegedly"). Each record gets
+the source resolved to an entity id of the ``entities`` layer where one fits
+(through names, pronouns and descriptions), else a readable free-text slug.
+
+Span conventions (../shared/gold/DECISIONS.md, Attributions): indirect content
+without "that" and final punctuation; direct content inside the marks minus a
+trailing comma or full stop; a quoted fragment inside reported content gives
+a second, direct record (mixed quotes); a report inside another report's
+content points at it with ``nested_in``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..cues import Report, _cue_span, cue_table, find_reports, source_token
+from ..document import Analysis, Span
+from ..pipeline import Config, analyser
+from ..quotes import Quotation, find_quotations
+from ..records import Attribution
+from ..render.sections import Cell, section
+from ..sources import SourceResolver
+
+VERSION = "0.1.0"
+_LABEL_BEFORE_QUOTE = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\n:“\"]{1,80}):[ \t]*$")
+_SENTENCE_END = re.compile(r"[.!?]\s")
+NEAR_AFTER = 60  # characters after a closing mark searched for "he said"
+NEAR_BEFORE = 160  # characters before an opening mark searched for "X stated:"
+
+
+@analyser("attributions", version=VERSION, requires=("turns", "sentences", "entities"),
+          assigns=("attributions",), needs_parse=True, order=30)
+def attribution_analyser(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Attribution]]:
+    return {"attributions": find_attributions(analysis, parse)}
+
+
+def find_attributions(analysis: Analysis, parse: Any) -> list[Attribution]:
+    """Every attribution of ``analysis`` (its turns and entities) in ``parse``."""
+    resolver = SourceResolver(analysis)
+    skip = [b.span for b in analysis.layer("boilerplate")]
+    records: list[Attribution] = []
+    reports: list[tuple[Report, int]] = []  # with the chunk offset
+    for chunk in parse.chunks:
+        for report in find_reports(chunk.doc, chunk.offset):
+            if not any(s.overlaps(report.cue) for s in skip):
+                reports.append((report, chunk.offset))
+    reports.sort(key=lambda r: r[0].cue.start)
+    last_source: tuple[str, int, int | None] | None = None  # (id, end, turn) of the latest record
+    for report, offset in reports:
+        turn = resolver.turn_at(report.cue.start)
+        resolved = resolver.resolve(report.source, offset, turn) if report.source is not None else None
+        if report.kind == "evidential":
+            if last_source is None or last_source[2] != turn or report.cue.start - last_source[1] > 400:
+                continue
+            resolved = (last_source[0], None)
+        if resolved is None:
+            continue
+        source, source_span = resolved
+        records.append(Attribution(source, report.content, False, source_span, report.cue, turn))
+        last_source = (source, report.content.end, turn)
+    records = _with_quotations(analysis, parse, resolver, records)
+    return _nest(_dedupe(records))
+
+
+# -- direct quotations ----------------------------------------------------------
+
+def _with_quotations(analysis: Analysis, parse: Any, resolver: SourceResolver,
+                     records: list[Attribution]) -> list[Attribution]:
+    text = analysis.text
+    skip = [b.span for b in analysis.layer("boilerplate")]
+    out = list(records)
+    for quote in find_quotations(text):
+        if any(s.overlaps(quote.outer) for s in skip) or len(quote.inner) == 0:
+            continue
+        same = [i for i, r in enumerate(out) if not r.direct and _covers(quote, r.content_span)]
+        if same:
+            i = same[0]
+            out[i] = Attribution(out[i].source, quote.inner, True, out[i].source_span, out[i].cue_span,
+                                 out[i].turn)
+            continue
+        around = [r for r in out if not r.direct and r.content_span.contains(quote.outer)
+                  and len(r.content_span) > len(quote.outer)]
+        if around:
+            r = min(around, key=lambda a: len(a.content_span))
+            out.append(Attribution(r.source, quote.inner, True, r.source_span, r.cue_span, r.turn))
+            continue
+        found = _quote_cue(text, quote, parse, resolver)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _covers(quote: Quotation, content: Span) -> bool:
+    """The report's content is the quotation (give or take the marks)."""
+    inter = max(0, min(quote.outer.end, content.end) - max(quote.outer.start, content.start))
+    return inter >= 0.8 * len(content) and inter >= 0.5 * len(quote.outer)
+
+
+def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver) -> Attribution | None:
+    """A cue right after the closing mark, right before the opening one, or a label."""
+    table = cue_table()
+    turn = resolver.turn_at(quote.outer.start)
+    after = _tokens_between(parse, quote.outer.end, _stop_after(text, quote.outer.end))
+    for tok, offset in after:
+        if tok.lemma_.lower() in table.verbs | table.parenthetical and tok.pos_ in ("VERB", "AUX"):
+            src = source_token(tok)
+            if src is None or any(c.dep_ == "neg" for c in tok.children):
+                continue
+            resolved = resolver.resolve(src, offset, turn)
+            if resolved and not _idiom(tok, src):
+                cue = _cue_span(tok, offset)
+                return Attribution(resolved[0], quote.inner, True, resolved[1], cue, turn)
+    before_start = max(_stop_before(text, quote.outer.start), quote.outer.start - NEAR_BEFORE)
+    lead = text[before_start:quote.outer.start].rstrip()
+    if lead.endswith((":", ",")) or lead.endswith(" that"):
+        label = _LABEL_BEFORE_QUOTE.search(text[max(0, quote.outer.start - 90):quote.outer.start])
+        if label and turn is None or label and not re.search(r"\b[a-z]+", label.group(1)):
+            start = quote.outer.start - len(label.group(0)) + label.group(0).index(label.group(1))
+            span = Span(start, start + len(label.group(1)))
+            mentions = resolver.mentions_in(span)
+            if mentions:
+                return Attribution(mentions[0].entity.id, quote.inner, True, mentions[0].span, None, turn)
+        before = _tokens_between(parse, before_start, quote.outer.start)
+        for tok, offset in reversed(before):
+            lemma = tok.lemma_.lower()
+            if lemma in table.verbs and tok.pos_ in ("VERB", "AUX") or lemma in table.nouns and tok.pos_ == "NOUN":
+                holder = tok.head if tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "attr") else tok
+                src = source_token(holder)
+                if src is None or any(c.dep_ == "neg" for c in holder.children):
+                    continue
+                resolved = resolver.resolve(src, offset, turn)
+                if resolved:
+                    cue = _cue_span(holder, offset)
+                    if holder is not tok:
+                        cue = Span(cue.start, offset + tok.idx + len(tok.text))
+                    return Attribution(resolved[0], quote.inner, True, resolved[1], cue, turn)
+    return None
+
+
+def _idiom(verb: Any, subject: Any) -> bool:
+    """ "as we say", "as they say": a saying, not a report."""
+    return (verb.lemma_ in ("say", "put") and any(c.lower_ == "as" for c in verb.children)
+            and verb.tag_ != "VBD" and subject.lower_ in ("we", "they", "you", "one"))
+
+
+def _stop_after(text: str, start: int) -> int:
+    window = text[start:start + NEAR_AFTER]
+    m = re.search(r"[.!?;\n“\"]", window)
+    return start + (m.start() if m else len(window))
+
+
+def _stop_before(text: str, end: int) -> int:
+    window = text[max(0, end - NEAR_BEFORE):end]
+    cut = max(window.rfind("\n"), max((m.end() for m in _SENTENCE_END.finditer(window)), default=-1) - 1)
+    return max(0, end - NEAR_BEFORE) + cut + 1 if cut >= 0 else max(0, end - NEAR_BEFORE)
+
+
+def _tokens_between(parse: Any, start: int, end: int) -> list[tuple[Any, int]]:
+    chunk = parse.chunk_at(start) if start < end else None
+    if chunk is None:
+        return []
+    return [(t, chunk.offset) for t in chunk.doc
+            if start <= chunk.offset + t.idx and chunk.offset + t.idx + len(t.text) <= end]
+
+
+# -- tidying --------------------------------------------------------------------
+
+def _dedupe(records: list[Attribution]) -> list[Attribution]:
+    seen: set[tuple[Span, bool]] = set()
+    out = []
+    for r in sorted(records, key=lambda r: (r.content_span.start, -len(r.content_span), not r.direct)):
+        key = (r.content_span, r.direct)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return sorted(out, key=lambda r: (r.cue_span or r.content_span).start)
+
+
+def _nest(records: list[Attribution]) -> list[Attribution]:
+    """Point each report inside another's content at the innermost such report."""
+    out = []
+    for i, r in enumerate(records):
+        anchor = r.cue_span or r.content_span
+        holders = [j for j, o in enumerate(records) if j != i and o.content_span.contains(anchor)
+                   and len(o.content_span) > len(r.content_span)]
+        parent = min(holders, key=lambda j: len(records[j].content_span)) if holders else None
+        out.append(Attribution(r.source, r.content_span, r.direct, r.source_span, r.cue_span, r.turn, parent))
+    return out
+
+
+# -- the report section ---------------------------------------------------------
+
+@section("who-said-what", "Who said what", ("attributions",), order=35)
+def who_said_what(analysis: Analysis):
+    text = analysis.text
+    names = {e.id: e.name for e in analysis.layer("entities")}
+    header = ("source", "cue", "content", "kind")
+    rows = []
+    for r in analysis.layer("attributions"):
+        who = names.get(r.source, r.source)
+        source = Cell(who, r.source_span) if r.source_span else Cell(who)
+        cue = Cell(text[r.cue_span.start:r.cue_span.end], r.cue_span) if r.cue_span else Cell("")
+        content = text[r.content_span.start:r.content_span.end]
+        content = " ".join(content.split())
+        if len(content) > 160:
+            content = content[:157] + "..."
+        kind = "direct" if r.direct else "indirect"
+        if r.nested_in is not None:
+            kind += f" (inside #{r.nested_in + 1})"
+        rows.append((source, cue, Cell(content, r.content_span), kind))
+    return header, rows

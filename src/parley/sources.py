@@ -1,0 +1,212 @@
+"""Who a report's source is: an entity id, or a readable free-text group.
+
+``SourceResolver`` maps the token heading a source phrase (a name, a
+pronoun, a description) to ``(source id, source span)``:
+
+- a phrase holding an entity mention of the ``entities`` layer: that entity;
+- "I"/"my": the turn's speaker; "we"/"our": the country the speaker speaks
+  for (``data/speaker_countries.json``, else the speaker's roles), or for the
+  interviewer the country of the principal he interviews;
+- "you" in a question: the principal who answers it; in an answer: the
+  interviewer;
+- "he"/"she": the latest person named before it in the turn (not the
+  speaker); "it": the latest organisation, document or country; "they": the
+  latest group (nationality, organisation, country) nearby;
+- a description with a nationality and a title ("the Finnish President", "our
+  Finnish neighbour"): the latest person of that country named so far;
+- any other phrase: a slug of its words ("some-commentators").
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .document import Analysis, Span
+from .errors import ModelUnavailable
+
+FIRST_SINGULAR = {"i", "me", "my", "mine", "myself"}
+FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
+SECOND = {"you", "your", "yours", "yourself", "yourselves"}
+PERSONAL = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+NEUTER = {"it", "its", "itself"}
+PLURAL = {"they", "them", "their", "theirs", "themselves"}
+GROUP_TYPES = ("NORP", "ORG", "GPE")
+DROPPED_WORDS = {"the", "a", "an", "all", "these", "those", "this", "that", "such", "many"}
+# Bodies of people that "our X" names: "our delegation" -> "russian-delegation".
+PEOPLE_NOUNS = {"delegation", "negotiators", "diplomats", "side", "government", "leadership", "military",
+                "colleagues", "officials", "representatives", "team", "partners", "experts", "ministry"}
+TITLE_NOUNS = {"president", "minister", "chancellor", "premier", "leader", "counterpart", "colleague",
+               "neighbour", "neighbor", "king", "prince", "envoy", "ambassador", "secretary", "head",
+               "prime", "foreign", "spokesman", "spokeswoman", "spokesperson", "general"}
+LOOKBACK = 4000  # characters before a pronoun searched for its antecedent
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    try:
+        raw = json.loads(resources.files("parley.data").joinpath("speaker_countries.json").read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelUnavailable("the table data/speaker_countries.json is missing or unreadable") from e
+    return dict(raw["speakers"]), dict(raw["demonyms"])
+
+
+def slug(text: str) -> str:
+    words = [w for w in re.findall(r"[\w]+", text.lower().replace("’s", "").replace("'s", ""))
+             if w not in DROPPED_WORDS]
+    return "-".join(words) or "unknown"
+
+
+@dataclass(frozen=True)
+class Mention:
+    span: Span
+    entity: Any  # records.Entity
+
+
+class SourceResolver:
+    """Resolves source phrases of one analysis (its turns and entities)."""
+
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self.turns = analysis.layer("turns")
+        mentions = [Mention(m, e) for e in analysis.layer("entities") for m in e.mentions]
+        self.mentions = sorted(mentions, key=lambda m: m.span)
+        self.starts = [m.span.start for m in self.mentions]
+        self.by_id = {e.id: e for e in analysis.layer("entities")}
+        speakers, demonyms = _countries()
+        self.speaker_country = speakers
+        self.demonyms = demonyms
+        self.demonym_country = {v: k for k, v in demonyms.items()}
+
+    # -- lookups -------------------------------------------------------------
+    def mentions_in(self, span: Span) -> list[Mention]:
+        i = bisect.bisect_left(self.starts, span.start)
+        j = bisect.bisect_left(self.starts, span.end)
+        out = [m for m in self.mentions[max(0, i - 3):j] if m.span.overlaps(span)]
+        return out
+
+    def turn_at(self, offset: int) -> int | None:
+        for i, t in enumerate(self.turns):
+            if t.span.start <= offset < t.span.end:
+                return i
+        return None
+
+    def country_of(self, person_id: str | None) -> str | None:
+        if not person_id:
+            return None
+        if person_id in self.speaker_country:
+            return self.speaker_country[person_id]
+        entity = self.by_id.get(person_id)
+        for role in getattr(entity, "roles", ()) or ():
+            for word in re.findall(r"[a-z]+", role.lower()):
+                if word in self.demonym_country:
+                    return self.demonym_country[word]
+        return None
+
+    def principal(self, turn: int | None) -> str | None:
+        """The non-interviewer speaker answering near ``turn``."""
+        if turn is None:
+            return self.analysis.metadata.interviewee and slug(self.analysis.metadata.interviewee.split(";")[0])
+        for t in self.turns[turn:] + self.turns[:turn][::-1]:
+            if t.speaker != "interviewer":
+                return t.speaker
+        return None
+
+    def _latest(self, before: int, types: tuple[str, ...], turn: int | None, exclude: set[str]) -> Mention | None:
+        floor = max(0, before - LOOKBACK)
+        if turn is not None and self.turns[turn].span.start > floor:
+            floor = self.turns[turn].span.start
+        i = bisect.bisect_left(self.starts, before)
+        for m in reversed(self.mentions[:i]):
+            if m.span.start < floor:
+                break
+            if m.entity.type in types and m.entity.id not in exclude and m.span.end <= before:
+                return m
+        return None
+
+    def _latest_of_country(self, before: int, country: str, exclude: set[str]) -> Mention | None:
+        i = bisect.bisect_left(self.starts, before)
+        for m in reversed(self.mentions[:i]):
+            if m.entity.type == "PERSON" and m.entity.id not in exclude and self.country_of(m.entity.id) == country:
+                return m
+        return None
+
+    # -- the resolution ------------------------------------------------------
+    def resolve(self, token: Any, offset: int, turn: int | None) -> tuple[str, Span] | None:
+        """``(source id, source span)`` for the token heading a source phrase."""
+        if token is None:
+            return None
+        speaker = self.turns[turn].speaker if turn is not None and turn < len(self.turns) else None
+        word = token.lower_
+        own = Span(offset + token.idx, offset + token.idx + len(token.text))
+        if token.pos_ == "PRON" or word in FIRST_SINGULAR | FIRST_PLURAL | SECOND | PERSONAL | NEUTER | PLURAL:
+            found = self._pronoun(word, own, turn, speaker)
+            return (found, own) if found else None
+        phrase = self._phrase_span(token, offset)
+        for m in self._mentions_by_head(phrase, own):
+            return m.entity.id, m.span
+        return self._description(token, phrase, turn, speaker, offset)
+
+    def _mentions_by_head(self, phrase: Span, head: Span) -> list[Mention]:
+        inside = self.mentions_in(phrase)
+        on_head = [m for m in inside if m.span.overlaps(head)]
+        return on_head or inside[-1:]
+
+    def _phrase_span(self, token: Any, offset: int) -> Span:
+        left = token
+        for t in token.lefts:
+            if t.dep_ in ("det", "amod", "compound", "poss", "nummod", "quantmod", "nmod", "predet", "case"):
+                left = min(left, t.left_edge, key=lambda x: x.i)
+                break
+        return Span(offset + left.idx, offset + token.idx + len(token.text))
+
+    def _pronoun(self, word: str, at: Span, turn: int | None, speaker: str | None) -> str | None:
+        if word in FIRST_SINGULAR:
+            return speaker
+        if word in FIRST_PLURAL:
+            who = self.principal(turn) if speaker in (None, "interviewer") else speaker
+            return self.country_of(who) or who
+        if word in SECOND:
+            if speaker == "interviewer":
+                return self.principal(turn)
+            return "interviewer"
+        exclude = {speaker} if speaker else set()
+        if word in PERSONAL:
+            m = self._latest(at.start, ("PERSON",), turn, exclude)
+            return m.entity.id if m else None
+        if word in NEUTER:
+            m = self._latest(at.start, ("LAW", "ORG", "GPE", "NORP"), turn, exclude)
+            return m.entity.id if m else None
+        if word in PLURAL:
+            m = self._latest(at.start, ("NORP", "ORG", "GPE", "LOC"), turn, exclude)
+            if m is not None and at.start - m.span.end < 600:
+                return m.entity.id
+            return "they"
+        return None
+
+    def _description(self, token: Any, phrase: Span, turn: int | None, speaker: str | None,
+                     offset: int) -> tuple[str, Span] | None:
+        words = [t for t in token.subtree if t.i <= token.i]
+        lowers = {t.lower_ for t in words}
+        head = token.lower_
+        mine = any(t.lower_ in FIRST_PLURAL for t in words)
+        exclude = {speaker} if speaker else set()
+        if head in TITLE_NOUNS or lowers & TITLE_NOUNS:
+            for t in words:
+                country = self.demonym_country.get(t.lower_)
+                if country:
+                    m = self._latest_of_country(phrase.start, country, exclude)
+                    if m is not None:
+                        return m.entity.id, phrase
+        if mine and speaker and speaker != "interviewer":
+            country = self.country_of(speaker)
+            if country and head in PEOPLE_NOUNS:
+                return f"{self.demonyms.get(country, country)}-{slug(token.text)}", phrase
+            if country:
+                return country, phrase
+        text = self.analysis.text[phrase.start:phrase.end]
+        return slug(text), phrase
