@@ -16,7 +16,7 @@ from .. import __version__
 from ..errors import ParleyError
 
 # Command modules, in the order --help lists them.
-COMMANDS = ["analyze", "evaluate", "serve"]
+COMMANDS = ["analyze", "evaluate", "serve", "ingest", "search", "show", "entity", "export"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,6 +37,10 @@ def query_words(query: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(query or "")]
 
 
+def _like_escape(value: str) -> str:
+    return value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
 def _check_day(value: str | None, what: str) -> str | None:
     if value is None:
         return None
@@ -167,6 +171,9 @@ class SQLStore(Store):
         if not found and _HEX.match(ref.lower()):
             found = [r[0] for r in self._rows("SELECT hash FROM documents WHERE hash LIKE ? LIMIT 10",
                                               (ref.lower() + "%",))]
+        if not found:  # a doc_id prefix, when unique
+            found = [r[0] for r in self._rows("SELECT hash FROM documents WHERE doc_id LIKE ? ESCAPE '!' LIMIT 10",
+                                              (_like_escape(ref) + "%",))]
         if not found:
             raise StoreError(f"no stored document matches '{ref}'", code="E603")
         if len(found) > 1:
@@ -280,6 +287,9 @@ class SQLStore(Store):
             "SELECT t.hash, d.doc_id, d.published, t.holder, t.polarity, t.confidence, t.turn "
             "FROM stances t JOIN documents d ON d.hash = t.hash WHERE t.target = ? "
             "ORDER BY d.day NULLS LAST, t.hash, t.turn NULLS FIRST LIMIT ?", (entity_id, limit))]
+        if named is None:
+            named = self._one("SELECT name, 'PERSON' FROM speakers WHERE speaker = ? AND name IS NOT NULL LIMIT 1",
+                              (entity_id,))
         if named is None and not (said or others or stance):
             raise StoreError(f"the store knows nothing of entity '{entity_id}'", code="E603")
         return EntityPage(

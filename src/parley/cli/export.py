@@ -1,0 +1,62 @@
+"""Export the store: whole analyses as JSONL, or flat tables as CSV/Parquet.
+
+JSONL: one stored analysis per line (the gold JSON format plus Parley's
+extra keys, with the text). CSV and Parquet: one table, chosen with
+--table: documents (default; metadata and counts) or a layer (sentences,
+quotes, claims, techniques, entities, stance, ...), one row per record with
+its offsets and text.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..errors import InputError
+from ..files import write_atomic
+from ..store import open_store
+from ..store.export import TABLES, columns_of, rows, write_parquet
+from .output import add_db_argument, db_url, write_csv
+from .search import add_filter_arguments, filters_from
+
+NAME = "export"
+HELP = "export the store as JSONL, CSV or Parquet"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl", help="(default: jsonl)")
+    p.add_argument("--table", choices=TABLES, default="documents", help="table for csv/parquet (default: documents)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here (needed for parquet; default: stdout)")
+    add_filter_arguments(p)
+    add_db_argument(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format == "parquet" and not args.output:
+        raise InputError("--format parquet needs --output FILE", code="E109")
+    with open_store(db_url(args)) as store:
+        analyses = store.export(filters_from(args))
+        if args.format == "jsonl":
+            if args.output:
+                with open(args.output, "w", encoding="utf-8") as out:
+                    _jsonl(analyses, out)
+            else:
+                _jsonl(analyses, sys.stdout)
+            return 0
+        table = list(rows(analyses, args.table))
+    if args.format == "parquet":
+        write_parquet(table, args.output)
+    elif args.output:
+        import io
+
+        buffer = io.StringIO()
+        write_csv(table, columns_of(table), buffer)
+        write_atomic(args.output, buffer.getvalue())
+    else:
+        write_csv(table, columns_of(table), sys.stdout)
+    return 0
+
+
+def _jsonl(analyses, out) -> None:
+    for data in analyses:
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")

@@ -1,0 +1,214 @@
+"""Parallel, resumable ingest: analyse documents in worker processes, store them.
+
+- Workers: a process pool; each worker builds the pipeline and its spaCy
+  parser once (``Parser.shared`` caches it per process) and returns the
+  analysis JSON. Workers never touch the store.
+- The parent is the only writer: it reads the inputs, skips texts whose hash
+  is already stored, and stores each finished analysis in ONE transaction
+  (``Store.put_json``). A kill -9 at any moment leaves only whole documents;
+  running the same ingest again does the rest, and nothing twice.
+- Failures (unreadable input, an analyser raising, a worker dying) are logged
+  to stderr and recorded in the store's ``failures`` table; the batch goes on.
+- A worker whose parent dies (kill -9) notices within a second and exits.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence, TextIO
+
+from ..document import Document
+from ..errors import ParleyError
+from ..ingest import DEFAULT_MAX_BYTES, Failure, read_sources
+from ..pipeline import Config, analyze, build_pipeline, pipeline_version
+from .base import Store
+
+IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    inputs: int = 0  # documents read (duplicates and already-stored ones included)
+    stored: int = 0  # newly stored now
+    skipped: int = 0  # already in the store, or a duplicate text in this run
+    failed: int = 0
+    words: int = 0  # words of the newly stored documents
+    seconds: float = 0.0
+    pipeline_version: str = ""
+    failures: list[Failure] = field(default_factory=list)
+
+    def summary(self) -> str:
+        rate = self.stored / self.seconds if self.seconds else 0.0
+        return (f"{self.stored} stored, {self.skipped} already stored or duplicate, {self.failed} failed "
+                f"({self.inputs} inputs, {self.seconds:.1f} s, {rate:.2f} docs/s)")
+
+
+# -- worker side -------------------------------------------------------------
+_worker: dict[str, Any] = {}
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _init_worker(only: Sequence[str], skip: Sequence[str], config: Config, parent: int) -> None:
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    _worker["pipeline"] = build_pipeline(only=only, skip=skip)
+    _worker["config"] = config
+
+
+def _analyse(document: Document) -> tuple[str, str, str]:
+    """("ok", analysis JSON, "") or ("fail", code, message)."""
+    try:
+        analysis = analyze(document, _worker["pipeline"], _worker["config"])
+        return "ok", json.dumps(analysis.to_json(), ensure_ascii=False), ""
+    except ParleyError as e:
+        return "fail", e.code, e.message
+    except Exception as e:  # an analyser's bug must not stop the batch
+        return "fail", "E611", f"{type(e).__name__}: {e}"
+
+
+# -- parent side ---------------------------------------------------------------
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _progress(total: int, enabled: bool, stream: TextIO):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", file=stream, disable=not enabled, dynamic_ncols=True, leave=True)
+
+
+def ingest(
+    paths: Iterable[str],
+    store: Store,
+    *,
+    only: Sequence[str] = (),
+    skip: Sequence[str] = (),
+    config: Config | None = None,
+    workers: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: bool = True,
+    log: TextIO | None = None,
+) -> IngestReport:
+    """Analyse every document under ``paths`` that ``store`` lacks, and store it.
+
+    ``workers=0`` analyses in this process (no pool); otherwise a pool of
+    ``workers`` processes (default: the CPU count, at most 8).
+    """
+    log = log or sys.stderr
+    config = config or Config()
+    only, skip = list(only), list(skip)
+    pipeline = build_pipeline(only=only, skip=skip)  # fails early (E301/E302) before any work
+    version = pipeline_version(pipeline)
+    report = IngestReport(pipeline_version=version)
+    started = time.perf_counter()
+    done = store.hashes()
+    todo: list[Document] = []
+    failed_inputs: list[Failure] = []
+    for item in read_sources(paths, max_bytes):
+        if isinstance(item, Failure):
+            failed_inputs.append(item)
+            continue
+        report.inputs += 1
+        h = item.hash
+        if h in done:
+            report.skipped += 1
+            continue
+        done.add(h)
+        todo.append(item)
+
+    bar = _progress(len(todo) + len(failed_inputs), progress, log)
+
+    def fail(source: str, code: str, message: str) -> None:
+        failure = Failure(source, code, message)
+        report.failed += 1
+        report.failures.append(failure)
+        store.record_failure(source, code, message, version)
+        bar.write(f"error: {failure}", file=log)
+        bar.update(1)
+
+    def stored(document: Document, raw: str) -> None:
+        data = json.loads(raw)
+        result = store.put_json(data, version)
+        if result.created:
+            report.stored += 1
+            report.words += len(document.text.split())
+        else:
+            report.skipped += 1
+        bar.update(1)
+
+    try:
+        for f in failed_inputs:
+            fail(f.source, f.code, f.message)
+        if workers == 0:
+            _init_local(pipeline, config)
+            for document in todo:
+                status, a, b = _analyse(document)
+                stored(document, a) if status == "ok" else fail(_source(document), a, b)
+        else:
+            _run_pool(todo, workers or default_workers(), only, skip, config, stored, fail)
+    finally:
+        bar.close()
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def _init_local(pipeline: list, config: Config) -> None:
+    _worker["pipeline"] = pipeline
+    _worker["config"] = config
+
+
+def _source(document: Document) -> str:
+    return document.metadata.source or document.doc_id
+
+
+def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[str], config: Config,
+              stored, fail) -> None:
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+    queue = list(reversed(todo))
+    while queue:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                                   initargs=(only, skip, config, os.getpid()))
+        pending: dict[Future, Document] = {}
+        broken = False
+        try:
+            while queue or pending:
+                while queue and len(pending) < workers * IN_FLIGHT_PER_WORKER and not broken:
+                    document = queue.pop()
+                    try:
+                        pending[pool.submit(_analyse, document)] = document
+                    except BrokenProcessPool:
+                        queue.append(document)
+                        broken = True
+                if not pending:
+                    break
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    document = pending.pop(future)
+                    try:
+                        status, a, b = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        fail(_source(document), "E612", "a worker process died while analysing it")
+                        continue
+                    stored(document, a) if status == "ok" else fail(_source(document), a, b)
+                if broken:
+                    for future, document in list(pending.items()):
+                        fail(_source(document), "E612", "a worker process died while analysing it")
+                    pending.clear()
+                    break
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
