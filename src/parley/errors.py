@@ -77,6 +77,7 @@ CATALOGUE = {
     "E107": "HTML holds no main text that could be extracted",
     "E108": "a JSONL line is not a JSON object with a non-empty 'text'",
     "E109": "unsupported or unreadable input",
+    "E110": "alias table is unreadable or a row is malformed (alias, id, name, type)",
     "E200": "span does not fit its text",
     "E300": "pipeline cannot be built",
     "E301": "unknown analyser",

@@ -1,0 +1,292 @@
+"""The entities analyser: named-entity mentions resolved to entity identities.
+
+Mentions of PERSON, ORG, GPE, LOC, NORP, EVENT, LAW and PRODUCT (as
+``../shared/gold/GUIDELINES.md`` defines them) come from the alias table
+(``parley/data/gazetteer/`` plus the user's ``--aliases`` files), speaker
+labels, patterns for named processes and documents, and spaCy's NER corrected
+for the genre (see ``parley.mentions``). They are flat: the longest match wins
+and nothing overlaps.
+
+Every mention resolves to one ``Entity`` id:
+
+- a form the alias table knows takes the table's id (``Kiev`` and ``Kyiv``,
+  ``the US`` and ``America``, ``Steve`` and ``Steven Witkoff``);
+- a person's surname alone, a full name, a title plus name, an all-caps
+  label and a possessive share the id of the full name found in the document
+  (``MR. SULLIVAN`` and ``Jake Sullivan``); a surname alone that spaCy missed is
+  found again wherever a known person's surname recurs;
+- an acronym joins the organisation whose initials it spells;
+- anything else gets the slug of its name, which is the same in every
+  document.
+
+Titles right before a person's name are kept as the entity's ``roles``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import replace
+from typing import Any
+
+from ..document import Analysis, Span
+from ..identity import AliasTable, EntityInfo, alias_table, fold, slug, surface_key
+from ..mentions import (Candidate, headline_labels, is_language_use, label_candidates, pattern_candidates,
+                        select, spacy_candidates, table_candidates, titles, trim, url_spans)
+from ..pipeline import Config, analyser
+from ..records import Entity
+from ..render.sections import Cell, section
+
+VERSION = "1.0"
+_FUNCTION_WORDS = {"of", "the", "and", "for", "on", "in", "to", "a", "an", "de", "al", "la"}
+_NAME_PARTICLES = {"al", "bin", "ibn", "de", "da", "von", "van", "der", "le", "la", "el", "du"}
+
+
+@analyser("entities", version=VERSION, requires=("turns",), assigns=("entities",), needs_parse=True, order=20)
+def analyse_entities(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Any]]:
+    ents = [(span, label) for span, label, _ in parse.entities()] if parse is not None else []
+    return {"entities": find_entities(analysis, ents, alias_table(config.aliases))}
+
+
+def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table: AliasTable) -> list[Entity]:
+    """Entities of ``analysis`` given spaCy's (span, label) pairs and an alias table."""
+    text = analysis.text
+    urls = url_spans(text)
+    labels = [t.label_span for t in analysis.layer("turns") if t.label_span is not None]
+    labels += [s for s in headline_labels(text) if not any(s.overlaps(lab) for lab in labels)]
+    speakers = {t.label_span: t.speaker for t in analysis.layer("turns") if t.label_span is not None}
+
+    table_cands = [c for c in table_candidates(text, table) if not _language(text, c)]
+    places = {c.span.start: c for c in sorted(table_cands, key=lambda c: -len(c.span))
+              if c.type in ("GPE", "LOC")}
+    candidates: list[Candidate] = []
+    candidates += label_candidates(text, labels, table)
+    candidates += table_cands
+    candidates += pattern_candidates(text, places)
+    candidates += [c for c in spacy_candidates(text, spacy_ents) if not _language(text, c)]
+    chosen = select(candidates, blocked=urls)
+
+    people = _people(text, chosen, table, speakers, labels)
+    chosen = _add_surnames(text, chosen, people, urls)
+    return _build(text, chosen, people, table)
+
+
+def _language(text: str, cand: Candidate) -> bool:
+    return cand.type == "NORP" and is_language_use(text, cand.span)
+
+
+# -- people -------------------------------------------------------------------
+def _name_words(name: str) -> list[str]:
+    return [w for w in re.split(r"\s+", surface_key(name)) if w]
+
+
+def _surname(name: str) -> str:
+    words = _name_words(name)
+    return fold(words[-1]) if words else ""
+
+
+class _People:
+    """The people of one document: full names by surname, ids by mention."""
+
+    def __init__(self) -> None:
+        self.by_surname: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)  # surname -> (id, name)
+        self.names: dict[str, str] = {}  # id -> canonical name
+
+    def add(self, entity_id: str, name: str) -> None:
+        self.by_surname[_surname(name)][(entity_id, name)] += 1
+        self.names.setdefault(entity_id, name)
+
+    def for_surname(self, surname: str) -> tuple[str, str] | None:
+        known = self.by_surname.get(fold(surname))
+        return known.most_common(1)[0][0] if known else None
+
+    def for_full_name(self, name: str) -> tuple[str, str] | None:
+        """An already known person with the same surname and a compatible first name."""
+        words = _name_words(name)
+        known = self.by_surname.get(_surname(name))
+        if not known or len(words) < 2:
+            return None
+        first = fold(words[0])
+        for (entity_id, full), _ in known.most_common():
+            other = fold(_name_words(full)[0])
+            if other == first or other.startswith(first) or first.startswith(other):
+                return entity_id, full
+        return None
+
+
+def _people(text: str, chosen: list[Candidate], table: AliasTable, speakers: dict[Span, str],
+            labels: list[Span]) -> _People:
+    """Full names of people found in the text, table entries first."""
+    people = _People()
+    persons = [c for c in chosen if c.type == "PERSON"]
+    for c in persons:
+        if c.info is not None and c.info.type == "PERSON":
+            people.add(c.info.id, c.info.name)
+    for c in persons:
+        if c.info is None and len(_name_words(text[c.span.start:c.span.end])) >= 2:
+            name = surface_key(text[c.span.start:c.span.end])
+            if not people.for_full_name(name) and not name.isupper():
+                people.add(slug(name), name)
+    return people
+
+
+def _add_surnames(text: str, chosen: list[Candidate], people: _People, urls: list[Span]) -> list[Candidate]:
+    """Bare surnames of the document's people wherever spaCy missed them."""
+    surnames = {}
+    for counter in people.by_surname.values():
+        for (entity_id, name), _ in counter.items():
+            words = _name_words(name)
+            if len(words) >= 2 and words[-1][:1].isupper():
+                surnames.setdefault(words[-1], (entity_id, name))
+    if not surnames:
+        return chosen
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True))
+                         + r")(?![\w-])")
+    extra = []
+    for m in pattern.finditer(text):
+        entity_id, name = surnames[m.group(1)]
+        extra.append(Candidate(Span(m.start(), m.end()), "PERSON", "surname", EntityInfo(entity_id, name, "PERSON")))
+    # a spaCy mention that is exactly a known surname is that person, whatever spaCy typed it
+    fixed = []
+    for c in chosen:
+        raw = text[c.span.start:c.span.end]
+        if c.source == "spacy" and c.info is None and raw in surnames:
+            entity_id, name = surnames[raw]
+            c = replace(c, type="PERSON", info=EntityInfo(entity_id, name, "PERSON"))
+        fixed.append(c)
+    taken = [c.span for c in fixed] + urls
+    added = [c for c in extra if not any(c.span.overlaps(s) for s in taken)]
+    return sorted(fixed + added, key=lambda c: c.span.start)
+
+
+# -- identities ----------------------------------------------------------------
+def _identity(text: str, cand: Candidate, people: _People, table: AliasTable) -> EntityInfo:
+    raw = text[cand.span.start:cand.span.end]
+    if cand.info is not None:
+        return cand.info
+    if cand.type == "PERSON":
+        words = _name_words(raw)
+        if len(words) >= 2:
+            hit = people.for_full_name(raw)
+        else:
+            hit = people.for_surname(raw)
+        if hit is None and raw.isupper():
+            hit = people.for_surname(words[-1])
+        if hit is not None:
+            return EntityInfo(hit[0], hit[1], "PERSON")
+        info = table.lookup(raw) or table.lookup_folded(raw)
+        if info is not None:
+            return info
+        name = surface_key(raw).title() if raw.isupper() else surface_key(raw)
+        return EntityInfo(slug(name), name, "PERSON")
+    info = table.lookup(raw) or (table.lookup_folded(raw) if raw.isupper() else None)
+    if info is not None:
+        return info
+    name = surface_key(raw)
+    return EntityInfo(slug(name), name, cand.type)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w’'-]*", name) if w.lower() not in _FUNCTION_WORDS).upper()
+
+
+def _role_before(text: str, span: Span) -> str | None:
+    """The title run right before a person's name ("US Special Envoy for Syria")."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    before = text[max(line_start, span.start - 160):span.start]
+    m = re.search(r"((?:[A-Z][\w.’'-]*|of|for|to|the|and|concurrently|[()])(?:[ \t]+(?:[A-Z][\w.’'-]*|of|for|to|the|and"
+                  r"|concurrently|[()]))*)[ \t]+$", before)
+    if not m:
+        return None
+    run = m.group(1)
+    lowered = run.lower()
+    first = None
+    for title in titles():
+        at = re.search(r"(?<![\w])" + re.escape(title.lower()) + r"(?![\w])", lowered)
+        if at and title not in ("Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Sir", "Madam"):
+            first = at.start() if first is None else min(first, at.start())
+    if first is None:
+        return None
+    # keep a country or organisation right before the title ("US President")
+    head = run[:first].split()
+    if head and head[-1][:1].isupper() and head[-1].lower() not in ("the", "and"):
+        first = run.rfind(head[-1], 0, first)
+    role = run[first:].strip(" ()")
+    return role or None
+
+
+def _build(text: str, chosen: list[Candidate], people: _People, table: AliasTable) -> list[Entity]:
+    infos: list[tuple[Candidate, EntityInfo]] = [(c, _identity(text, c, people, table)) for c in chosen]
+    # acronyms join the organisation whose initials they spell
+    long_orgs = {_initials(i.name): i for c, i in infos if i.type in ("ORG", "LAW", "EVENT") and len(i.name.split()) >= 2}
+    merged = []
+    for c, info in infos:
+        raw = text[c.span.start:c.span.end]
+        if c.info is None and raw.isupper() and 2 <= len(raw) <= 6 and raw in long_orgs:
+            info = long_orgs[raw]
+        merged.append((c, info))
+
+    groups: dict[str, list[tuple[Candidate, EntityInfo]]] = defaultdict(list)
+    for c, info in merged:
+        groups[info.id].append((c, info))
+    entities = []
+    for entity_id, items in groups.items():
+        known = table.info(entity_id)
+        types = Counter(i.type for _, i in items)
+        type_ = known.type if known else types.most_common(1)[0][0]
+        name = known.name if known else Counter(i.name for _, i in items).most_common(1)[0][0]
+        roles: list[str] = []
+        if type_ == "PERSON":
+            for c, _ in items:
+                role = c.role or _role_before(text, c.span)
+                if role and role not in roles:
+                    roles.append(role)
+        aliases = []
+        for c, _ in items:
+            form = surface_key(text[c.span.start:c.span.end])
+            if form not in aliases:
+                aliases.append(form)
+        mentions = tuple(sorted(c.span for c, _ in items))
+        entities.append(Entity(entity_id, name, type_, mentions, tuple(roles), tuple(aliases)))
+    entities.sort(key=lambda e: e.mentions[0].start)
+    return entities
+
+
+# -- helpers for other analysers ------------------------------------------------
+def entity_at(analysis: Analysis, span: Span) -> Entity | None:
+    """The entity with a mention overlapping ``span`` (the first, by offset)."""
+    for entity in analysis.layer("entities"):
+        for mention in entity.mentions:
+            if mention.overlaps(span):
+                return entity
+    return None
+
+
+def spacy_ner_baseline(analysis: Analysis, parse: Any) -> list[Entity]:
+    """spaCy's NER alone, one entity per distinct surface text: the baseline."""
+    groups: dict[str, list[Span]] = defaultdict(list)
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    for span, label, _ in (parse.entities() if parse is not None else []):
+        if label not in ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "PRODUCT"):
+            continue
+        name = surface_key(analysis.text[span.start:span.end])
+        entity_id = slug(name) or "entity"
+        groups[entity_id].append(span)
+        types[entity_id][label] += 1
+        names.setdefault(entity_id, name)
+    return [Entity(i, names[i], types[i].most_common(1)[0][0], tuple(sorted(spans))) for i, spans in groups.items()]
+
+
+# -- report -----------------------------------------------------------------
+@section("entities", "Entities", ("entities",), order=30)
+def entity_rows(analysis: Analysis):
+    header = ("identity", "name", "type", "mentions", "roles")
+    entities = sorted(analysis.layer("entities"), key=lambda e: (-len(e.mentions), e.id))
+    rows = []
+    for e in entities:
+        first = e.mentions[0] if e.mentions else None
+        rows.append((Cell(e.id, first), e.name, e.type, len(e.mentions), "; ".join(e.roles)))
+    return header, rows
+
+
+__all__ = ["analyse_entities", "entity_at", "entity_rows", "find_entities", "spacy_ner_baseline", "trim"]

@@ -1,0 +1,275 @@
+"""Finding entity mentions: candidates from every source, then one flat layer.
+
+Candidates come from four places, each a list of ``Candidate``:
+
+- the alias table (``identity``), matched on word boundaries over the whole
+  text, so hyphenated compounds split (``US-Russian`` gives ``US`` and
+  ``Russian``) and wrapped lines match (``White\\nHouse``);
+- speaker labels (``Sergey Lavrov:``, ``MR. SULLIVAN:``) with titles removed;
+- patterns for named processes and documents (``Alaska summit``,
+  ``Declaration on ...``);
+- spaCy's NER, corrected for this genre: leading determiners, titles and
+  possessive ’s are cut off, a possessive inside a span splits it
+  ("Trump’s Declaration for ..."), lower-case spans and non-names are dropped.
+
+``select`` keeps a flat, non-overlapping set, longest match first; on equal
+length the more trusted source wins (label, table, pattern, spaCy).
+Nothing inside a web address is a mention.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+from .document import Span
+from .identity import AliasTable, EntityInfo, fold, surface_key
+
+# spaCy label -> our type; labels not listed are not entities here.
+SPACY_TYPES = {
+    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP",
+    "EVENT": "EVENT", "LAW": "LAW", "PRODUCT": "PRODUCT", "FAC": "LOC",
+}
+PRIORITY = {"label": 0, "table": 1, "pattern": 2, "surname": 3, "title": 3, "spacy": 4}
+
+_WORD = re.compile(r"[^\W_]+|[^\w\s]")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|net|org|gov|int|edu|ru|ua|uk|de|fr|info|io|me)\b(?:/\S*)?",
+                  re.IGNORECASE)
+_DETERMINER = re.compile(r"^(?:the|The|THE|a|an|An|A|this|This|that|our|Our|their|its)\s+")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_INNER_POSSESSIVE = re.compile(r"['’]s\s+")
+_LANGUAGE_BEFORE = re.compile(r"(?:\(|\b)[Ss]peaks?(?:\s+in)?\s+$|\bin\s+(?:the\s+)?$")
+_LANGUAGE_AFTER = re.compile(r"^(?:-speaking|-language|\s+language|\s+translation|\s+interpret)")
+_EDITORIAL = re.compile(r"[\[\]]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    span: Span
+    type: str
+    source: str  # label | table | pattern | surname | title | spacy
+    info: EntityInfo | None = None  # set when the alias table knows it
+    role: str | None = None  # a title found right before a person's name
+
+    @property
+    def priority(self) -> int:
+        return PRIORITY[self.source]
+
+
+# -- data tables -----------------------------------------------------------
+def _data_lines(name: str) -> list[str]:
+    text = (resources.files("parley") / "data" / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def titles() -> tuple[str, ...]:
+    """Titles and role words, longest first (``data/titles.txt``)."""
+    return tuple(sorted(_data_lines("titles.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _title_pattern() -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles())
+    return re.compile(rf"^(?:(?:{alternatives})(?=\W|$)\s*)+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def not_names() -> frozenset[str]:
+    """Capitalised words spaCy takes for names that are not (``data/not_entities.txt``)."""
+    return frozenset(fold(line) for line in _data_lines("not_entities.txt"))
+
+
+def strip_title(text: str) -> tuple[int, str | None]:
+    """How many leading characters of ``text`` are titles, and the title."""
+    m = _title_pattern().match(text)
+    if not m:
+        return 0, None
+    return m.end(), text[:m.end()].strip()
+
+
+def url_spans(text: str) -> list[Span]:
+    return [Span(m.start(), m.end()) for m in _URL.finditer(text)]
+
+
+# -- candidates from the alias table -----------------------------------------
+def table_candidates(text: str, table: AliasTable) -> list[Candidate]:
+    """Every alias-table match on word boundaries (overlaps allowed)."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    out: list[Candidate] = []
+    limit = table.max_words
+    for i, (start, _) in enumerate(words):
+        for n in range(min(limit, len(words) - i), 0, -1):
+            end = words[i + n - 1][1]
+            if "\n\n" in text[start:end]:
+                continue
+            info = table.by_alias.get(surface_key(text[start:end]))
+            if info is not None:
+                out.append(Candidate(Span(start, end), info.type, "table", info))
+    return out
+
+
+# -- candidates from speaker labels ----------------------------------------------
+def label_candidates(text: str, labels: Iterable[Span], table: AliasTable) -> list[Candidate]:
+    """A label that holds a name is a PERSON mention of the name, titles cut off."""
+    out = []
+    for span in labels:
+        raw = text[span.start:span.end]
+        cut, role = strip_title(raw)
+        name = raw[cut:].strip()
+        if not name or not re.search(r"[^\W\d_]{2,}", name) or fold(name) in not_names():
+            continue
+        start = span.start + raw.index(name, cut)
+        info = table.lookup(name) or table.lookup_folded(name)
+        if info is not None and info.type != "PERSON":
+            continue
+        out.append(Candidate(Span(start, start + len(name)), "PERSON", "label", info, role))
+    return out
+
+
+_HEADLINE_LABEL = re.compile(r"^([A-Z][\w.’'-]+(?:[ \t]+[A-Za-z][\w.’'-]+){0,3}):[ \t]*[“\"«]", re.MULTILINE)
+
+
+def headline_labels(text: str) -> list[Span]:
+    """Name labels that open a quoted line without being a turn ("Name: “...”")."""
+    return [Span(m.start(1), m.end(1)) for m in _HEADLINE_LABEL.finditer(text)]
+
+
+# -- candidates from patterns ---------------------------------------------------
+_PROCESS_HEADS = {
+    "summit": "summit", "talks": "summit", "conversations": "summit", "meeting": "summit",
+    "process": "process", "format": "format", "negotiations": "process", "conference": "conference",
+}
+_PROCESS = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[ \t\n]+(" + "|".join(_PROCESS_HEADS) + r")\b")
+_AGREEMENTS = re.compile(r"\b([A-Z][a-z]+)[ \t\n]+(agreements|accords|protocol|memorandum)\b")
+_DOCUMENT = re.compile(
+    r"\b(?:Declaration|Treaty|Convention|Charter|Accord|Pact|Memorandum|Act|Protocol)"
+    r"(?:[ \t\n]+(?:on|of|for|concerning|between|and|the|in|among|with|to|accordance|[A-Z][\w’'-]*))*"
+    r"[ \t\n]+[A-Z][\w’'-]*"
+)
+
+
+def pattern_candidates(text: str, places: dict[int, Candidate]) -> list[Candidate]:
+    """Named processes ("Alaska summit") and documents ("Declaration on ...").
+
+    ``places`` maps a start offset to a GPE/LOC candidate starting there; a
+    process is named after a place that is not a country-level hyphen compound.
+    """
+    out = []
+    for m in _PROCESS.finditer(text):
+        place = places.get(m.start(1))
+        if place is None or place.span.end != m.end(1) or place.type not in ("GPE", "LOC"):
+            continue
+        if m.start(1) > 0 and text[m.start(1) - 1] == "-":
+            continue
+        out.append(Candidate(Span(m.start(1), m.end(2)), "EVENT", "pattern",
+                             EntityInfo(f"{place.info.id}-{_PROCESS_HEADS[m.group(2)]}",
+                                        f"{m.group(1)} {_PROCESS_HEADS[m.group(2)]}", "EVENT")))
+    for m in _AGREEMENTS.finditer(text):
+        place = places.get(m.start(1))
+        if place is None or place.span.end != m.end(1):
+            continue
+        out.append(Candidate(Span(m.start(1), m.end(2)), "LAW", "pattern",
+                             EntityInfo(f"{place.info.id}-agreements", f"{m.group(1)} agreements", "LAW")))
+    for m in _DOCUMENT.finditer(text):
+        phrase = m.group(0)
+        # end on a capitalised word; drop trailing function words
+        phrase = re.sub(r"(?:[ \t\n]+(?:on|of|for|concerning|between|and|the|in|among|with|to))+$", "", phrase)
+        if len(phrase.split()) < 3:
+            continue
+        out.append(Candidate(Span(m.start(), m.start() + len(phrase)), "LAW", "pattern"))
+    return out
+
+
+# -- candidates from spaCy ------------------------------------------------------
+def spacy_candidates(text: str, ents: Iterable[tuple[Span, str]]) -> list[Candidate]:
+    """spaCy's entities, trimmed to the shortest span naming the entity."""
+    out = []
+    for span, label in ents:
+        type_ = SPACY_TYPES.get(label)
+        if type_ is None:
+            continue
+        for piece in _split_possessives(text, span):
+            fixed = trim(text, piece, type_)
+            if fixed is not None:
+                out.append(Candidate(fixed[0], type_, "spacy", None, fixed[1]))
+    return out
+
+
+def _split_possessives(text: str, span: Span) -> list[Span]:
+    raw = text[span.start:span.end]
+    pieces, start = [], 0
+    for m in _INNER_POSSESSIVE.finditer(raw):
+        pieces.append(Span(span.start + start, span.start + m.start()))
+        start = m.end()
+    pieces.append(Span(span.start + start, span.end))
+    return pieces
+
+
+def trim(text: str, span: Span, type_: str) -> tuple[Span, str | None] | None:
+    """Cut determiners, titles (for people), possessives and punctuation off a span."""
+    start, end = span
+    role = None
+    while True:
+        raw = text[start:end]
+        m = _DETERMINER.match(raw)
+        if m:
+            start += m.end()
+            continue
+        if type_ == "PERSON":
+            cut, found = strip_title(raw)
+            if cut and cut < len(raw):
+                start += cut
+                role = found
+                continue
+        break
+    raw = text[start:end]
+    m = _POSSESSIVE.search(raw)
+    if m and len(raw) > 3:
+        end -= len(m.group(0)) - (1 if m.group(0)[0] == "s" else 0)
+    while end > start and text[end - 1] in ".,;:!?\"“”‘’'()-–— \n\t":
+        if text[end - 1] == "." and re.search(r"\b[A-Z]\.$|\b[A-Z][a-z]?\.$", text[start:end]):
+            break
+        end -= 1
+    while start < end and text[start] in "\"“”‘’'(-–— \n\t":
+        start += 1
+    raw = text[start:end]
+    if len(raw) < 2 or not any(c.isupper() for c in raw) or _EDITORIAL.search(raw):
+        return None
+    if fold(raw) in not_names() or "\n\n" in raw:
+        return None
+    return Span(start, end), role
+
+
+# -- filters and selection --------------------------------------------------
+def is_language_use(text: str, span: Span) -> bool:
+    """True where a nationality adjective names a language ("(Speaks Ukrainian.)")."""
+    before = text[max(0, span.start - 20):span.start]
+    after = text[span.end:span.end + 16]
+    return bool(_LANGUAGE_BEFORE.search(before) and re.match(r"^[.)\s]", after)) or bool(_LANGUAGE_AFTER.match(after))
+
+
+def select(candidates: Iterable[Candidate], blocked: Iterable[Span] = ()) -> list[Candidate]:
+    """A flat set: longest first, then the more trusted source; no overlaps."""
+    chosen: list[Candidate] = []
+    taken: list[Span] = list(blocked)
+    ordered = sorted(candidates, key=lambda c: (-(c.span.end - c.span.start), c.priority, c.span.start))
+    for cand in ordered:
+        if any(cand.span.overlaps(s) for s in taken):
+            continue
+        chosen.append(cand)
+        taken.append(cand.span)
+    chosen.sort(key=lambda c: c.span.start)
+    return chosen
+
+
+def with_info(cand: Candidate, info: EntityInfo) -> Candidate:
+    return replace(cand, info=info, type=info.type)
+
+
+__all__: list[Any] = [
+    "Candidate", "label_candidates", "pattern_candidates", "select", "spacy_candidates",
+    "table_candidates", "trim", "url_spans", "headline_labels", "is_language_use", "strip_title",
+]
