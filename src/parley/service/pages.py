@@ -93,8 +93,8 @@ def document_page(request: Request, ref: str, at: str | None = None) -> HTMLResp
     items = highlight.highlights(analysis)
     toggles = highlight.toggles(items)
     if selected is not None:
-        items.append(("selected", selected, "selected", "the passage you followed a link to"))
-        toggles.insert(0, {"layer": "selected", "count": 1, "shown": True, "labels": []})
+        items.append((selected, "selected", "", "the passage you followed a link to"))
+        toggles.insert(0, {"layer": "selected", "class": "selected", "count": 1, "shown": True, "labels": []})
     anchors = [cell["span"][0] for s in view["sections"] for row in s["rows"] for cell in row
                if isinstance(cell, dict) and cell.get("span")]
     text = Markup(highlight.text_html(analysis.text, items, anchors))
