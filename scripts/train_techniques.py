@@ -1,0 +1,191 @@
+"""Train the persuasion-technique heads in src/parley/data/models/.
+
+    .venv/bin/python scripts/train_techniques.py [semeval2020] [semeval2023]
+
+Needs the ``models`` extra and ../shared/datasets (research data, never copied
+into the repo). Each taxonomy gets two heads over frozen all-MiniLM-L6-v2
+token vectors (see parley/techniquefeatures.py):
+
+- ``<taxonomy>-spans.npz``: token "inside a technique span" MLP; its decoding
+  threshold is chosen on 10% of the training articles held out (never on the
+  evaluation sets);
+- ``<taxonomy>-labels.npz``: span -> technique MLP.
+
+semeval2020 trains on PTC train only (evaluated on PTC dev); semeval2023 on the
+SemEval-2023 Task 3 English train (evaluated on the CheckThat! 2024 English
+test; its texts include PTC dev, so it is never evaluated there). Token
+embeddings are computed once and cached under /tmp (techniques_data.py).
+Training is seeded; on CPU it takes a few minutes once the cache is filled.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from techniques_data import Article, load, tables  # noqa: E402
+
+from parley.document import Span  # noqa: E402
+from parley.techniquefeatures import Head, decode_spans, span_features, token_features  # noqa: E402
+
+TAXONOMIES = {"semeval2020": "ptc-train", "semeval2023": "st3-train"}
+SEED = 13
+HELD_OUT = 0.1
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s in sorted(spans):
+        if out and s.start <= out[-1].end:
+            out[-1] = Span(out[-1].start, max(out[-1].end, s.end))
+        else:
+            out.append(s)
+    return out
+
+
+def overlap_f1(pred: list[list[tuple[str, Span]]], gold: list[list[tuple[str, Span]]], labelled: bool) -> tuple[float, float, float]:
+    """SemEval-2020 Task 11 partial-overlap precision, recall and F1.
+
+    P = sum over predicted s, gold t of |s & t| / |s|, over |S|; R likewise
+    over |T| with |t|. With ``labelled`` only pairs with the same technique
+    count (the span-and-technique measure); without, spans are merged per
+    article and labels ignored (span identification).
+    """
+    p_sum = r_sum = 0.0
+    n_pred = n_gold = 0
+    for p_doc, g_doc in zip(pred, gold):
+        if not labelled:
+            p_doc = [("x", s) for s in merge([s for _, s in p_doc])]
+            g_doc = [("x", s) for s in merge([s for _, s in g_doc])]
+        n_pred += len(p_doc)
+        n_gold += len(g_doc)
+        for lp, s in p_doc:
+            for lg, t in g_doc:
+                if lp != lg:
+                    continue
+                inter = min(s.end, t.end) - max(s.start, t.start)
+                if inter > 0:
+                    p_sum += inter / max(1, len(s))
+                    r_sum += inter / max(1, len(t))
+    p = p_sum / n_pred if n_pred else 0.0
+    r = r_sum / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def token_targets(table, article: Article) -> np.ndarray:
+    y = np.zeros(len(table.offsets), np.float32)
+    for _, span in article.labels:
+        y[(table.offsets[:, 0] < span.end) & (table.offsets[:, 1] > span.start)] = 1.0
+    return y
+
+
+def fit_mlp(x: np.ndarray, y: np.ndarray, n_out: int, hidden: int, epochs: int, lr: float = 1e-3,
+            dropout: float = 0.2, weight_decay: float = 1e-4, batch: int = 512) -> dict[str, np.ndarray]:
+    """A one-hidden-layer MLP on standardised inputs; returns its arrays."""
+    import torch
+
+    torch.manual_seed(SEED)
+    mean = x.mean(0)
+    scale = x.std(0) + 1e-6
+    xt = torch.from_numpy((x - mean) / scale).float()
+    yt = torch.from_numpy(y)
+    net = torch.nn.Sequential(
+        torch.nn.Dropout(dropout), torch.nn.Linear(x.shape[1], hidden), torch.nn.ReLU(),
+        torch.nn.Dropout(dropout), torch.nn.Linear(hidden, n_out),
+    )
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=weight_decay)
+    loss_fn = torch.nn.BCEWithLogitsLoss() if n_out == 1 else torch.nn.CrossEntropyLoss(label_smoothing=0.05)
+    gen = torch.Generator().manual_seed(SEED)
+    steps = epochs * ((len(xt) + batch - 1) // batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
+    net.train()
+    for _ in range(epochs):
+        perm = torch.randperm(len(xt), generator=gen)
+        for i in range(0, len(xt), batch):
+            idx = perm[i:i + batch]
+            out = net(xt[idx])
+            target = yt[idx].float().unsqueeze(1) if n_out == 1 else yt[idx].long()
+            loss = loss_fn(out, target)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+    net.eval()
+    lin1, lin2 = net[1], net[4]
+    return {
+        "mean": mean.astype(np.float32), "scale": scale.astype(np.float32),
+        "w1": lin1.weight.detach().numpy(), "b1": lin1.bias.detach().numpy(),
+        "w2": lin2.weight.detach().numpy(), "b2": lin2.bias.detach().numpy(),
+    }
+
+
+def split(articles: list[Article]) -> tuple[list[int], list[int]]:
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(len(articles))
+    cut = int(len(articles) * HELD_OUT)
+    return sorted(order[cut:].tolist()), sorted(order[:cut].tolist())
+
+
+def train(taxonomy: str) -> dict[str, float]:
+    dataset = TAXONOMIES[taxonomy]
+    t0 = time.time()
+    articles = load(dataset)
+    tabs = tables(dataset, articles)
+    fit_idx, held_idx = split(articles)
+    print(f"{taxonomy}: {len(articles)} articles from {dataset}; embeddings ready in {time.time() - t0:.0f}s", flush=True)
+
+    # Span head: tokens inside any technique span.
+    x = np.concatenate([token_features(tabs[i], np) for i in fit_idx])
+    y = np.concatenate([token_targets(tabs[i], articles[i]) for i in fit_idx])
+    spans_arrays = fit_mlp(x, y, 1, hidden=256, epochs=6)
+    spans_head = Head(spans_arrays, {"kind": "spans", "taxonomy": taxonomy, "trained_on": dataset})
+    best = (0.0, 0.5)
+    held_probs = [spans_head.probabilities(token_features(tabs[i], np)) for i in held_idx]
+    gold = [articles[i].labels for i in held_idx]
+    for threshold in np.arange(0.15, 0.71, 0.05):
+        pred = [[("x", s) for s, _ in decode_spans(tabs[i], p, float(threshold))] for i, p in zip(held_idx, held_probs)]
+        f1 = overlap_f1(pred, gold, labelled=False)[2]
+        if f1 > best[0]:
+            best = (f1, float(threshold))
+    spans_head.meta["threshold"] = round(best[1], 2)
+    spans_head.meta["held_out_span_f1"] = round(best[0], 4)
+    print(f"  span head: held-out span F1 {best[0]:.3f} at threshold {best[1]:.2f}", flush=True)
+
+    # Label head: gold spans -> technique.
+    labels = sorted({label for a in articles for label, _ in a.labels})
+    index = {label: k for k, label in enumerate(labels)}
+
+    def span_xy(ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        xs, ys = [], []
+        for i in ids:
+            a = articles[i]
+            if a.labels:
+                xs.append(span_features(tabs[i], a.text, [s for _, s in a.labels], np))
+                ys.extend(index[label] for label, _ in a.labels)
+        return np.concatenate(xs), np.asarray(ys, np.int64)
+
+    xf, yf = span_xy(fit_idx)
+    xh, yh = span_xy(held_idx)
+    label_arrays = fit_mlp(xf, yf, len(labels), hidden=256, epochs=40, dropout=0.3, batch=128)
+    label_head = Head(label_arrays, {"kind": "labels", "taxonomy": taxonomy, "trained_on": dataset, "labels": labels})
+    held_acc = float((label_head.probabilities(xh).argmax(1) == yh).mean())
+    label_head.meta["held_out_micro_f1"] = round(held_acc, 4)
+    print(f"  label head: held-out micro-F1 given gold spans {held_acc:.3f} ({len(labels)} labels)", flush=True)
+
+    # Refit the label head on every training article for the shipped model.
+    xa, ya = span_xy(fit_idx + held_idx)
+    label_head.arrays = fit_mlp(xa, ya, len(labels), hidden=256, epochs=40, dropout=0.3, batch=128)
+    print("  wrote", spans_head.save(f"{taxonomy}-spans"), label_head.save(f"{taxonomy}-labels"),
+          f"in {time.time() - t0:.0f}s", flush=True)
+    return {"span_f1": best[0], "label_f1": held_acc}
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or list(TAXONOMIES):
+        if name not in TAXONOMIES:
+            raise SystemExit(f"unknown taxonomy {name}; choose from {', '.join(TAXONOMIES)}")
+        train(name)
