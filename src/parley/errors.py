@@ -83,6 +83,7 @@ CATALOGUE = {
     "E301": "unknown analyser",
     "E302": "an analyser's required layer is not assigned before it",
     "E400": "model or optional package not installed",
+    "E401": "a model or data file shipped with Parley is missing or malformed",
     "E500": "gold file error",
     "E600": "store error",
     "E601": "unsupported database URL",
