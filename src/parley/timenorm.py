@@ -168,9 +168,7 @@ def weekday_date(ref: date, weekday: int, rel: str | None, tense: int = 0) -> da
         return ref
     if tense < 0:
         return ref - timedelta(days=behind)
-    if tense > 0:
-        return ref + timedelta(days=ahead)
-    return ref + timedelta(days=ahead) if ahead < behind else ref - timedelta(days=behind)
+    return ref + timedelta(days=ahead)  # "I'm meeting him on Monday": the coming one
 
 
 def month_year(ref: date, month: int, rel: str | None, tense: int = 0) -> int:
@@ -179,10 +177,12 @@ def month_year(ref: date, month: int, rel: str | None, tense: int = 0) -> int:
         return ref.year if month < ref.month else ref.year - 1
     if rel == "next":
         return ref.year if month > ref.month else ref.year + 1
-    if rel is None and tense < 0 and month > ref.month:
-        return ref.year - 1
-    if rel is None and tense > 0 and month < ref.month:
-        return ref.year + 1
+    if rel is None and tense < 0:
+        return ref.year - 1 if month > ref.month else ref.year
+    if rel is None and tense > 0:
+        return ref.year + 1 if month < ref.month else ref.year
+    if rel is None:  # no tense to go by: the nearest such month
+        return min((ref.year - 1, ref.year, ref.year + 1), key=lambda y: abs((y - ref.year) * 12 + month - ref.month))
     return ref.year
 
 
@@ -201,12 +201,17 @@ class Resolved:
 
 
 def resolve(m: Meaning, ref: date | None, previous: Point | None, style: str = "parley",
-            tense: int = 0) -> Resolved:
-    """The value of ``m``; ``ref`` is the reference date, ``previous`` the last time mentioned."""
+            tense: int = 0, ref_grain: str = "day") -> Resolved:
+    """The value of ``m``; ``ref`` is the reference date (known to ``ref_grain``), ``previous``
+    the last time mentioned. A value finer than the reference is known is None."""
     try:
-        return _resolve(m, ref, previous, style, tense)
+        r = _resolve(m, ref, previous, style, tense)
     except (OverflowError, ValueError):
         return Resolved(None, "DATE", None, None)
+    if (ref_grain != "day" and r.anchor == "reference" and r.point is not None and m.kind not in ("month", "monthday")
+            and GRAINS.index(r.point.grain) > GRAINS.index(ref_grain)):
+        return Resolved(None, r.type, r.anchor, None)
+    return r
 
 
 def _point_value(p: Point | None, style: str, anchor: str | None, typ: str = "DATE") -> Resolved:
@@ -240,7 +245,9 @@ def _resolve(m: Meaning, ref: date | None, previous: Point | None, style: str, t
         if previous is None or m.amount is None:
             return Resolved(None, "DATE", "previous", None)
         grain = _coarser(previous.grain, UNIT_GRAIN.get(m.unit or "D", "day"))
-        if grain in ("century", "decade", "season"):
+        if grain != UNIT_GRAIN.get(m.unit or "D", "day") and GRAINS.index(grain) < GRAINS.index("month"):
+            grain = "none"  # "the next day" after a year: no day can be known
+        if grain in ("century", "decade", "season", "none"):
             return Resolved(None, "DATE", "previous", None)
         p = Point(shift(previous.day, m.direction * m.amount, m.unit or "D"), grain)
         return _point_value(p, style, "previous")
@@ -248,6 +255,8 @@ def _resolve(m: Meaning, ref: date | None, previous: Point | None, style: str, t
         return Resolved(None, "TIME" if k == "clock" else "DATE", "reference", None)
     if k == "monthday":
         year = m.year if m.year else (_year_rel(ref, m.rel) if m.rel else month_year(ref, m.month, None, tense))
+        if m.day is None:
+            return _point_value(Point(date(year, m.month, 1), "month"), style, "reference")
         return _point_value(Point(date(year, m.month, m.day), "day"), style, "reference")
     if k == "month":
         year = m.year if m.year else month_year(ref, m.month, m.rel, tense)

@@ -349,11 +349,13 @@ def _part_of_day(mt: re.Match, text: str) -> Meaning:
     return Meaning("day_offset", amount=offset, part=words()["parts_of_day"][part])
 
 
-@pattern("relative-unit", r"(?P<mod>(?i:earlier|later|early|late|mid|(?:at )?the (?:end|beginning|start|middle|rest|first half|second half) of)(?: |-|\u2010|\u2011))?"
+@pattern("relative-unit", r"(?P<mod>(?i:earlier|later|early|late|mid|the (?:end|beginning|start|middle|rest|first half|second half) of)(?: |-|\u2010|\u2011))?"
                           r"(?P<rel>(?i:this|last|next|past|coming|current|previous|the past|the last|the next|the coming|the current|the previous|the following|the same))"
                           r" (?P<u>(?i:week|weekend|month|quarter|year|fiscal year|decade|century|day))(?!\w)")
 def _relative_unit(mt: re.Match, text: str) -> Meaning | None:
     rel = re.sub(r"\s+", " ", mt["rel"].lower())
+    if mt["u"][:1].isupper() and not mt["u"].isupper():
+        return None  # "This Week", "Person of the Year": a title, not a time
     u = mt["u"].lower().split()[-1]
     unit = _unit(u)
     if rel in ("the following", "the next") and unit in ("D", "W", "M", "Y"):
@@ -396,7 +398,7 @@ def _quantity(mt: re.Match, text: str) -> Meaning | None:
     return Meaning("duration", amount=amount, unit=unit)
 
 
-@pattern("the-unit", r"(?P<pre>(?i:the (?:very )?(?:first|very next|other|very same|very last)))"
+@pattern("the-unit", r"(?P<pre>(?i:the (?:very first|very next|other|very same|very last)))"
                      rf" (?P<u>(?i:{UNIT_S}))(?!\w)")
 def _the_unit(mt: re.Match, text: str) -> Meaning:
     return Meaning("vague", timeml="PAST_REF")
@@ -461,8 +463,10 @@ def _of_the_year(mt: re.Match, text: str) -> Meaning:
     return Meaning("vague", timeml="XXXX")  # "the coldest days of the year": no particular year
 
 
-@pattern("this-day", r"(?i:this)(?: [a-z]+){1,2} (?i:day)(?!\w)")
+@pattern("this-day", r"(?i:this)(?P<adj>(?: [a-z]+){1,2}) (?i:day)(?!\w)")
 def _this_day(mt: re.Match, text: str) -> Meaning | None:
+    if set(mt["adj"].lower().split()) & {"all", "whole", "entire", "one", "every", "same"}:
+        return None  # "do this all day": not "this beautiful day"
     return Meaning("day_offset", amount=0)
 
 
@@ -525,11 +529,14 @@ def _trim(view: str, start: int, end: int) -> tuple[int, int]:
 
 def resolve_all(text: str, mentions: list[Mention], reference: str | None, style: str = "parley") -> list[Resolved]:
     """Values for ``mentions`` in document order; anchored ones count from the mention before."""
-    ref = _parse_date(reference)
+    ref, ref_grain = _parse_reference(reference)
     previous: Point | None = None
+    previous_end = 0
     out: list[Resolved] = []
     for mention in mentions:
         m = mention.meaning
+        if m.anchored and "\n\n" in text[previous_end:mention.start]:
+            previous = None  # "later" counts only from a time in the same paragraph
         if m.extra.get("new_year") and ref is not None and ref.month < 7:
             m = Meaning("unit", unit="Y", rel=None)
         if m.extra.get("yrel"):
@@ -538,18 +545,24 @@ def resolve_all(text: str, mentions: list[Mention], reference: str | None, style
             if m.year is None:
                 out.append(Resolved(None, "DATE", "reference", None))
                 continue
-        t = tense(text, mention.start, mention.end) if m.kind in ("weekday", "month", "monthday") else 0
-        r = resolve(m, ref, previous, style, t)
+        t = 0
+        if m.kind in ("weekday", "month", "monthday"):
+            before = _words_before(text, mention.start, 1)
+            t = -1 if before and before[0] in ("since", "last") else tense(text, mention.start, mention.end)
+        r = resolve(m, ref, previous, style, t, ref_grain)
         out.append(r)
         if r.type != "DURATION" and m.kind != "vague":
-            previous = r.point
+            previous, previous_end = r.point, mention.end
     return out
 
 
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+def _parse_reference(value: str | None) -> tuple[date | None, str]:
+    """The reference date and its grain: "2015-07" is a month, known to the month only."""
+    value = (value or "").strip()
+    for size, grain in ((10, "day"), (7, "month"), (4, "year")):
+        if len(value) >= size:
+            try:
+                return date.fromisoformat((value[:size] + "-01-01"[size - 4:])[:10]), grain
+            except ValueError:
+                continue
+    return None, "day"
