@@ -109,9 +109,10 @@ def _unit(text: str) -> str:
 # -- context helpers -------------------------------------------------------
 
 _WORD = re.compile(r"[A-Za-z\u2019']+|\d+|[^\sA-Za-z\d]")
-_PAST = re.compile(r"(?i)\b(?:was|were|did|had|said|told|ago|last|yesterday|announced|reported|\w{3,}ed)\b")
-_FUTURE = re.compile(r"(?i)(?:\bwill\b|[’']ll\b|\bgoing to\b|\bshall\b|\bnext\b|\btomorrow\b|\bplans?\b|"
-                     r"\bscheduled\b|\bexpected\b|\bupcoming\b)")
+_PAST = re.compile(r"(?i)\b(?:was|were|did|had|said|told|ago|last|yesterday|died|went|came|saw|met|gave|took|"
+                   r"made|began|held|left|sent|spoke|wrote|fell|won|lost|became|got|ran|fled|paid|led|\w{3,}ed)\b")
+_FUTURE = re.compile(r"(?i)(?:\bwill\b|[\u2019']ll\b|\bgoing to\b|\bshall\b|\bnext\b|\btomorrow\b|\bplans? to\b|"
+                     r"\bscheduled\b|\bexpected to\b|\bupcoming\b|\bdue to\b)")
 
 
 def _words_before(text: str, pos: int, n: int = 2) -> list[str]:
@@ -122,20 +123,20 @@ def _words_after(text: str, pos: int, n: int = 2) -> list[str]:
     return [w.lower() for w in _WORD.findall(text[pos:pos + 60])][:n]
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in ".?!\n")
-    rights = [i for i in (text.find(c, end) for c in ".?!\n") if i >= 0]
-    return text[left + 1:min(rights) if rights else len(text)]
-
-
 def tense(text: str, start: int, end: int) -> int:
-    """-1 when the sentence around a span reads as past, +1 as future, else 0."""
-    s = _sentence_around(text, start, end)
-    if _FUTURE.search(s):
-        return 1
-    if _PAST.search(s):
-        return -1
-    return 0
+    """-1 when the nearest tense cue in the sentence around a span is past, +1 when future, else 0."""
+    left = max(text.rfind(c, 0, start) for c in ".?!\n") + 1
+    rights = [i for i in (text.find(c, end) for c in ".?!\n") if i >= 0]
+    right = min(rights) if rights else len(text)
+    sentence = text[left:right]
+    best: tuple[int, int] | None = None
+    for sign, regex in ((1, _FUTURE), (-1, _PAST)):
+        for m in regex.finditer(sentence):
+            a, b = left + m.start(), left + m.end()
+            distance = start - b if b <= start else a - end if a >= end else 0
+            if distance >= 0 and (best is None or distance < best[0]):
+                best = (distance, sign)
+    return best[1] if best else 0
 
 
 # -- the patterns ------------------------------------------------------------
@@ -262,7 +263,7 @@ def _month_alone(mt: re.Match, text: str) -> Meaning | None:
     return Meaning("month", month=_month(name), rel=rel, extra=_mod(mt))
 
 
-@pattern("year", rf"{MODPRE}(?<![\d$\u20ac\u00a3#.,/\u2116])(?<![\d][.,]){YEAR}(?![\d%]|[.,]\d|s\b|[\u2019']s\b|{HY}\d\d(?!\d))")
+@pattern("year", rf"{MODPRE}(?<![\d$\u20ac\u00a3#.,/\u2116])(?<![\d][.,]){YEAR}(?![\d%]|[.,]\d|s\b|[\u2019']s\b)")
 def _year(mt: re.Match, text: str) -> Meaning | None:
     y = int(mt["y"])
     before = _words_before(text, mt.start("y"), 2)
@@ -505,6 +506,10 @@ def recognise(text: str, style: str = "parley") -> list[Mention]:
         for mt in regex.finditer(view):
             if mt.end() == mt.start():
                 continue
+            if mt.start() > 0 and view[mt.start() - 1].isalnum():
+                continue  # "now" in "snow"
+            if mt.end() < len(view) and view[mt.end()].isalnum() and view[mt.end() - 1].isalnum():
+                continue
             meaning = handler(mt, view)
             if meaning is not None:
                 start, end = mt.span("x") if "x" in regex.groupindex else mt.span()
@@ -548,7 +553,12 @@ def resolve_all(text: str, mentions: list[Mention], reference: str | None, style
         t = 0
         if m.kind in ("weekday", "month", "monthday"):
             before = _words_before(text, mention.start, 1)
-            t = -1 if before and before[0] in ("since", "last") else tense(text, mention.start, mention.end)
+            if before and before[0] in ("since", "last"):
+                t = -1
+            elif before and before[0] in ("until", "till", "through", "next"):
+                t = 1
+            else:
+                t = tense(text, mention.start, mention.end)
         r = resolve(m, ref, previous, style, t, ref_grain)
         out.append(r)
         if r.type != "DURATION" and m.kind != "vague":
