@@ -87,6 +87,10 @@ def _tokens_span(tokens: list[Any], offset: int) -> Span | None:
 def subtree_span(token: Any, offset: int, exclude: Any = None) -> Span | None:
     """The span of ``token``'s subtree, trimmed; ``exclude``'s subtree cut off at an edge."""
     toks = list(token.subtree)
+    while toks and toks[-1].is_punct and toks[-1].text not in ")]”\"’'":
+        toks = toks[:-1]
+    while toks and toks[0].is_punct:
+        toks = toks[1:]
     if exclude is not None:
         cut = {t.i for t in exclude.subtree}
         if toks and toks[0].i in cut:
@@ -105,22 +109,25 @@ def _is_pronoun_only(token: Any) -> bool:
 
 def source_token(verb: Any, depth: int = 0) -> Any | None:
     """The token heading the source of ``verb``: its subject, an agent, or a governing subject."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+    if subjects:
+        before = [c for c in subjects if c.i < verb.i]
+        child = before[-1] if before else subjects[0]
+        if child.lower_ in RELATIVE and verb.dep_ == "relcl":
+            return verb.head
+        return child
     for child in verb.children:
-        if child.dep_ in SUBJECTS:
-            if child.lower_ in RELATIVE and verb.dep_ == "relcl":
-                return verb.head
-            return child
         if child.dep_ == "agent":
             pobj = [c for c in child.children if c.dep_ == "pobj"]
             if pobj:
                 return pobj[0]
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         return None  # agentless passive: "statements have been made"
-    if depth >= 3:
+    if depth >= 5:
         return None
-    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON") and depth == 0:
         return verb.head
-    if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acomp") or verb.dep_ == "prep":
+    if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acomp", "prep", "pobj", "acl"):
         head = verb.head
         if head.dep_ == "prep":
             head = head.head
@@ -140,17 +147,22 @@ def _blocked(verb: Any, table: CueTable, subject: Any | None) -> bool:
         return True
     if any(c.dep_ == "aux" and c.lower_ in table.modals for c in verb.children):
         return True
-    if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_ in ("let", "want", "like", "must", "have"):
+    if verb.dep_ == "xcomp" and verb.head.lemma_ in ("let", "want", "like", "must", "have"):
         if verb.head.lemma_ != "have" or verb.head.tag_ != "VBN":
             return True  # "let me say", "I want to stress", "I have to say"
-    if subject is not None and subject.i > verb.i and any(
-            c.dep_ == "aux" and c.i < subject.i for c in verb.children):
+    if subject is not None and subject.i < verb.i and any(
+            c.dep_ in ("aux", "auxpass") and c.i < subject.i for c in verb.children) and _question(verb):
         return True  # "Did X confirm ...?"
     if subject is not None and subject.lower_ in ("i", "me") and _present(verb):
         return True
     if verb.head.lemma_ in ("would", "will") or any(a.lower_ in ("if",) for a in verb.children if a.dep_ == "mark"):
         return True
     return False
+
+
+def _question(verb: Any) -> bool:
+    sent = verb.sent
+    return sent.text.rstrip().endswith("?") or sent[-1].text == "?"
 
 
 def _present(verb: Any) -> bool:
@@ -171,7 +183,8 @@ def _complement(verb: Any, table: CueTable) -> Any | None:
     lemma = verb.lemma_.lower()
     ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
     if ccomps:
-        return ccomps[-1] if len(ccomps) > 1 and ccomps[-1].i > verb.i else ccomps[0]
+        after = [c for c in ccomps if c.i > verb.i]
+        return after[0] if after else ccomps[0]
     if lemma in table.infinitive:
         for c in verb.children:
             if c.dep_ in ("xcomp", "advcl") and c.i > verb.i and c.pos_ in ("VERB", "AUX") and (
@@ -192,6 +205,24 @@ def _complement(verb: Any, table: CueTable) -> Any | None:
                     if d.dep_ in ("ccomp", "dobj") and not _is_pronoun_only(d):
                         return d
     return None
+
+
+def _extend_right(content: Span, verb: Any, comp: Any, table: CueTable, offset: int) -> Span:
+    """Carry the content on to the end of the cue's clause ("argued that X, but
+    Y", "said that X – that Y"), stopping before a coordinated cue of its own
+    ("said X and added Y") or a subordinate clause of reason or time."""
+    end = content.end
+    for c in sorted((c for c in verb.children if c.i > comp.right_edge.i), key=lambda t: t.i):
+        if c.dep_ == "conj" and c.lemma_.lower() in table.verbs:
+            break
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("because", "since", "when", "while", "after",
+                                                                      "before", "although", "though", "if")
+                                     for m in c.children):
+            break
+        span = _tokens_span(list(c.subtree), offset)
+        if span is not None and c.dep_ not in ("cc", "punct"):
+            end = max(end, span.end)
+    return Span(content.start, end)
 
 
 def _cue_span(verb: Any, offset: int) -> Span:
@@ -221,6 +252,8 @@ def _verb_report(verb: Any, table: CueTable, offset: int) -> Report | None:
         if comp.i < verb.i and verb.dep_ == "parataxis":
             comp = verb.head
         content = subtree_span(comp, offset)
+        if content is not None and comp.i > verb.i:
+            content = _extend_right(content, verb, comp, table, offset)
         if content is None:
             return None
         return Report(_cue_span(verb, offset), content, subject, "verb", verb)
@@ -233,6 +266,13 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
     if lemma not in table.parenthetical or lemma in ("call", "label") and _has(verb, ("oprd",)):
         return None
     as_clause = verb.dep_ == "advcl" and _has(verb, ("mark",), {"as"})
+    subjects = [c for c in verb.children if c.dep_ in SUBJECTS and c.i < verb.i]
+    interposed = (len(subjects) >= 2 and subjects[-1].i == verb.i - 1 and subjects[-1].i > 0
+                  and verb.doc[subjects[-1].i - 1].text == "," and verb.i + 1 < len(verb.doc)
+                  and verb.doc[verb.i + 1].text == ",")
+    if interposed and not _blocked(verb, table, subjects[-1]):
+        content = _tokens_span(list(verb.subtree), offset)
+        return Report(_cue_span(verb, offset), content, subjects[-1], "parenthetical", verb) if content else None
     if not (verb.dep_ == "parataxis" or as_clause):
         return None
     if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
@@ -240,11 +280,24 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
     subject = source_token(verb)
     if subject is None or _blocked(verb, table, subject) or verb.head.pos_ not in ("VERB", "AUX"):
         return None
+    if as_clause and _idiom(verb, subject):
+        return None
     head = verb.head
     content = subtree_span(head, offset, exclude=verb)
     if content is None:
         return None
+    if as_clause and lemma == "put":
+        # "consult, as he put it, with his allies": the phrase around the cue
+        left = [t for t in head.subtree if t.i < verb.i and t.pos_ == "VERB"]
+        if left:
+            content = Span(offset + left[-1].idx, content.end)
     return Report(_cue_span(verb, offset), content, subject, "parenthetical", verb)
+
+
+def _idiom(verb: Any, subject: Any) -> bool:
+    """ "as we say", "as they say": a saying, not a report."""
+    return (verb.lemma_ in ("say", "put") and verb.tag_ != "VBD"
+            and subject.lower_ in ("we", "they", "you", "one"))
 
 
 def _naming_report(verb: Any, table: CueTable, offset: int) -> Report | None:
