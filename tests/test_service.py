@@ -12,7 +12,10 @@ pytest.importorskip("httpx")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-import service_corpus  # noqa: E402
+try:  # tests/ may or may not be a package
+    from . import service_corpus
+except ImportError:
+    import service_corpus  # type: ignore[no-redef]  # noqa: E402
 from parley.service import Settings, create_app  # noqa: E402
 from parley.store import SearchResult, open_store  # noqa: E402
 

@@ -1,0 +1,191 @@
+"""The web UI in headless Chromium (Debian's /usr/bin/chromium, driven by
+Playwright): every page loads, a layer toggles, a search returns results,
+the console stays free of errors, and a hostile transcript runs nothing.
+
+The server runs in a thread on 127.0.0.1 (a free port) and stops when the
+module's tests end; every wait is bounded.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
+if not shutil.which(CHROMIUM):
+    pytest.skip(f"{CHROMIUM} is not installed (scripts/ci-chromium.sh installs it)", allow_module_level=True)
+pytest.importorskip("fastapi")
+uvicorn = pytest.importorskip("uvicorn")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+try:  # tests/ may or may not be a package
+    from . import service_corpus
+except ImportError:
+    import service_corpus  # type: ignore[no-redef]  # noqa: E402
+from parley.service import Settings, create_app  # noqa: E402
+from parley.store import open_store  # noqa: E402
+
+TOKEN = "browser-test-token"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+WAIT_MS = 10_000
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    url = str(tmp_path_factory.mktemp("ui") / "ui.db")
+    with open_store(url) as store:
+        hashes = service_corpus.fill(store)
+    app = create_app(url, Settings(token=TOKEN), pipeline=[])
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started and time.monotonic() < deadline and thread.is_alive():
+        time.sleep(0.05)
+    if not srv.started:
+        pytest.fail("the test server did not start within 15 s")
+    yield f"http://127.0.0.1:{port}", hashes
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with its console errors, uncaught exceptions, dialogs and failed requests."""
+
+    def __init__(self, browser, base: str):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(WAIT_MS)
+        self.base = base
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"uncaught: {e}"))
+        self.page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        # A load cancelled by the next navigation (a favicon, say) is not a failure.
+        self.page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
+                     and self.problems.append(f"request failed: {r.url} {r.failure}"))
+        # Only this server may be reached.
+        self.page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                        else (self.problems.append(f"off-site request: {route.request.url}"), route.abort()))
+
+    def goto(self, path: str, status: int = 200):
+        response = self.page.goto(self.base + path, wait_until="load")
+        assert response is not None and response.status == status, (path, response and response.status)
+        return response
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, server):
+    base, _hashes = server
+    w = Watched(browser, base)
+    yield w
+    w.close()
+
+
+def test_every_page_loads_without_console_errors(watched, server):
+    _base, hashes = server
+    paths = ["/documents", "/documents?entity=geneva", f"/documents/{hashes['interview']}",
+             f"/documents/{hashes['interview']}?at=0-10", "/entities/elena-petrova", "/search?q=talks", "/upload",
+             "/"]
+    for path in paths:
+        watched.goto(path)
+        assert watched.page.locator("main#main h1").count() >= 1, path
+        assert watched.page.title().endswith("Parley"), path
+    assert watched.problems == []
+    watched.goto("/documents/ffffffffffff", status=404)
+    assert "E603" in watched.page.locator("#error").inner_text()
+    # Chromium logs the 404 of the page itself, and nothing else.
+    assert [p for p in watched.problems if "404 (Not Found)" not in p] == []
+
+
+def test_a_layer_toggles(watched, server):
+    _base, hashes = server
+    watched.goto(f"/documents/{hashes['interview']}")
+    marked = watched.page.locator("#text .h-entities")
+    assert marked.count() >= 5
+    watched.page.uncheck("#toggle-entities")
+    assert marked.count() == 0
+    watched.page.check("#toggle-entities")
+    assert marked.count() >= 5
+    sentences = watched.page.locator("#text .h-sentences")
+    assert sentences.count() == 0  # off by default
+    watched.page.check("#toggle-sentences")
+    assert sentences.count() >= 6
+    assert watched.problems == []
+
+
+def test_a_search_returns_results(watched, server):
+    _base, hashes = server
+    watched.goto("/search")
+    watched.page.fill("#q", "sanctions")
+    watched.page.press("#q", "Enter")
+    watched.page.wait_for_selector("li.hit")
+    hits = watched.page.locator("li.hit a")
+    assert hits.count() == 1
+    assert "14 packages of sanctions" in hits.first.inner_text()
+    hits.first.click()
+    watched.page.wait_for_url(f"**/documents/{hashes['interview']}?at=*")
+    selected = "".join(watched.page.locator("#text .h-selected").all_inner_texts())
+    assert selected == "The European Union has imposed 14 packages of sanctions since 2022."
+    assert watched.problems == []
+
+
+def test_upload_form(watched, server):
+    watched.goto("/upload")
+    watched.page.set_input_files("#file", files=[{
+        "name": "briefing.txt", "mimeType": "text/plain",
+        "buffer": b"Question: Is the invented bridge finished?\n\nMaria Lopez: It opens in May.\n"}])
+    watched.page.fill("#token", TOKEN)
+    watched.page.click("#upload-form button[type=submit]")
+    link = watched.page.wait_for_selector("#upload-result a")
+    assert "briefing" in link.inner_text()
+    link.click()
+    watched.page.wait_for_url("**/documents/*")
+    assert "invented bridge" in watched.page.locator("#text").inner_text()
+    assert watched.problems == []
+
+
+def test_hostile_transcript_is_text_and_runs_nothing(watched, server):
+    _base, hashes = server
+    for path in (f"/documents/{hashes['hostile']}", "/documents", "/search?q=shown", "/entities/evil-<img>"):
+        watched.goto(path)
+        page = watched.page
+        assert page.evaluate("typeof window.__parleyPwned") == "undefined", path
+        assert page.title() != "pwned"
+        assert page.locator("main img, main svg, main iframe, main b, main i").count() == 0, path
+        assert page.evaluate("document.querySelectorAll('script').length") == 1  # /static/parley.js only
+    page = watched.page
+    watched.goto(f"/documents/{hashes['hostile']}")
+    text = page.locator("#text").inner_text()
+    assert '<script>window.__parleyPwned = "script"' in text
+    assert "<img src=\"x\" onerror=" in text
+    assert page.locator("#text a").count() == 0
+    page.hover("#text .h-entities >> nth=1")  # mouse events on the marks run nothing either
+    page.click("#toggle-entities")
+    assert page.evaluate("typeof window.__parleyPwned") == "undefined"
+    assert watched.problems == []
