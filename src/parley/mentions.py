@@ -238,6 +238,8 @@ def trim(text: str, span: Span, type_: str) -> tuple[Span, str | None] | None:
     raw = text[start:end]
     if len(raw) < 2 or not any(c.isupper() for c in raw) or _EDITORIAL.search(raw):
         return None
+    if strip_title(raw)[0] >= len(raw.rstrip(".")):
+        return None  # a title alone ("National Security Advisor") names no one here
     if fold(raw) in not_names() or "\n\n" in raw:
         return None
     return Span(start, end), role

@@ -62,12 +62,20 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     candidates += label_candidates(text, labels, table)
     candidates += table_cands
     candidates += pattern_candidates(text, places)
-    candidates += [c for c in spacy_candidates(text, spacy_ents) if not _language(text, c)]
+    lower_words = set(re.findall(r"\b[a-z]+\b", text))
+    candidates += [c for c in spacy_candidates(text, spacy_ents)
+                   if not _language(text, c) and not _common_word(text, c, lower_words)]
     chosen = select(candidates, blocked=urls)
 
     people = _people(text, chosen, table, speakers, labels)
     chosen = _add_surnames(text, chosen, people, urls)
     return _build(text, chosen, people, table)
+
+
+def _common_word(text: str, cand: Candidate, lower_words: set[str]) -> bool:
+    """A capitalised common word spaCy took for an organisation or place ("State", "Correct")."""
+    raw = text[cand.span.start:cand.span.end]
+    return cand.type != "PERSON" and raw.istitle() and raw.isalpha() and raw.lower() in lower_words
 
 
 def _language(text: str, cand: Candidate) -> bool:
@@ -90,10 +98,22 @@ class _People:
     def __init__(self) -> None:
         self.by_surname: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)  # surname -> (id, name)
         self.names: dict[str, str] = {}  # id -> canonical name
+        self.by_first: dict[str, set[tuple[str, str]]] = defaultdict(set)  # first name -> (id, name)
 
     def add(self, entity_id: str, name: str) -> None:
         self.by_surname[_surname(name)][(entity_id, name)] += 1
         self.names.setdefault(entity_id, name)
+        words = _name_words(name)
+        if len(words) >= 2:
+            self.by_first[fold(words[0])].add((entity_id, self.names[entity_id]))
+
+    def for_first_name(self, first: str) -> tuple[str, str] | None:
+        """The one person of the document with this first name, if only one."""
+        known = {entity_id for entity_id, _ in self.by_first.get(fold(first), ())}
+        if len(known) != 1:
+            return None
+        entity_id = known.pop()
+        return entity_id, self.names[entity_id]
 
     def for_surname(self, surname: str) -> tuple[str, str] | None:
         known = self.by_surname.get(fold(surname))
@@ -171,6 +191,8 @@ def _identity(text: str, cand: Candidate, people: _People, table: AliasTable) ->
             hit = people.for_surname(raw)
         if hit is None and raw.isupper():
             hit = people.for_surname(words[-1])
+        if hit is None and len(words) == 1:
+            hit = people.for_first_name(raw)
         if hit is not None:
             return EntityInfo(hit[0], hit[1], "PERSON")
         info = table.lookup(raw) or table.lookup_folded(raw)
@@ -189,28 +211,42 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w’'-]*", name) if w.lower() not in _FUNCTION_WORDS).upper()
 
 
-def _role_before(text: str, span: Span) -> str | None:
+_HONORIFICS = {"mr.", "mrs.", "ms.", "miss", "dr.", "sir", "madam", "mr", "mrs", "ms", "dr"}
+_RUN = re.compile(r"((?:[A-Z][\w.’'-]*|of|for|to|the|and|concurrently|[()])(?:[ \t]+(?:[A-Z][\w.’'-]*|of|for|to"
+                  r"|the|and|concurrently|[()]))*)[ \t]+$")
+
+
+def _role_before(text: str, span: Span, table: AliasTable) -> str | None:
     """The title run right before a person's name ("US Special Envoy for Syria")."""
     line_start = text.rfind("\n", 0, span.start) + 1
     before = text[max(line_start, span.start - 160):span.start]
-    m = re.search(r"((?:[A-Z][\w.’'-]*|of|for|to|the|and|concurrently|[()])(?:[ \t]+(?:[A-Z][\w.’'-]*|of|for|to|the|and"
-                  r"|concurrently|[()]))*)[ \t]+$", before)
+    # stay inside the clause: cut after punctuation or a full stop that ends a word (not "Mr.")
+    cut = 0
+    for m in re.finditer(r"[!?;:,\u201c\u201d\"]|(?<=\w{4})\.", before):
+        cut = m.end()
+    before = before[cut:]
+    m = _RUN.search(before)
     if not m:
         return None
     run = m.group(1)
     lowered = run.lower()
     first = None
     for title in titles():
+        if title.lower() in _HONORIFICS:
+            continue
         at = re.search(r"(?<![\w])" + re.escape(title.lower()) + r"(?![\w])", lowered)
-        if at and title not in ("Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Sir", "Madam"):
+        if at:
             first = at.start() if first is None else min(first, at.start())
     if first is None:
         return None
     # keep a country or organisation right before the title ("US President")
     head = run[:first].split()
-    if head and head[-1][:1].isupper() and head[-1].lower() not in ("the", "and"):
-        first = run.rfind(head[-1], 0, first)
+    if head:
+        info = table.lookup(head[-1])
+        if info is not None and info.type in ("GPE", "ORG", "NORP"):
+            first = run.rfind(head[-1], 0, first)
     role = run[first:].strip(" ()")
+    role = re.split(r"\s+and\s+(?![^()]*\))", role)[-1] if "(" not in role else role
     return role or None
 
 
@@ -237,9 +273,10 @@ def _build(text: str, chosen: list[Candidate], people: _People, table: AliasTabl
         roles: list[str] = []
         if type_ == "PERSON":
             for c, _ in items:
-                role = c.role or _role_before(text, c.span)
+                role = c.role if c.role and c.role.lower() not in _HONORIFICS else None
+                role = role or _role_before(text, c.span, table)
                 if role and role not in roles:
-                    roles.append(role)
+                    roles.append(role.title() if role.isupper() else role)
         aliases = []
         for c, _ in items:
             form = surface_key(text[c.span.start:c.span.end])
