@@ -2,6 +2,7 @@
 """Train the check-worthiness model shipped as src/parley/data/claims_model.json.
 
     .venv/bin/python scripts/train_claims.py [--datasets ../shared/datasets] [--out PATH]
+    .venv/bin/python scripts/train_claims.py --decider [--gold ../shared/gold] [--hold-out NAME]
 
 Needs the extra ``bench-claims`` (scikit-learn; scripts/setup.sh bench-claims).
 Data: the CheckThat! 2020 task 5 and 2019 task 1 training debates, without
@@ -15,6 +16,15 @@ mean average precision over three folds of training debates; the yes/no
 threshold is the one with the best positive-class F1 on those folds' held-out
 scores. Features seen in fewer than ``--min-count`` training sentences and
 weights that round to zero are dropped, to keep the file small.
+
+``--decider`` trains the second model, data/claims_decider.json, which says
+whether a sentence is a claim in the sense of GUIDELINES.md. It reads the
+annotated transcripts in ../shared/gold except the held-out seed, segments
+them with the structure analyser, parses them with spaCy, labels each
+sentence by the gold claims (character IoU >= 0.5, as score.py matches) and
+fits a logistic regression over ``analysers.claims.decider_features``. The
+yes/no threshold maximises the F1 of leave-one-transcript-out predictions.
+It needs the check-worthiness model first.
 """
 from __future__ import annotations
 
@@ -101,13 +111,103 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3) -> tuple[LinearMod
     return LinearModel(round(float(fit.intercept_[0]), 4), weights, float(threshold), meta), report
 
 
+SEED_GOLD = "lavrov-kommersant-2025-10-15"
+
+
+def _iou(a, b) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    longer = max(a[1] - a[0], b[1] - b[0])
+    return inter / longer if longer else 0.0
+
+
+def decider_rows(gold_dir: Path, hold_out: str) -> dict[str, list[tuple[dict, bool]]]:
+    """Per transcript, (features, is-a-gold-claim) for every sentence."""
+    from parley.analysers import structure  # noqa: F401  (registers the analyser)
+    from parley.analysers.claims import role_of, decider_features, sentence_tokens
+    from parley.claimfeatures import load_model
+    from parley.document import Document
+    from parley.parse import Parser
+    from parley.pipeline import REGISTRY, analyze
+
+    model, parser = load_model(), Parser.shared()
+    out: dict[str, list[tuple[dict, bool]]] = {}
+    for path in sorted(gold_dir.glob("*.json")):
+        if path.name.endswith(".stance.json") or path.stem == hold_out:
+            continue
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        corpus = gold_dir.parent / "corpus" / f"{path.stem}.txt"
+        if "claims" not in gold or not corpus.exists():
+            continue
+        text = corpus.read_text(encoding="utf-8")
+        analysis = analyze(Document(text, path.stem), [REGISTRY["structure"]])
+        parse = parser.parse(text)
+        extent = gold.get("extent") or [0, len(text)]
+        claims = [c["span"] for c in gold["claims"]]
+        turns = analysis.layer("turns")
+        rows = []
+        for sentence in analysis.layer("sentences"):
+            span = sentence.span
+            if span.start < extent[0] or span.end > extent[1]:
+                continue
+            words = text[span.start:span.end]
+            role = role_of(sentence, turns)
+            tokens, _ = sentence_tokens(parse, span)
+            feats = decider_features(tokens, words, role, model.score_text(words, role))
+            rows.append((feats, any(_iou(span, c) >= 0.5 for c in claims)))
+        out[path.stem] = rows
+        print(f"{path.stem}: {len(rows)} sentences, {sum(y for _, y in rows)} claims", file=sys.stderr)
+    return out
+
+
+def train_decider(gold_dir: Path, hold_out: str = SEED_GOLD, c: float = 0.3) -> tuple[LinearModel, dict]:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = decider_rows(gold_dir, hold_out)
+    if len(rows) < 2:
+        raise SystemExit("need at least two annotated transcripts besides the held-out seed")
+
+    def fit(docs):
+        vec = DictVectorizer()
+        x = vec.fit_transform([f for d in docs for f, _ in rows[d]])
+        y = [lab for d in docs for _, lab in rows[d]]
+        return vec, LogisticRegression(C=c, max_iter=2000, random_state=SEED).fit(x, y)
+
+    scores, labels = [], []
+    for d in rows:
+        vec, lr = fit([o for o in rows if o != d])
+        scores += list(lr.predict_proba(vec.transform([f for f, _ in rows[d]]))[:, 1])
+        labels += [int(lab) for _, lab in rows[d]]
+    threshold, f1 = _best_threshold(scores, labels)
+    vec, lr = fit(list(rows))
+    weights = {str(n): round(float(w), 4) for n, w in zip(vec.get_feature_names_out(), lr.coef_[0])}
+    report = {
+        "transcripts": sorted(rows),
+        "held_out": hold_out,
+        "sentences": len(labels),
+        "claims": sum(labels),
+        "C": c,
+        "leave_one_out_f1": round(f1, 4),
+    }
+    meta = {"name": "parley-claim-decider", "features": "parley.analysers.claims.decider_features", **report}
+    return LinearModel(round(float(lr.intercept_[0]), 4), weights, float(threshold), meta), report
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "parley" / "data" / "claims_model.json")
     ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--decider", action="store_true", help="train data/claims_decider.json instead")
+    ap.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
+    ap.add_argument("--hold-out", default=SEED_GOLD, help="gold transcript never trained on (the seed)")
     args = ap.parse_args(argv)
-    model, report = train(args.datasets, args.min_count)
+    if args.decider:
+        if args.out.name == "claims_model.json":
+            args.out = args.out.with_name("claims_decider.json")
+        model, report = train_decider(args.gold, args.hold_out)
+    else:
+        model, report = train(args.datasets, args.min_count)
     args.out.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
     print(f"wrote {args.out} ({len(model.weights)} weights, threshold {model.threshold:.3f})")

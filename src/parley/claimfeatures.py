@@ -126,14 +126,14 @@ class LinearModel:
             raise ModelUnavailable(f"the claims model file is malformed: {e}", code="E401") from e
 
 
-@lru_cache(maxsize=1)
-def load_model() -> LinearModel:
-    """The check-worthiness model shipped in ``parley/data``."""
+@lru_cache(maxsize=4)
+def load_model(name: str = MODEL_FILE) -> LinearModel:
+    """A linear model shipped in ``parley/data`` (by default the check-worthiness one)."""
     try:
-        raw = resources.files("parley").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+        raw = resources.files("parley").joinpath("data", name).read_text(encoding="utf-8")
     except (FileNotFoundError, OSError) as e:
         raise ModelUnavailable(
-            f"the claims model {MODEL_FILE} is missing; run scripts/train_claims.py", code="E401"
+            f"the claims model {name} is missing; run scripts/train_claims.py", code="E401"
         ) from e
     try:
         data = json.loads(raw)
