@@ -336,8 +336,11 @@ def _deictic_day(mt: re.Match, text: str) -> Meaning:
         before = _words_before(text, mt.start(), 1)
         after = " ".join(_words_after(text, mt.end(), 2))
         prev_raw = text[max(0, mt.start() - 30):mt.start()].split()
+        next_word = after.split()[0] if after else ""
+        # "Iran today supports ...": a named subject, then a present-tense verb
         proper_before = bool(prev_raw) and prev_raw[-1][:1].isupper() and prev_raw[-1].isalpha() and \
-            prev_raw[-1] not in ("And", "Just", "But", "So", "Even", "Only", "Until", "Since", "As")
+            prev_raw[-1] not in ("And", "Just", "But", "So", "Even", "Only", "Until", "Since", "As", "I") and \
+            (re.fullmatch(r"[a-z]{2,}s", next_word) is not None or next_word in ("is", "are", "has", "have", "can"))
         generic = (bool(before) and before[0] in words()["today_generic_before"]) or proper_before or \
             after in words()["today_generic_after"]
     return Meaning("day_offset", amount=offset, part=part, generic=generic)
@@ -374,12 +377,15 @@ def _relative_unit(mt: re.Match, text: str) -> Meaning | None:
 
 
 @pattern("quantity", r"(?P<pre>(?i:the (?:very )?(?:first|last|past|next|coming|previous|following|final|initial|remaining|other)) )?"
-                     rf"(?P<q>(?i:{QUANT}))(?: |-|\u2010|\u2011)(?P<u>(?i:{UNIT_P}|{UNIT_S}))(?!\w|{HY}old)"
+                     rf"(?P<q>(?i:{QUANT}))(?P<half> and a half)?(?: |-|\u2010|\u2011)(?P<u>(?i:{UNIT_P}|{UNIT_S}))(?!\w|{HY}old)"
+                     r"(?P<half2> and a half)?"
                      r"(?P<dir> (?i:ago|later|earlier(?! than)|from now|hence)(?!\w))?")
 def _quantity(mt: re.Match, text: str) -> Meaning | None:
     q = mt["q"]
     amount = _number(q)
     unit = _unit(mt["u"])
+    if amount is not None and (mt["half"] or mt["half2"]):
+        amount += 0.5  # "six and a half hours", "a year and a half"
     pre = (mt["pre"] or "").lower()
     direction = (mt["dir"] or "").strip().lower()
     if q.lower() in ("a", "an") and mt.group(0)[mt.end("q") - mt.start()] == "-":
