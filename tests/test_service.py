@@ -3,7 +3,11 @@ tokens, upload limits, the search time limit, OpenAPI, escaping."""
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -345,3 +349,28 @@ def test_hostile_transcript_is_escaped(client, hashes):
     assert "&lt;i&gt;Evil&lt;/i&gt; Outlet" in library and "<i>Evil" not in library
     entity = client.get("/entities/evil-<img>", headers=HTML)
     assert entity.status_code == 200 and "<img" not in entity.text.split('<main id="main">', 1)[1]
+
+
+@pytest.mark.slow
+def test_parley_serve_command(store_url, hashes):
+    pytest.importorskip("uvicorn")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-c", "from parley.cli import main; raise SystemExit(main())",
+           "serve", "--db", store_url, "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        body = None
+        deadline = time.monotonic() + 30
+        while body is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/documents", timeout=2) as r:
+                    body = r.read()
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, server.stderr.read().decode() if server.poll() is not None else "no answer"
+        assert {d["hash"] for d in __import__("json").loads(body)["documents"]} == set(hashes.values())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -189,3 +189,54 @@ def test_hostile_transcript_is_text_and_runs_nothing(watched, server):
     page.click("#toggle-entities")
     assert page.evaluate("typeof window.__parleyPwned") == "undefined"
     assert watched.problems == []
+
+
+# -- the real pipeline on the reference transcript -----------------------
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory, shared):
+    """A server over a store holding the reference transcript, analysed by every analyser."""
+    from parley.ingest import read_document
+    from parley.pipeline import analyze, build_pipeline, pipeline_version
+
+    url = str(tmp_path_factory.mktemp("real") / "real.db")
+    pipeline = build_pipeline()
+    analysis = analyze(read_document(str(shared / "corpus" / "lavrov-kommersant-2025-10-15.txt")), pipeline)
+    with open_store(url) as store:
+        stored = store.put_analysis(analysis, pipeline_version(pipeline))
+    app = create_app(url, Settings(token=TOKEN), pipeline=[])
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started and time.monotonic() < deadline and thread.is_alive():
+        time.sleep(0.05)
+    if not srv.started:
+        pytest.fail("the test server did not start within 15 s")
+    yield f"http://127.0.0.1:{port}", stored.hash, analysis
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.corpus
+def test_real_analysis_pages(browser, real_server):
+    base, doc_hash, analysis = real_server
+    w = Watched(browser, base)
+    try:
+        w.goto(f"/documents/{doc_hash}")
+        panels = w.page.locator("aside .panel").count()
+        assert panels >= 2  # entity pages plus the sections the analysers register
+        for layer in analysis.layers:
+            toggle = w.page.locator(f'#toggles input[data-layer="{layer}"]')
+            if toggle.count():
+                was = w.page.locator(f"#text .h-{layer}").count()
+                toggle.set_checked(not toggle.is_checked())
+                assert w.page.locator(f"#text .h-{layer}").count() != was or was == 0, layer
+        entity = analysis.layer("entities")[0].id if analysis.layer("entities") else None
+        if entity:
+            w.goto(f"/entities/{entity}")
+        w.goto("/search?q=sanctions")
+        assert w.page.locator("li.hit").count() >= 1
+        assert w.problems == []
+    finally:
+        w.close()

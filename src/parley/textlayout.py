@@ -81,4 +81,5 @@ def slug(name: str) -> str:
     import unicodedata
 
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return out or re.sub(r"[\W_]+", "-", name.lower()).strip("-")

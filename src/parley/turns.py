@@ -18,8 +18,8 @@ from .document import Span
 from .records import Turn
 from .textlayout import is_blank, people, slug, strip, structure_tables
 
-_WORD = r"[A-Z\u00c0-\u00de][\w.’'\-]*"
-_PART = r"(?:[A-Za-z\u00c0-\u024f][\w.’'\-]*)"
+_WORD = r"[A-Z\u00c0-\u00de\u0400-\u042f][\w.’'\-]*"
+_PART = r"(?:[A-Za-z\u00c0-\u024f\u0400-\u04ff][\w.’'\-]*)"
 # A candidate label: up to six words, then a colon and space, at a line start.
 LABEL = re.compile(rf"(?:(?P<label>Q)(?::[ \t]*|[ \t]+(?=[A-Z“\"‘(\d]))|(?P<name>{_WORD}(?:[ \t]+{_PART}){{0,5}}):[ \t]*)(?=\S)")
 GLUED = re.compile(rf"(?<=[a-z0-9\)][.?!])(?P<label>{_WORD}(?:[ \t]+(?:[a-z]{{1,4}}[-]?|{_WORD})){{1,3}}):[ \t]+(?=\S)")

@@ -106,8 +106,9 @@ def run(args: argparse.Namespace) -> int:
             write_atomic(out, text)
         done += 1
     if failures:
-        print(f"{len(failures)} of {done + len(failures)} inputs failed:", file=sys.stderr)
-        for f in failures:
-            print(f"  {f}", file=sys.stderr)
+        if done + len(failures) > 1:
+            print(f"{len(failures)} of {done + len(failures)} inputs failed:", file=sys.stderr)
+            for f in failures:
+                print(f"  {f}", file=sys.stderr)
         return 1
     return 0

@@ -1,0 +1,56 @@
+import pytest
+
+from parley.document import Analysis, Document, Metadata, Span
+from parley.errors import SpanError
+from parley.records import Attribution, Boilerplate, Entity, Turn
+
+
+def test_span_rejects_inverted_and_negative_ranges():
+    with pytest.raises(SpanError):
+        Span.of((5, 2))
+    with pytest.raises(SpanError):
+        Span.of((-1, 2))
+    assert Span.of(None) is None
+    assert Span.of([1, 4]) == Span(1, 4)
+
+
+def test_document_span_checks_the_text_length():
+    doc = Document("short text", "d")
+    assert doc[doc.span(0, 5)] == "short"
+    with pytest.raises(SpanError):
+        doc.span(3, 11)
+
+
+def test_set_layer_refuses_records_whose_spans_do_not_fit():
+    analysis = Analysis(Document("abc", "d"))
+    with pytest.raises(SpanError):
+        analysis.set_layer("entities", [Entity("x", "X", "ORG", (Span(0, 2), Span(1, 9)))])
+    with pytest.raises(SpanError):
+        analysis.set_layer("attributions", [Attribution("x", Span(0, 1), True, cue_span=Span(2, 4))])
+    assert "entities" not in analysis
+
+
+def test_json_round_trip_keeps_every_layer_and_the_text():
+    text = "Question: Why?\n\nJohn Smith: Because."
+    analysis = Analysis(Document(text, "doc", Metadata(title="T", published="2024-01-02")))
+    analysis.set_layer("turns", [Turn(Span(0, 14), "interviewer", "question", Span(0, 8), Span(10, 14))])
+    analysis.set_layer("boilerplate", [Boilerplate(Span(16, 26), "header")])
+    analysis.set_layer("entities", [Entity("john-smith", "John Smith", "PERSON", (Span(16, 26),), roles=("envoy",))])
+    data = analysis.to_json()
+    assert data["boilerplate"] == [[16, 26]] and data["boilerplate_kinds"] == ["header"]
+    assert data["reference_date"] == "2024-01-02"
+    back = Analysis.from_json(data)
+    assert back.text == text
+    assert back.layers == analysis.layers
+    assert back.metadata.title == "T"
+
+
+def test_from_json_without_text_needs_one():
+    with pytest.raises(SpanError):
+        Analysis.from_json({"doc_id": "x", "turns": []})
+
+
+def test_metadata_merge_lets_the_override_win_and_keeps_the_rest():
+    base = Metadata(title="Found", place="Moscow")
+    merged = base.merged({"title": "Given", "place": None})
+    assert merged.title == "Given" and merged.place == "Moscow"
