@@ -224,6 +224,7 @@ def test_timeline_is_chronological_and_escaped():
     assert rows[1][1].span == Span(TEXT.index("September"), TEXT.index("September") + len("September 2014"))
     svg = draw_timeline(a)
     assert svg.startswith("<svg") and "<script" not in svg and svg.count("<circle") == 3
+    assert ">2014</text>" in svg and ">2024</text>" in svg  # year ticks on the axis
     assert json.dumps(a.to_json()["timex"][0]) == json.dumps(
         {"span": [20, 24], "value": "2014", "type": "DATE", "anchor": None, "sentence": 0, "entities": []})
 

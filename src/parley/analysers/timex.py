@@ -109,9 +109,11 @@ def draw_timeline(analysis: Analysis) -> str:
     parts = [f'<svg class="timeline" role="img" xmlns="http://www.w3.org/2000/svg" width="{width}" height="120" '
              f'viewBox="0 0 {width} 120" aria-label="Timeline of {len(rows)} dated expressions">',
              f'<line x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="#555" stroke-width="1"/>']
-    for label_date, anchor in ((rows[0][0], "start"), (rows[-1][0], "end")):
-        parts.append(f'<text x="{x_of(label_date):.1f}" y="{axis_y + 28}" font-size="11" text-anchor="{anchor}">'
-                     f'{html.escape(str(label_date.year))}</text>')
+    for tick, label in _ticks(rows[0][0], rows[-1][0]):
+        x = x_of(tick)
+        parts.append(f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 5}" stroke="#555"/>'
+                     f'<text x="{x:.1f}" y="{axis_y + 18}" font-size="10" text-anchor="middle">'
+                     f'{html.escape(label)}</text>')
     placed: dict[int, int] = {}
     for d, t in rows:
         x = x_of(d)
@@ -124,6 +126,16 @@ def draw_timeline(analysis: Analysis) -> str:
                      f'</circle></g>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _ticks(first: date, last: date, most: int = 8) -> list[tuple[date, str]]:
+    """Axis ticks: whole years at a round step, or the two ends when the span is under a year."""
+    years = last.year - first.year
+    if years < 1:
+        return [(first, first.isoformat())] + ([(last, last.isoformat())] if last != first else [])
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if years / s <= most)
+    start = -(-first.year // step) * step
+    return [(date(y, 1, 1), str(y)) for y in range(max(1, start), last.year + 1, step)]
 
 
 @section("timeline", "Timeline", ("timex",), order=40, html=draw_timeline)
