@@ -24,6 +24,10 @@ from .errors import ModelUnavailable
 
 SUBJECTS = ("nsubj", "csubj")
 RELATIVE = {"who", "which", "that", "whom"}
+STOP_MARKS = {"because", "since", "as", "when", "after", "before", "if", "unless", "once", "until"}
+NEGATIVE_SUBJECTS = {"nobody", "none", "nothing", "no-one"}
+WH_WORDS = {"what", "how", "why", "where", "when", "who", "which", "whom"}
+ASKING = {"ask", "wonder", "inquire", "enquire", "question"}
 PRONOUN_CONTENT = {"this", "that", "it", "so", "these", "those", "what", "which", "them", "something", "anything"}
 LIGHT_VERBS = {"make", "send", "issue", "give", "deliver", "voice", "express", "have", "offer", "repeat"}
 
@@ -107,9 +111,16 @@ def _is_pronoun_only(token: Any) -> bool:
 
 # -- who is speaking ------------------------------------------------------------
 
-def source_token(verb: Any, depth: int = 0) -> Any | None:
-    """The token heading the source of ``verb``: its subject, an agent, or a governing subject."""
+def source_token(verb: Any, depth: int = 0, avoid: Any = None) -> Any | None:
+    """The token heading the source of ``verb``: its subject, an agent, or a governing subject.
+
+    ``avoid(token)`` marks subjects that cannot be the source (inside a quotation
+    the cue is not part of); the search then goes on up the tree."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+    if avoid is not None and subjects and all(avoid(c) for c in subjects):
+        return source_token(verb.head, depth + 1, avoid) if verb.head is not verb and depth < 5 else None
+    if avoid is not None:
+        subjects = [c for c in subjects if not avoid(c)]
     if subjects:
         before = [c for c in subjects if c.i < verb.i]
         child = before[-1] if before else subjects[0]
@@ -133,7 +144,7 @@ def source_token(verb: Any, depth: int = 0) -> Any | None:
             head = head.head
         if head is verb:
             return None
-        return source_token(head, depth + 1)
+        return source_token(head, depth + 1, avoid)
     return None
 
 
@@ -155,8 +166,30 @@ def _blocked(verb: Any, table: CueTable, subject: Any | None) -> bool:
         return True  # "Did X confirm ...?"
     if subject is not None and subject.lower_ in ("i", "me") and _present(verb):
         return True
+    if subject is not None and (subject.lower_ in NEGATIVE_SUBJECTS or any(
+            c.dep_ == "det" and c.lower_ == "no" for c in subject.children)):
+        return True  # "No one is proposing ..."
+    if verb.dep_ == "xcomp" and (verb.head.pos_ in ("AUX", "ADJ") or verb.head.lemma_ == "be"):
+        return True  # "It is difficult to say ..."
+    if _hypothetical(verb, table):
+        return True
     if verb.head.lemma_ in ("would", "will") or any(a.lower_ in ("if",) for a in verb.children if a.dep_ == "mark"):
         return True
+    return False
+
+
+def _hypothetical(verb: Any, table: CueTable) -> bool:
+    """A cue under a modal or purpose clause: "so that one day X can ... by claiming"."""
+    node = verb
+    for _ in range(4):
+        if node.dep_ not in ("pcomp", "prep", "advcl", "xcomp", "pobj") or node.head is node:
+            return False
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "aux" and c.lower_ in table.modals for c in node.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
+            return True
     return False
 
 
@@ -209,16 +242,15 @@ def _complement(verb: Any, table: CueTable) -> Any | None:
 
 def _extend_right(content: Span, verb: Any, comp: Any, table: CueTable, offset: int) -> Span:
     """Carry the content on to the end of the cue's clause ("argued that X, but
-    Y", "said that X – that Y"), stopping before a coordinated cue of its own
-    ("said X and added Y") or a subordinate clause of reason or time."""
+    Y", "said that X – that Y", "threatened that X, while Y"), stopping before
+    a coordinated cue of its own ("said X and added Y") or a clause of reason
+    or time attached to the cue ("stated X because Y")."""
     end = content.end
     for c in sorted((c for c in verb.children if c.i > comp.right_edge.i), key=lambda t: t.i):
         if c.dep_ == "conj" and c.lemma_.lower() in table.verbs:
             break
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("because", "since", "when", "while", "after",
-                                                                      "before", "although", "though", "if")
-                                     for m in c.children):
-            break
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in STOP_MARKS for m in c.children):
+            break  # "stated X, primarily because Y": the reason is the reporter's
         span = _tokens_span(list(c.subtree), offset)
         if span is not None and c.dep_ not in ("cc", "punct"):
             end = max(end, span.end)
@@ -247,12 +279,14 @@ def _verb_report(verb: Any, table: CueTable, offset: int) -> Report | None:
     if comp is not None:
         if _is_pronoun_only(comp) or _blocked(verb, table, subject):
             return None
+        if lemma not in ASKING and comp.left_edge.lower_ in WH_WORDS and comp.left_edge.i > verb.i:
+            return None  # "discussed how to move forward": a topic, not a proposition
         if subject is not None and subject.lemma_.lower() in table.not_speech_subjects:
             return None
         if comp.i < verb.i and verb.dep_ == "parataxis":
             comp = verb.head
         content = subtree_span(comp, offset)
-        if content is not None and comp.i > verb.i:
+        if content is not None and comp.i > verb.i and comp.dep_ != "dobj":
             content = _extend_right(content, verb, comp, table, offset)
         if content is None:
             return None

@@ -147,14 +147,26 @@ class SourceResolver:
             found = self._pronoun(word, own, turn, speaker)
             return (found, own) if found else None
         phrase = self._phrase_span(token, offset)
-        for m in self._mentions_by_head(phrase, own):
-            return m.entity.id, m.span
+        found = self._mention_for(token, offset, own)
+        if found is not None:
+            return found.entity.id, found.span
         return self._description(token, phrase, turn, speaker, offset)
 
-    def _mentions_by_head(self, phrase: Span, head: Span) -> list[Mention]:
-        inside = self.mentions_in(phrase)
+    def _mention_for(self, token: Any, offset: int, head: Span) -> Mention | None:
+        """The entity a source phrase names: the mention on its head word, else
+        a person named in it ("the then President, Petr Poroshenko"), else the
+        first one ("a report in the Financial Times")."""
+        cut = {t.i for c in token.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        toks = [t for t in token.subtree if t.i not in cut and not t.is_punct]
+        if not toks:
+            return None
+        span = Span(offset + toks[0].idx, offset + toks[-1].idx + len(toks[-1].text))
+        inside = [m for m in self.mentions_in(span)
+                  if any(offset + t.idx < m.span.end and m.span.start < offset + t.idx + len(t.text) for t in toks)]
         on_head = [m for m in inside if m.span.overlaps(head)]
-        return on_head or inside[-1:]
+        people = [m for m in inside if m.entity.type == "PERSON"]
+        chosen = on_head or people or inside
+        return chosen[0] if chosen else None
 
     def _phrase_span(self, token: Any, offset: int) -> Span:
         left = token

@@ -52,9 +52,16 @@ def find_attributions(analysis: Analysis, parse: Any) -> list[Attribution]:
                 reports.append((report, chunk.offset))
     reports.sort(key=lambda r: r[0].cue.start)
     last_source: tuple[str, int, int | None] | None = None  # (id, end, turn) of the latest record
+    quotes = [q.outer for q in find_quotations(analysis.text)]
     for report, offset in reports:
         turn = resolver.turn_at(report.cue.start)
-        resolved = resolver.resolve(report.source, offset, turn) if report.source is not None else None
+        src = report.source
+        if src is not None and report.cue_token is not None and report.kind == "verb":
+            walled = [q for q in quotes if q.start <= offset + src.idx < q.end and not q.contains(report.cue)]
+            if walled:  # the subject found sits inside a quotation: look further up
+                src = source_token(report.cue_token, avoid=lambda t, w=walled: any(
+                    q.start <= offset + t.idx < q.end for q in w))
+        resolved = resolver.resolve(src, offset, turn) if src is not None else None
         if report.kind == "evidential":
             if last_source is None or last_source[2] != turn or report.cue.start - last_source[1] > 400:
                 continue
@@ -110,7 +117,7 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
     for tok, offset in after:
         if tok.lemma_.lower() in table.verbs | table.parenthetical and tok.pos_ in ("VERB", "AUX"):
             src = source_token(tok)
-            if src is None or any(c.dep_ == "neg" for c in tok.children):
+            if src is None or any(c.dep_ == "neg" for c in tok.children) or _inside(src, offset, quote):
                 continue
             resolved = resolver.resolve(src, offset, turn)
             if resolved and not _idiom(tok, src):
@@ -132,7 +139,7 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
             if lemma in table.verbs and tok.pos_ in ("VERB", "AUX") or lemma in table.nouns and tok.pos_ == "NOUN":
                 holder = tok.head if tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "attr") else tok
                 src = source_token(holder)
-                if src is None or any(c.dep_ == "neg" for c in holder.children):
+                if src is None or any(c.dep_ == "neg" for c in holder.children) or _inside(src, offset, quote):
                     continue
                 resolved = resolver.resolve(src, offset, turn)
                 if resolved:
@@ -141,6 +148,10 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
                         cue = Span(cue.start, offset + tok.idx + len(tok.text))
                     return Attribution(resolved[0], quote.inner, True, resolved[1], cue, turn)
     return None
+
+
+def _inside(token: Any, offset: int, quote: Quotation) -> bool:
+    return quote.outer.start <= offset + token.idx < quote.outer.end
 
 
 def _idiom(verb: Any, subject: Any) -> bool:
