@@ -40,9 +40,12 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|net|org|gov|int|edu
 _DETERMINER = re.compile(r"^(?:the|The|THE|a|an|An|A|this|This|that|our|Our|their|its)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _INNER_POSSESSIVE = re.compile(r"['’]s\s+")
-_LANGUAGE_BEFORE = re.compile(r"(?:\(|\b)[Ss]peaks?(?:\s+in)?\s+$|\bin\s+(?:the\s+)?$")
+_LANGUAGE_BEFORE = re.compile(r"\b(?:[Ss]peaks?|[Ss]poke|[Ss]peaking)(?:\s+in)?\s+$|\bin\s+$")
 _LANGUAGE_AFTER = re.compile(r"^(?:-speaking|-language|\s+language|\s+translation|\s+interpret)")
 _EDITORIAL = re.compile(r"[\[\]]")
+_TRAILING_FUNCTION = re.compile(r"\s+(?:of|and|for|the|in|on|to|at|with)$")
+_PREFIX = re.compile(r"^(?:anti|pro|ex|non|pan|post|pre|former)-(?=[A-Z])")
+_IDEOLOGY = re.compile(r"(?:isms?|phobes?|phobia|philes?)$")
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ _PROCESS_HEADS = {
     "summit": "summit", "talks": "summit", "conversations": "summit", "meeting": "summit",
     "process": "process", "format": "format", "negotiations": "process", "conference": "conference",
 }
-_PROCESS = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[ \t\n]+(" + "|".join(_PROCESS_HEADS) + r")\b")
+_PROCESS_AFTER = re.compile(r"[ \t]*\n?[ \t]*(" + "|".join(_PROCESS_HEADS) + r")\b")
 _AGREEMENTS = re.compile(r"\b([A-Z][a-z]+)[ \t\n]+(agreements|accords|protocol|memorandum)\b")
 _DOCUMENT = re.compile(
     r"\b(?:Declaration|Treaty|Convention|Charter|Accord|Pact|Memorandum|Act|Protocol)"
@@ -158,15 +161,17 @@ def pattern_candidates(text: str, places: dict[int, Candidate]) -> list[Candidat
     process is named after a place that is not a country-level hyphen compound.
     """
     out = []
-    for m in _PROCESS.finditer(text):
-        place = places.get(m.start(1))
-        if place is None or place.span.end != m.end(1) or place.type not in ("GPE", "LOC"):
+    for place in places.values():
+        if place.type not in ("GPE", "LOC") or place.info is None:
             continue
-        if m.start(1) > 0 and text[m.start(1) - 1] == "-":
+        if place.span.start > 0 and text[place.span.start - 1] == "-":
+            continue  # "US-Russian summit" is a description, not a name
+        m = _PROCESS_AFTER.match(text, place.span.end)
+        if not m:
             continue
-        out.append(Candidate(Span(m.start(1), m.end(2)), "EVENT", "pattern",
-                             EntityInfo(f"{place.info.id}-{_PROCESS_HEADS[m.group(2)]}",
-                                        f"{m.group(1)} {_PROCESS_HEADS[m.group(2)]}", "EVENT")))
+        head = _PROCESS_HEADS[m.group(1)]
+        out.append(Candidate(Span(place.span.start, m.end()), "EVENT", "pattern",
+                             EntityInfo(f"{place.info.id}-{head}", f"{place.info.name} {head}", "EVENT")))
     for m in _AGREEMENTS.finditer(text):
         place = places.get(m.start(1))
         if place is None or place.span.end != m.end(1):
@@ -184,17 +189,51 @@ def pattern_candidates(text: str, places: dict[int, Candidate]) -> list[Candidat
 
 
 # -- candidates from spaCy ------------------------------------------------------
-def spacy_candidates(text: str, ents: Iterable[tuple[Span, str]]) -> list[Candidate]:
-    """spaCy's entities, trimmed to the shortest span naming the entity."""
+def spacy_candidates(text: str, ents: Iterable[tuple[Span, str]],
+                     known: dict[Span, Candidate] | None = None) -> list[Candidate]:
+    """spaCy's entities, trimmed to the shortest span naming the entity.
+
+    ``known`` maps spans to alias-table candidates: a span "<Name> of <known
+    entity>" ("Alex of Yahoo News") is split in two.
+    """
     out = []
     for span, label in ents:
         type_ = SPACY_TYPES.get(label)
         if type_ is None:
             continue
         for piece in _split_possessives(text, span):
+            if known is not None:
+                split = _split_of(text, piece, known)
+                if split is not None:
+                    out.extend(split)
+                    continue
             fixed = trim(text, piece, type_)
             if fixed is not None:
                 out.append(Candidate(fixed[0], type_, "spacy", None, fixed[1]))
+    return out
+
+
+_ORG_HEADS = re.compile(r"\b(?:Fund|Bank|Council|Ministry|Committee|Agency|Department|Office|Commission|Court|"
+                        r"Organi[sz]ation|Union|University|Institute|Service|Company|Corporation|Party|Assembly|"
+                        r"Forces|Army|Academy|Church|Cent(?:re|er)|Association|Federation|Board|Bureau|School)$")
+
+
+def _split_of(text: str, span: Span, known: dict[Span, Candidate]) -> list[Candidate] | None:
+    """"<Name> of <known entity>": the name, and the known entity on its own."""
+    raw = text[span.start:span.end]
+    m = re.search(r"\s+of\s+(?:the\s+)?", raw)
+    if not m:
+        return None
+    right = Span(span.start + m.end(), span.end)
+    if right not in known:
+        return None
+    left = Span(span.start, span.start + m.start())
+    left_text = text[left.start:left.end]
+    type_ = "ORG" if _ORG_HEADS.search(left_text) else "PERSON"
+    fixed = trim(text, left, type_)
+    out = [known[right]]
+    if fixed is not None:
+        out.append(Candidate(fixed[0], type_, "spacy", None, fixed[1]))
     return out
 
 
@@ -235,7 +274,17 @@ def trim(text: str, span: Span, type_: str) -> tuple[Span, str | None] | None:
         end -= 1
     while start < end and text[start] in "\"“”‘’'(-–— \n\t":
         start += 1
+    while True:
+        m = _TRAILING_FUNCTION.search(text[start:end])
+        if not m:
+            break
+        end = start + m.start()
+    m = _PREFIX.match(text[start:end])
+    if m:
+        start += m.end()
     raw = text[start:end]
+    if _IDEOLOGY.search(raw):
+        return None  # ideologies and attitudes are not entities ("Nazism", "Russophobes")
     if len(raw) < 2 or not any(c.isupper() for c in raw) or _EDITORIAL.search(raw):
         return None
     if strip_title(raw)[0] >= len(raw.rstrip(".")):
@@ -250,7 +299,7 @@ def is_language_use(text: str, span: Span) -> bool:
     """True where a nationality adjective names a language ("(Speaks Ukrainian.)")."""
     before = text[max(0, span.start - 20):span.start]
     after = text[span.end:span.end + 16]
-    return bool(_LANGUAGE_BEFORE.search(before) and re.match(r"^[.)\s]", after)) or bool(_LANGUAGE_AFTER.match(after))
+    return bool(_LANGUAGE_BEFORE.search(before) and re.match(r"^[.)]", after)) or bool(_LANGUAGE_AFTER.match(after))
 
 
 def select(candidates: Iterable[Candidate], blocked: Iterable[Span] = ()) -> list[Candidate]:

@@ -55,7 +55,7 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     labels += [s for s in headline_labels(text) if not any(s.overlaps(lab) for lab in labels)]
     speakers = {t.label_span: t.speaker for t in analysis.layer("turns") if t.label_span is not None}
 
-    table_cands = [c for c in table_candidates(text, table) if not _language(text, c)]
+    table_cands = [c for c in table_candidates(text, table) if not _language(text, c, table)]
     places = {c.span.start: c for c in sorted(table_cands, key=lambda c: -len(c.span))
               if c.type in ("GPE", "LOC")}
     candidates: list[Candidate] = []
@@ -63,13 +63,45 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     candidates += table_cands
     candidates += pattern_candidates(text, places)
     lower_words = set(re.findall(r"\b[a-z]+\b", text))
-    candidates += [c for c in spacy_candidates(text, spacy_ents)
-                   if not _language(text, c) and not _common_word(text, c, lower_words)]
-    chosen = select(candidates, blocked=urls)
+    known = {}
+    for c in table_cands:
+        known.setdefault(c.span, c)
+    named_labels = {c.span for c in candidates if c.source == "label"}
+    nameless = [lab for lab in labels if not any(lab.contains(s) for s in named_labels)]
+    spacy_ents = [(_after_label(text, span, nameless), label) for span, label in spacy_ents]
+    candidates += [c for c in spacy_candidates(text, [e for e in spacy_ents if e[0] is not None], known)
+                   if not _language(text, c, table) and not _common_word(text, c, lower_words)
+                   and not _known_plus_common(text, c, known, lower_words)]
+    chosen = select(candidates, blocked=urls + nameless)
 
     people = _people(text, chosen, table, speakers, labels)
     chosen = _add_surnames(text, chosen, people, urls)
     return _build(text, chosen, people, table)
+
+
+_GROUP_NOUNS = {"allies", "partners", "alliance", "members", "countries", "colleagues", "friends", "people",
+                "government", "leaders", "officials", "authorities", "troops", "side", "counterparts"}
+
+
+def _after_label(text: str, span: Span, labels: list[Span]) -> Span | None:
+    """A spaCy span that swallowed a nameless label ("Q    Olga ...") starts after it."""
+    for lab in labels:
+        if lab.overlaps(span):
+            if span.end <= lab.end:
+                return None
+            start = lab.end
+            while start < span.end and (text[start].isspace() or text[start] == ":"):
+                start += 1
+            return Span(start, span.end) if start < span.end else None
+    return span
+
+
+def _known_plus_common(text: str, cand: Candidate, known: dict[Span, Candidate], lower_words: set[str]) -> bool:
+    """"NATO Allies", "EU partners": a known name plus a group noun is the name alone."""
+    m = re.search(r"\s+(\w+)$", text[cand.span.start:cand.span.end])
+    if not m or m.group(1).lower() not in _GROUP_NOUNS:
+        return False
+    return Span(cand.span.start, cand.span.start + m.start()) in known
 
 
 def _common_word(text: str, cand: Candidate, lower_words: set[str]) -> bool:
@@ -78,8 +110,11 @@ def _common_word(text: str, cand: Candidate, lower_words: set[str]) -> bool:
     return cand.type != "PERSON" and raw.istitle() and raw.isalpha() and raw.lower() in lower_words
 
 
-def _language(text: str, cand: Candidate) -> bool:
-    return cand.type == "NORP" and is_language_use(text, cand.span)
+def _language(text: str, cand: Candidate, table: AliasTable) -> bool:
+    """A nationality word used as a language name ("(Speaks Ukrainian.)")."""
+    info = cand.info or table.lookup(text[cand.span.start:cand.span.end])
+    is_norp = cand.type == "NORP" or (info is not None and info.type == "NORP")
+    return is_norp and is_language_use(text, cand.span)
 
 
 # -- people -------------------------------------------------------------------
