@@ -246,3 +246,11 @@ def test_gold_transcripts_score_above_the_floor(shared, name):
         pred = scoring.restrict(pred, gold["extent"])
     result = scoring.timex(gold["timex"], pred["timex"])
     assert result["f1"] >= 0.9 and result["value_acc"] >= 0.9, result
+
+
+def test_months_and_weekdays_in_context():
+    ref = "2022-02-11"  # a Friday
+    assert value_of("The decision was not made until August 12th.", "August 12th", ref) == "2021-08-12"
+    assert value_of("He extended the pause until May.", "May", ref) == "2022-05"
+    assert value_of("Talks resumed in May of last year.", "May of last year", ref) == "2021-05"
+    assert found("You cannot announce a policy on a Sunday evening.", ref) == []

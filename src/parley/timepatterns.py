@@ -104,11 +104,25 @@ def _words_after(text: str, pos: int, n: int = 2) -> list[str]:
     return [w.lower() for w in _WORD.findall(text[pos:pos + 60])][:n]
 
 
-def tense(text: str, start: int, end: int) -> int:
-    """-1 when the nearest tense cue in the sentence around a span is past, +1 when future, else 0."""
+_STRONG_PAST = re.compile(r"(?i)\b(?:was|were|did|had)\b")
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = max(text.rfind(c, 0, start) for c in ".?!\n") + 1
     rights = [i for i in (text.find(c, end) for c in ".?!\n") if i >= 0]
-    right = min(rights) if rights else len(text)
+    return left, min(rights) if rights else len(text)
+
+
+def not_until_past(text: str, start: int, end: int) -> bool:
+    """Whether "until X" sits in a negated past sentence ("was not made until August": it happened then)."""
+    left, right = _sentence_bounds(text, start, end)
+    return (_STRONG_PAST.search(text, left, right) is not None
+            and re.compile(r"(?i)\bnot\b|n[\u2019']t\b|\bnever\b").search(text, left, right) is not None)
+
+
+def tense(text: str, start: int, end: int) -> int:
+    """-1 when the nearest tense cue in the sentence around a span is past, +1 when future, else 0."""
+    left, right = _sentence_bounds(text, start, end)
     sentence = text[left:right]
     best: tuple[int, int] | None = None
     for sign, regex in ((1, _FUTURE), (-1, _PAST)):
@@ -229,7 +243,7 @@ MONTH_CUES = {"in", "of", "since", "by", "until", "till", "from", "during", "bef
               "this", "next", "on", "throughout", "until", "til"}
 
 
-@pattern("month", rf"(?:(?P<rel>(?i:this|last|next|past|coming)) )?{MODPRE}{MON}(?!\w)(?: (?P<yrel>this|last|next) year)?")
+@pattern("month", rf"(?:(?P<rel>(?i:this|last|next|past|coming)) )?{MODPRE}{MON}(?!\w)(?: (?:of )?(?P<yrel>this|last|next) year)?")
 def _month_alone(mt: re.Match, text: str) -> Meaning | None:
     name = mt["mon"]
     before = _words_before(text, mt.start(), 1)
@@ -290,7 +304,9 @@ def _century(mt: re.Match, text: str) -> Meaning:
 
 @pattern("weekday", rf"(?:(?P<rel>(?i:this|last|next|past|coming)) )?(?P<wd>{WEEKDAYS})(?!s\b|\w)"
                     rf"(?: (?P<part>(?i:morning|afternoon|evening|night)))?")
-def _weekday(mt: re.Match, text: str) -> Meaning:
+def _weekday(mt: re.Match, text: str) -> Meaning | None:
+    if not mt["rel"] and _words_before(text, mt.start(), 1) in (["a"], ["every"], ["each"]):
+        return None  # "on a Sunday evening": any Sunday
     rel = (mt["rel"] or "").lower() or None
     rel = {"past": "last", "coming": "this"}.get(rel or "", rel)
     part = words()["parts_of_day"][mt["part"].lower()] if mt["part"] else None

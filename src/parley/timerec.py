@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .timenorm import Meaning, Point, Resolved, resolve
-from .timepatterns import PATTERNS, _words_before, tense, words
+from .timepatterns import PATTERNS, _words_before, not_until_past, tense, words
 
 __all__ = ["Mention", "masked", "recognise", "resolve_all", "tense", "words"]
 
@@ -113,7 +113,8 @@ def resolve_all(text: str, mentions: list[Mention], reference: str | None, style
             if before and before[0] in ("since", "last"):
                 t = -1
             elif before and before[0] in ("until", "till", "through", "next"):
-                t = 1
+                # "postponed until Saturday" looks ahead; "was not made until August" looks back
+                t = -1 if not_until_past(text, mention.start, mention.end) else 1
             else:
                 t = tense(text, mention.start, mention.end)
         r = resolve(m, ref, previous, style, t, ref_grain)
