@@ -319,6 +319,9 @@ def test_openapi_describes_every_route(client):
                  "/api/upload", "/documents", "/search"):
         assert path in spec["paths"], path
     assert "post" in spec["paths"]["/api/documents"]
+    for status in ("401", "404", "422"):  # the one error shape is described too
+        schema = spec["paths"]["/api/search"]["get"]["responses"][status]["content"]["application/json"]["schema"]
+        assert schema["required"] == ["error"], (status, schema)
     assert client.get("/docs").status_code == 404  # no CDN-loaded docs page
 
 

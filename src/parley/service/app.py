@@ -19,6 +19,7 @@ is served: FastAPI's would load scripts from a CDN.
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Sequence
@@ -92,6 +93,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
     app.state.pool = pool
     app.state.pipeline = list(pipeline) if pipeline is not None else None
     app.state.templates = _templates()
+    app.state.analysis_lock = threading.Lock()
 
     @app.middleware("http")
     async def security_headers(request, call_next):

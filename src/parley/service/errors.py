@@ -47,5 +47,21 @@ def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
-def not_found(what: str) -> ServiceError:
-    return ServiceError(what, code="E703", status=404)
+def _error_schema() -> dict[str, Any]:
+    detail = {"type": "object", "required": ["code", "message"],
+              "properties": {"code": {"type": "string", "pattern": "^E[0-9]{3}$"}, "message": {"type": "string"}}}
+    return {"type": "object", "required": ["error"], "properties": {"error": detail}}
+
+
+def _described(what: str) -> dict[str, Any]:
+    return {"description": what, "content": {"application/json": {"schema": _error_schema()}}}
+
+
+# For the OpenAPI description: every route may answer these, all in the one shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _described("token missing or wrong (E701)"),
+    403: _described("writes disabled: no PARLEY_TOKEN on the server (E702)"),
+    404: _described("no such document, entity or page (E603, E703)"),
+    422: _described("invalid parameters or input (E704, E1xx, E605, E606)"),
+    500: _described("unexpected failure (E700) or store error (E6xx)"),
+}

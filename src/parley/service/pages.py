@@ -23,9 +23,9 @@ from ..document import Span
 from ..store import SEARCH_LAYERS, Filters
 from . import highlight, views
 from .auth import require_read
-from .errors import ServiceError
+from .errors import ERROR_RESPONSES, ServiceError
 
-router = APIRouter(dependencies=[Depends(require_read)])
+router = APIRouter(dependencies=[Depends(require_read)], responses=ERROR_RESPONSES)
 SEARCH_GRACE_S = 0.5  # beyond the store's own limit, before the service gives up (E705)
 
 

@@ -22,9 +22,9 @@ from ..document import Document, Metadata
 from ..ingest import HTML_SUFFIXES, JSONL_SUFFIXES, documents_from_bytes
 from ..pipeline import analyze, build_pipeline, pipeline_version
 from .auth import require_write
-from .errors import ServiceError
+from .errors import ERROR_RESPONSES, ServiceError
 
-router = APIRouter()
+router = APIRouter(responses=ERROR_RESPONSES)
 METADATA_FIELDS = ("title", "published", "place", "outlet", "interviewee", "genre")
 
 
@@ -98,6 +98,12 @@ def _pipeline(request: Request):
     return state.pipeline
 
 
+def _analyse(request: Request, document: Document, pipeline):
+    """One analysis at a time: the shared spaCy parser is not made for threads."""
+    with request.app.state.analysis_lock:
+        return analyze(document, pipeline)
+
+
 @router.post("/api/documents", status_code=201, dependencies=[Depends(require_write)],
              summary="Upload a transcript (raw body or multipart 'file'); needs the token")
 async def upload(request: Request, title: str | None = None, published: str | None = None, place: str | None = None,
@@ -129,7 +135,7 @@ async def upload(request: Request, title: str | None = None, published: str | No
     stored = []
     for doc in documents:
         doc = replace(doc, metadata=doc.metadata.merged(Metadata(**fields))) if fields else doc
-        analysis = await anyio.to_thread.run_sync(lambda d=doc: analyze(d, pipeline))
+        analysis = await anyio.to_thread.run_sync(lambda d=doc: _analyse(request, d, pipeline))
         result = await anyio.to_thread.run_sync(lambda a=analysis: pool.write(lambda s: s.put_analysis(a, version)))
         stored.append({"doc_id": result.doc_id, "hash": result.hash, "created": result.created,
                        "url": f"/documents/{result.hash}", "api": f"/api/documents/{result.hash}"})
