@@ -133,6 +133,7 @@ class Analysis:
         self.layers: dict[str, list[Any]] = {}
         self.pipeline: list[dict[str, str]] = []  # [{"name", "version"}] that ran
         self.unavailable: dict[str, str] = {}  # analyser name -> why it did not run
+        self.timings: dict[str, float] = {}  # "parse" and analyser name -> seconds
 
     @property
     def text(self) -> str:
@@ -171,6 +172,7 @@ class Analysis:
             "version": _version(),
             "pipeline": self.pipeline,
             "unavailable": self.unavailable,
+            "timings": self.timings,
             "hash": self.document.hash,
         }
         if include_text:
@@ -193,6 +195,7 @@ class Analysis:
         parley = data.get("parley") or {}
         analysis.pipeline = list(parley.get("pipeline", []))
         analysis.unavailable = dict(parley.get("unavailable", {}))
+        analysis.timings = dict(parley.get("timings", {}))
         return analysis
 
 

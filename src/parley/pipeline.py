@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
@@ -137,13 +138,17 @@ def analyze(
     metadata = document.metadata.merged(config.metadata) if config.metadata else document.metadata
     analysis = Analysis(document, metadata)
     parse = None
+    clock = time.perf_counter
     for step in pipeline:
         reason = step.check() if step.check else None
         if reason:
             analysis.unavailable[step.name] = reason
             continue
+        started = clock()
         if step.needs_parse and parse is None:
             parse = (parser or Parser.shared(config.model)).parse(document.text)
+            analysis.timings["parse"] = round(clock() - started, 4)
+            started = clock()
         try:
             result = step.func(analysis, parse, config)
         except ModelUnavailable as e:
@@ -156,6 +161,7 @@ def analyze(
             else:
                 analysis.set_layer(layer, records)
         analysis.pipeline.append({"name": step.name, "version": step.version})
+        analysis.timings[step.name] = round(clock() - started, 4)
     return analysis
 
 
