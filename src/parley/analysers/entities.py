@@ -52,6 +52,7 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     text = analysis.text
     urls = url_spans(text)
     labels = [t.label_span for t in analysis.layer("turns") if t.label_span is not None]
+    labels += [h.label_span for h in analysis.layer("headline") if getattr(h, "label_span", None) is not None]
     labels += [s for s in headline_labels(text) if not any(s.overlaps(lab) for lab in labels)]
     speakers = {t.label_span: t.speaker for t in analysis.layer("turns") if t.label_span is not None}
 
