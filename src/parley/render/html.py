@@ -77,7 +77,7 @@ def highlighted_text(analysis: Analysis, anchors: set[int]) -> str:
         if not active:
             pieces.append(chunk)
             continue
-        classes = sorted({f"l-{spans[i][1]}" for i in active} | {f"f-{css_class(spans[i][2])}" for i in active if spans[i][2]})
+        classes = sorted({f"l-{spans[i][1]}" for i in active} | {f"k-{css_class(spans[i][2])}" for i in active if spans[i][2]})
         tips = sorted({f"{spans[i][1]}: {spans[i][3]}" if spans[i][3] else spans[i][1] for i in active})
         pieces.append(f'<span class="{" ".join(classes)}" title="{escape(" | ".join(tips)[:500])}">{chunk}</span>')
     return "".join(pieces)
@@ -109,19 +109,26 @@ def render_html(analysis: Analysis) -> str:
         )
     layers = [name for name in analysis.layers if name in HIGHLIGHT_DEFAULTS or name in HIGHLIGHTERS]
     labels = sorted({(layer, label) for _, layer, label, _ in marks(analysis) if layer in HIGHLIGHTERS and label})
-    toggles = "".join(
+    # CSS-only toggles: a hidden checkbox per layer (and per label of layers
+    # with a highlighter), its <label> in the nav bar, and rules keyed on
+    # :checked. The checkboxes must precede nav and main as siblings.
+    boxes = "".join(
         f'<input type="checkbox" id="t-{css_class(n)}"{" checked" if HIGHLIGHT_DEFAULTS.get(n, True) else ""}>'
-        f'<label for="t-{css_class(n)}" class="toggle l-{css_class(n)}">{escape(n)} ({len(analysis.layer(n))})</label>'
         for n in layers
-    )
-    label_toggles = "".join(
-        f'<input type="checkbox" id="t-{css_class(layer)}-{css_class(lab)}" checked>'
-        f'<label for="t-{css_class(layer)}-{css_class(lab)}" class="toggle">{escape(lab)}</label>'
-        for layer, lab in labels
+    ) + "".join(f'<input type="checkbox" id="t-{css_class(layer)}-{css_class(lab)}" checked>' for layer, lab in labels)
+    nav = "".join(
+        f'<label for="t-{css_class(n)}">{escape(n)} ({len(analysis.layer(n))})</label>' for n in layers
+    ) + "".join(
+        f'<label for="t-{css_class(layer)}-{css_class(lab)}" class="sub">{escape(lab)}</label>' for layer, lab in labels
     )
     rules = "".join(
         f"#t-{css_class(n)}:checked ~ main .l-{css_class(n)}{{{_style(n)}}}"
         f"#t-{css_class(n)}:checked ~ nav label[for=t-{css_class(n)}]{{{_style(n)}}}" for n in layers
+    ) + "".join(
+        f"#t-{css_class(layer)}-{css_class(lab)}:not(:checked) ~ main .l-{css_class(layer)}.k-{css_class(lab)}"
+        f"{{background:none;box-shadow:none}}"
+        f"#t-{css_class(layer)}-{css_class(lab)}:checked ~ nav label[for=t-{css_class(layer)}-{css_class(lab)}]"
+        f"{{{_style(layer)}}}" for layer, lab in labels
     )
     meta_rows = "".join(
         f"<tr><th>{escape(name)}</th><td>{escape(str(getattr(analysis.metadata, name) or '—'))}</td></tr>"
@@ -137,8 +144,8 @@ def render_html(analysis: Analysis) -> str:
         f"<header><h1>{title}</h1><table class=\"meta\">{meta_rows}</table>"
         + (f"<p>Not run:</p><ul>{unavailable}</ul>" if unavailable else "")
         + "</header>"
-        + toggles + label_toggles
-        + f'<nav>Highlight: {"".join(f"<label for=t-{css_class(n)}>{escape(n)}</label>" for n in layers)}</nav>'
+        + boxes
+        + f"<nav>Highlight: {nav}</nav>"
         + f'<main><article class="text">{highlighted_text(analysis, anchors)}</article>'
         + f'<aside>{"".join(tables)}</aside></main>'
         + f"<footer>Parley {escape(analysis.to_json(include_text=False)['parley']['version'])} · "
