@@ -94,6 +94,23 @@ _COMMON_TAIL = (
     "CREATE INDEX stances_hash ON stances (hash)",
 )
 
+# Facets of rows stored before migration 2, computed as rows.py does.
+_FACETS_SQLITE = """UPDATE segments SET facets = trim(
+    (SELECT CASE WHEN d.day IS NULL THEN 'ynone' ELSE 'y' || substr(d.day, 1, 4) END
+            || CASE WHEN d.outlet IS NULL OR d.outlet = '' THEN '' ELSE ' ou' || lower(hex(d.outlet)) END
+     FROM documents d WHERE d.hash = segments.hash)
+    || coalesce((SELECT ' ' || group_concat('en' || lower(hex(e.entity_id)), ' ')
+                 FROM entities e WHERE e.hash = segments.hash), '')
+    || CASE WHEN speaker IS NULL THEN '' ELSE ' sp' || lower(hex(speaker)) END)"""
+_FACETS_POSTGRESQL = """UPDATE segments s SET facets = trim(
+    (SELECT CASE WHEN d.day IS NULL THEN 'ynone' ELSE 'y' || substr(d.day, 1, 4) END
+            || CASE WHEN d.outlet IS NULL OR d.outlet = '' THEN ''
+                    ELSE ' ou' || encode(convert_to(d.outlet, 'UTF8'), 'hex') END
+     FROM documents d WHERE d.hash = s.hash)
+    || coalesce((SELECT ' ' || string_agg('en' || encode(convert_to(e.entity_id, 'UTF8'), 'hex'), ' ')
+                 FROM entities e WHERE e.hash = s.hash), '')
+    || CASE WHEN s.speaker IS NULL THEN '' ELSE ' sp' || encode(convert_to(s.speaker, 'UTF8'), 'hex') END)"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -151,6 +168,39 @@ MIGRATIONS: tuple[Migration, ...] = (
                 message TEXT NOT NULL,
                 pipeline_version TEXT,
                 at TEXT NOT NULL)""",
+        ),
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        2,
+        "segments.facets: year, outlet, speaker and entity tokens in the full-text index",
+        sqlite=(
+            "ALTER TABLE segments ADD COLUMN facets TEXT NOT NULL DEFAULT ''",
+            "DROP TRIGGER segments_fts_insert",
+            "DROP TRIGGER segments_fts_delete",
+            "DROP TABLE segments_fts",
+            _FACETS_SQLITE,
+            "CREATE VIRTUAL TABLE segments_fts USING fts5("
+            " body, layer, facets, content='segments', content_rowid='id',"
+            " tokenize='unicode61 remove_diacritics 2')",
+            """CREATE TRIGGER segments_fts_insert AFTER INSERT ON segments BEGIN
+                INSERT INTO segments_fts (rowid, body, layer, facets) VALUES (new.id, new.body, new.layer, new.facets);
+            END""",
+            """CREATE TRIGGER segments_fts_delete AFTER DELETE ON segments BEGIN
+                INSERT INTO segments_fts (segments_fts, rowid, body, layer, facets)
+                VALUES ('delete', old.id, old.body, old.layer, old.facets);
+            END""",
+            "INSERT INTO segments_fts (segments_fts) VALUES ('rebuild')",
+        ),
+        postgresql=(
+            "ALTER TABLE segments ADD COLUMN facets TEXT NOT NULL DEFAULT ''",
+            _FACETS_POSTGRESQL,
+            "ALTER TABLE segments DROP COLUMN tsv",
+            "ALTER TABLE segments ADD COLUMN tsv TSVECTOR GENERATED ALWAYS AS ("
+            " setweight(to_tsvector('simple', body), 'A') || setweight(to_tsvector('simple', facets), 'D')) STORED",
+            "CREATE INDEX segments_tsv ON segments USING GIN (tsv)",
         ),
     ),
 )

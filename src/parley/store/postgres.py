@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 from ..errors import ModelUnavailable, StoreError
-from .sql import CANDIDATES, HIT_COLUMNS, SQLStore
+from .sql import CANDIDATES, SQLStore
 
 MIGRATION_LOCK = 7_216_001  # any constant shared by every Parley process
 CONNECT_TIMEOUT_S = 10
@@ -106,13 +106,15 @@ class PostgresStore(SQLStore):
         except psycopg.Error as e:
             raise StoreError(f"PostgreSQL: {str(e).strip()}", code="E607") from e
 
-    def _search(self, words: list[str], layer: str, where: list[str], params: list[Any],
+    def _search(self, words: list[str], layer: str, facets: list[list[str]], where: list[str], params: list[Any],
                 deadline: float | None) -> tuple[list[tuple], bool]:
-        query = " & ".join("'" + w.rstrip("*") + "'" + (":*" if w.endswith("*") else "") for w in words)
-        sql = (f"SELECT {HIT_COLUMNS}, ts_rank(s.tsv, q.q) "
-               "FROM segments s JOIN documents d ON d.hash = s.hash "
-               "CROSS JOIN (SELECT to_tsquery('simple', ?) AS q) q "
-               "WHERE s.tsv @@ q.q AND s.layer = ?")
+        # Words are weight A (the text), facets weight D (see migration 2).
+        query = " & ".join("'" + w.rstrip("*") + "'" + (":*A" if w.endswith("*") else ":A") for w in words)
+        for group in facets:
+            query += " & (" + " | ".join(f"'{token}':D" for token in group) + ")"
+        sql = ("SELECT s.id, ts_rank(s.tsv, q.q) FROM segments s "
+               + ("JOIN documents d ON d.hash = s.hash " if where else "")
+               + "CROSS JOIN (SELECT to_tsquery('simple', ?) AS q) q WHERE s.tsv @@ q.q AND s.layer = ?")
         if where:
             sql += " AND " + " AND ".join(where)
         sql += " ORDER BY s.id DESC LIMIT ?"

@@ -17,17 +17,30 @@ from ..document import text_hash
 from ..errors import StoreError
 
 SNIPPET_LIMIT = 2000  # characters of a segment kept for full-text search
+# Each segment also carries "facets": tokens for its year, outlet, speaker and
+# the document's entities, indexed beside its words, so that a filtered
+# search narrows inside the full-text index instead of scanning matches.
 
 
 @dataclass
 class Rows:
     hash: str
     document: dict[str, Any]
-    segments: list[tuple] = field(default_factory=list)  # (layer, turn, start, end, speaker, label, body)
+    segments: list[tuple] = field(default_factory=list)  # (layer, turn, start, end, speaker, label, body, facets)
     speakers: list[tuple] = field(default_factory=list)  # (speaker, name)
     entities: list[tuple] = field(default_factory=list)  # (entity_id, name, type, mentions)
     mentions: list[tuple] = field(default_factory=list)  # (entity_id, start, end, turn, surface)
     stances: list[tuple] = field(default_factory=list)  # (holder, target, polarity, confidence, turn)
+
+
+def facet(kind: str, value: str) -> str:
+    """A full-text token standing for a filter value: letters and digits only,
+    so every backend's tokenizer keeps it whole ("sp" + hex of the speaker id)."""
+    return kind + str(value).encode("utf-8").hex()
+
+
+def year_facet(day: str | None) -> str:
+    return f"y{day[:4]}" if day and day[:4].isdigit() else "ynone"
 
 
 def now_iso() -> str:
@@ -101,6 +114,10 @@ def _rows(data: dict[str, Any], text: str, pipeline_version: str) -> Rows:
         "analysis": json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
     }
     rows = Rows(digest, document)
+    entity_ids = sorted({str(e["id"]) for e in data.get("entities") or []})
+    doc_facets = " ".join([year_facet(document["day"])]
+                          + ([facet("ou", document["outlet"])] if document["outlet"] else [])
+                          + [facet("en", e) for e in entity_ids])
     turns_json = data.get("turns") or []
     turns = _Turns(turns_json)
 
@@ -111,7 +128,9 @@ def _rows(data: dict[str, Any], text: str, pipeline_version: str) -> Rows:
         if turn is None:
             turn = turns.at(s[0])
         body = text[s[0]:s[1]][:SNIPPET_LIMIT]
-        rows.segments.append((layer, turn, s[0], s[1], turns.speaker(turn), label, body))
+        speaker = turns.speaker(turn)
+        facets = doc_facets + (" " + facet("sp", speaker) if speaker else "")
+        rows.segments.append((layer, turn, s[0], s[1], speaker, label, body, facets))
 
     for sentence in data.get("sentences") or []:
         segment("sentences", sentence.get("span"), None, sentence.get("turn"))

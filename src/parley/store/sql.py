@@ -20,13 +20,14 @@ from .base import (
     DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters, Hit,
     Mention, PutResult, SearchResult, StancePoint, Store,
 )
-from .rows import now_iso, rows_of
+from .rows import facet, now_iso, rows_of
 
 INFO_COLUMNS = "d.hash, d.doc_id, d.title, d.published, d.outlet, d.interviewee, d.source, " \
                "d.pipeline_version, d.words, d.ingested_at"
 HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.speaker, s.label, d.published, s.body"
 # A search ranks the newest CANDIDATES matches (by insertion order) and
-# returns the best ``limit`` of them: bounded work however common the words.
+# returns the best ``limit`` of them: bounded work however common the words
+# and however large the store.
 CANDIDATES = 1000
 _WORD = re.compile(r"[^\W_]+\*?")
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
@@ -35,6 +36,55 @@ _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 def query_words(query: str) -> list[str]:
     """The words of a user query, lower-cased; a trailing ``*`` marks a prefix."""
     return [w.lower() for w in _WORD.findall(query or "")]
+
+
+MAX_YEAR_FACETS = 40
+
+
+def facet_groups(filters: Filters | None) -> list[list[str]]:
+    """Full-text facet tokens a hit must hold: one of each group (see rows.py)."""
+    if filters is None:
+        return []
+    groups = []
+    if filters.speaker:
+        groups.append([facet("sp", filters.speaker)])
+    if filters.entity:
+        groups.append([facet("en", filters.entity)])
+    if filters.outlet:
+        groups.append([facet("ou", filters.outlet)])
+    since = _check_day(filters.since, "--since")
+    until = _check_day(filters.until, "--until")
+    if since or until:
+        first = int(since[:4]) if since else None
+        last = int(until[:4]) if until else date.today().year + 1
+        if first is not None and 0 <= last - first < MAX_YEAR_FACETS:
+            groups.append([f"y{year}" for year in range(first, last + 1)])
+    return groups
+
+
+def rank_candidates(rows: list[tuple], words: list[str]) -> list[tuple[int, float]]:
+    """(id, score) of candidate segments (id, body) by BM25 term saturation and
+    length, idf left out: every candidate holds every word, and counting each
+    word's matches across the whole index is what makes ranking slow."""
+    if not rows:
+        return []
+    k1, b = 1.2, 0.75
+    exact = {w for w in words if not w.endswith("*")}
+    prefixes = tuple(w[:-1] for w in words if w.endswith("*"))
+    tokens = [_WORD.findall(body.lower()) for _, body in rows]
+    average = sum(len(t) for t in tokens) / len(tokens) or 1.0
+    out = []
+    for (segment_id, _), toks in zip(rows, tokens):
+        norm = k1 * (1 - b + b * len(toks) / average)
+        score = 0.0
+        for term in exact:
+            tf = toks.count(term)
+            score += tf * (k1 + 1) / (tf + norm)
+        for prefix in prefixes:
+            tf = sum(1 for t in toks if t.startswith(prefix))
+            score += tf * (k1 + 1) / (tf + norm)
+        out.append((int(segment_id), score))
+    return out
 
 
 def _like_escape(value: str) -> str:
@@ -68,10 +118,11 @@ class SQLStore(Store):
         """A write transaction; driver errors become StoreError E607."""
 
     @abstractmethod
-    def _search(self, words: list[str], layer: str, where: list[str], params: list[Any],
+    def _search(self, words: list[str], layer: str, facets: list[list[str]], where: list[str], params: list[Any],
                 deadline: float | None) -> tuple[list[tuple], bool]:
-        """(rows of HIT_COLUMNS + score, complete): the newest CANDIDATES matches of
-        ``words`` (all of them) in ``layer`` that pass ``where``; higher score is better."""
+        """((segment id, score), complete): the newest CANDIDATES segments of ``layer``
+        holding all ``words``, one token of each group of ``facets``, and passing
+        ``where`` (on segments ``s`` and documents ``d``); higher score is better."""
 
     @abstractmethod
     def _timed_rows(self, sql: str, params: Sequence[Any], deadline: float | None) -> tuple[list[tuple], bool]:
@@ -127,8 +178,8 @@ class SQLStore(Store):
             h = rows.hash
             if rows.segments:
                 self._executemany(
-                    "INSERT INTO segments (hash, layer, turn, span_start, span_end, speaker, label, body) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(h, *r) for r in rows.segments])
+                    "INSERT INTO segments (hash, layer, turn, span_start, span_end, speaker, label, body, facets) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(h, *r) for r in rows.segments])
             if rows.speakers:
                 self._executemany("INSERT INTO speakers (hash, speaker, name) VALUES (?, ?, ?)",
                                   [(h, *r) for r in rows.speakers])
@@ -253,18 +304,29 @@ class SQLStore(Store):
         where, params = self._filters(filters, segment_speaker=True)
         limit = max(1, int(limit))
         if words:
-            rows, complete = self._search(words, layer, where, params, deadline)
-        elif where:
-            sql = (f"SELECT {HIT_COLUMNS}, 0.0 FROM segments s JOIN documents d ON d.hash = s.hash "
-                   f"WHERE s.layer = ? AND {' AND '.join(where)} "
-                   "ORDER BY d.day DESC NULLS LAST, s.hash, s.span_start LIMIT ?")
-            rows, complete = self._timed_rows(sql, [layer, *params, limit], deadline)
-        else:
+            found, complete = self._search(words, layer, facet_groups(filters), where, params, deadline)
+            best = sorted(found, key=lambda r: (-float(r[1] or 0.0), -int(r[0])))[:limit]
+            scores = {int(i): float(score or 0.0) for i, score in best}
+            rows = self._segments(list(scores))
+            hits = [Hit(*row[1:], score=scores[int(row[0])]) for row in rows]
+            hits.sort(key=lambda h: -h.score)
+            return SearchResult(hits, complete, time.perf_counter() - started)
+        if not where:
             raise StoreError("the search query holds no words (and no filter was given)", code="E606")
-        hits = [Hit(*row[:10], score=float(row[10] or 0.0)) for row in rows]
-        if words:
-            hits.sort(key=lambda h: (-h.score, h.published or "", h.hash, h.start))
-        return SearchResult(hits[:limit], complete, time.perf_counter() - started)
+        sql = (f"SELECT {HIT_COLUMNS} FROM segments s JOIN documents d ON d.hash = s.hash "
+               f"WHERE s.layer = ? AND {' AND '.join(where)} "
+               "ORDER BY d.day DESC NULLS LAST, s.hash, s.span_start LIMIT ?")
+        rows, complete = self._timed_rows(sql, [layer, *params, limit], deadline)
+        return SearchResult([Hit(*row) for row in rows], complete, time.perf_counter() - started)
+
+    def _segments(self, ids: list[int]) -> list[tuple]:
+        """(id, HIT_COLUMNS...) of the segments ``ids``, in that order."""
+        if not ids:
+            return []
+        found = {int(r[0]): r for r in self._rows(
+            f"SELECT s.id, {HIT_COLUMNS} FROM segments s JOIN documents d ON d.hash = s.hash "
+            f"WHERE s.id IN ({', '.join('?' * len(ids))})", ids)}
+        return [found[i] for i in ids if i in found]
 
     def entity(self, entity_id: str, limit: int = 200) -> EntityPage:
         limit = max(1, int(limit))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import StoreError
-from .sql import CANDIDATES, HIT_COLUMNS, SQLStore
+from .sql import CANDIDATES, SQLStore, rank_candidates
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -132,14 +132,22 @@ class SQLiteStore(SQLStore):
         finally:
             conn.set_progress_handler(None, 0)
 
-    def _search(self, words: list[str], layer: str, where: list[str], params: list[Any],
+    def _search(self, words: list[str], layer: str, facets: list[list[str]], where: list[str], params: list[Any],
                 deadline: float | None) -> tuple[list[tuple], bool]:
         terms = " ".join('"' + w.rstrip("*") + '"' + ("*" if w.endswith("*") else "") for w in words)
         match = f'body : ({terms}) AND layer : "{layer}"'
-        sql = (f"SELECT {HIT_COLUMNS}, -bm25(segments_fts, 1.0, 0.0) "
-               "FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
-               "JOIN documents d ON d.hash = s.hash WHERE segments_fts MATCH ?")
+        for group in facets:
+            match += " AND facets : (" + " OR ".join(f'"{token}"' for token in group) + ")"
         if where:
-            sql += " AND " + " AND ".join(where)
-        sql += " ORDER BY segments_fts.rowid DESC LIMIT ?"
-        return self._timed_rows(sql, [match, *params, CANDIDATES], deadline)
+            # CROSS JOIN keeps the full-text index as the outer loop, read
+            # newest first, so the LIMIT stops the scan early.
+            sql = ("SELECT segments_fts.rowid, s.body FROM segments_fts "
+                   "CROSS JOIN segments s ON s.id = segments_fts.rowid CROSS JOIN documents d ON d.hash = s.hash "
+                   f"WHERE segments_fts MATCH ? AND {' AND '.join(where)} "
+                   "ORDER BY segments_fts.rowid DESC LIMIT ?")
+        else:
+            sql = "SELECT rowid, body FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+        # FTS5's bm25() counts every match of each word in the whole index
+        # (O(matches) per query); rank_candidates scores the candidates alone.
+        rows, complete = self._timed_rows(sql, [match, *params, CANDIDATES], deadline)
+        return rank_candidates(rows, words), complete
