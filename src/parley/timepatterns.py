@@ -93,7 +93,8 @@ _WORD = re.compile(r"[A-Za-z\u2019']+|\d+|[^\sA-Za-z\d]")
 _PAST = re.compile(r"(?i)\b(?:was|were|did|had|said|told|ago|last|yesterday|died|went|came|saw|met|gave|took|"
                    r"made|began|held|left|sent|spoke|wrote|fell|won|lost|became|got|ran|fled|paid|led|\w{3,}ed)\b")
 _FUTURE = re.compile(r"(?i)(?:\bwill\b|[\u2019']ll\b|\bgoing to\b|\bshall\b|\bnext\b|\btomorrow\b|\bplans? to\b|"
-                     r"\bscheduled\b|\bexpected to\b|\bupcoming\b|\bdue to\b)")
+                     r"\bscheduled\b|\bexpected to\b|\bupcoming\b|\bdue to\b|"
+                     r"\b(?:am|is|are)\s+\w+ing\b|[\u2019'](?:m|re|s)\s+\w+ing\b)")
 
 
 def _words_before(text: str, pos: int, n: int = 2) -> list[str]:
@@ -107,10 +108,18 @@ def _words_after(text: str, pos: int, n: int = 2) -> list[str]:
 _STRONG_PAST = re.compile(r"(?i)\b(?:was|were|did|had)\b")
 
 
+_SENTENCE_END = re.compile(r"[?!\n]|(?<!\b[A-Z])(?<!\b(?:Mr|Ms|Dr|St|Co|No|vs))(?<!\b(?:Mrs|Inc|Ltd|Gen|Sen|Rep|Gov|Jan|Feb|Mar|"
+                           r"Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))(?<!\bCorp)(?<!\bSept)\.(?=\s)")
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in ".?!\n") + 1
-    rights = [i for i in (text.find(c, end) for c in ".?!\n") if i >= 0]
-    return left, min(rights) if rights else len(text)
+    """The sentence around a span, roughly: between ends that are not abbreviations ("Corp.", "U.S.")."""
+    window_start = max(0, start - 400)
+    left = window_start
+    for m in _SENTENCE_END.finditer(text, window_start, start):
+        left = m.end()
+    m = _SENTENCE_END.search(text, end, end + 400)
+    return left, m.start() if m else min(len(text), end + 400)
 
 
 def not_until_past(text: str, start: int, end: int) -> bool:

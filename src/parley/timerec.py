@@ -115,7 +115,7 @@ def resolve_all(text: str, mentions: list[Mention], reference: str | None, style
             elif before and before[0] in ("until", "till", "through", "next"):
                 # "postponed until Saturday" looks ahead; "was not made until August" looks back
                 t = -1 if not_until_past(text, mention.start, mention.end) else 1
-            else:
+            elif m.kind in ("weekday", "month"):  # a day of a month without a year: the nearest one
                 t = tense(text, mention.start, mention.end)
         r = resolve(m, ref, previous, style, t, ref_grain)
         out.append(r)
