@@ -351,3 +351,32 @@ def test_every_store_error_code_is_catalogued():
     codes = {c for text in sources for c in re.findall(r'"(E\d{3})"', text)}
     assert codes and codes <= set(CATALOGUE)
     assert isinstance(StoreError("x"), ParleyError)
+
+
+def test_migration_2_indexes_facets_of_rows_stored_before_it(url):
+    """A database at schema 1 with a document in it is upgraded: its segments
+    get the same facets that a new put computes, so filters find them."""
+    from parley.store.rows import rows_of
+
+    with open_store(url, migrate=False) as s:
+        one = migrations.MIGRATIONS[0]
+        with s._transaction():
+            s.schema_version()
+            for statement in one.statements(s.dialect):
+                s._execute(statement)
+            s._execute("INSERT INTO schema_version (version, description, applied_at) VALUES (1, 'v1', 'now')")
+        rows = rows_of(DOCS[1], "test:1")
+        doc = rows.document
+        with s._transaction():
+            s._execute(f"INSERT INTO documents ({', '.join(doc)}) VALUES ({', '.join('?' * len(doc))})", list(doc.values()))
+            s._executemany("INSERT INTO segments (hash, layer, turn, span_start, span_end, speaker, label, body) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(rows.hash, *r[:7]) for r in rows.segments])
+            s._executemany("INSERT INTO entities (hash, entity_id, name, type, mentions) VALUES (?, ?, ?, ?, ?)",
+                           [(rows.hash, *r) for r in rows.entities])
+        assert s.schema_version() == 1
+        assert s.migrate() == migrations.LATEST
+        stored = [set(r[0].split()) for r in s._rows("SELECT facets FROM segments ORDER BY id")]
+        assert stored == [set(r[7].split()) for r in rows.segments]
+        hits = s.search("treaty", Filters(speaker="karl-lind", entity="olga-berg", outlet="Harbour Post",
+                                          since="2024-07-01", until="2024-07-31")).hits
+        assert [h.snippet for h in hits] == ["Olga Berg said the treaty was a mistake."]
