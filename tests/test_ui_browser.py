@@ -7,6 +7,7 @@ module's tests end; every wait is bounded.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -43,24 +44,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    url = str(tmp_path_factory.mktemp("ui") / "ui.db")
-    with open_store(url) as store:
-        hashes = service_corpus.fill(store)
-    app = create_app(url, Settings(token=TOKEN), pipeline=[])
+@contextlib.contextmanager
+def serving(app):
+    """``app`` served on 127.0.0.1 at a free port in a thread, stopped on exit."""
     port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
     while not srv.started and time.monotonic() < deadline and thread.is_alive():
         time.sleep(0.05)
-    if not srv.started:
-        pytest.fail("the test server did not start within 15 s")
-    yield f"http://127.0.0.1:{port}", hashes
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        if not srv.started:
+            pytest.fail("the test server did not start within 15 s")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    url = str(tmp_path_factory.mktemp("ui") / "ui.db")
+    with open_store(url) as store:
+        hashes = service_corpus.fill(store)
+    with serving(create_app(url, Settings(token=TOKEN), pipeline=[])) as base:
+        yield base, hashes
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +200,28 @@ def test_hostile_transcript_is_text_and_runs_nothing(watched, server):
     assert watched.problems == []
 
 
+def test_read_token_form(browser, server, tmp_path):
+    """A server that protects reads shows a token form; the token then opens the library."""
+    base, hashes = server
+    url = str(tmp_path / "locked.db")
+    with open_store(url) as store:
+        service_corpus.fill(store)
+    app = create_app(url, Settings(token="tök;en=1", read_token_required=True), pipeline=[])
+    with serving(app) as locked:
+        w = Watched(browser, locked)
+        try:
+            w.goto("/documents", status=401)
+            assert "E701" in w.page.locator("#error").inner_text()
+            w.page.fill("#read-token", "tök;en=1")
+            with w.page.expect_navigation():
+                w.page.click("#token-form button")
+            assert w.page.locator("#documents").count() == 1
+            assert hashes["interview"] in w.page.content()
+            assert [p for p in w.problems if "401 (Unauthorized)" not in p] == []
+        finally:
+            w.close()
+
+
 # -- the real pipeline on the reference transcript -----------------------
 @pytest.fixture(scope="module")
 def real_server(tmp_path_factory, shared):
@@ -203,19 +234,8 @@ def real_server(tmp_path_factory, shared):
     analysis = analyze(read_document(str(shared / "corpus" / "lavrov-kommersant-2025-10-15.txt")), pipeline)
     with open_store(url) as store:
         stored = store.put_analysis(analysis, pipeline_version(pipeline))
-    app = create_app(url, Settings(token=TOKEN), pipeline=[])
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started and time.monotonic() < deadline and thread.is_alive():
-        time.sleep(0.05)
-    if not srv.started:
-        pytest.fail("the test server did not start within 15 s")
-    yield f"http://127.0.0.1:{port}", stored.hash, analysis
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(url, Settings(token=TOKEN), pipeline=[])) as base:
+        yield base, stored.hash, analysis
 
 
 @pytest.mark.corpus

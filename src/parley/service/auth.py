@@ -8,6 +8,7 @@ header or the ``parley_token`` cookie must carry the token.
 from __future__ import annotations
 
 import hmac
+from urllib.parse import unquote
 
 from starlette.requests import Request
 
@@ -22,7 +23,7 @@ def presented_token(request: Request, allow_cookie: bool) -> str | None:
     if request.headers.get("x-parley-token"):
         return request.headers["x-parley-token"]
     if allow_cookie:
-        return request.cookies.get("parley_token") or None
+        return unquote(request.cookies.get("parley_token", "")) or None  # the page stores it URI-encoded
     return None
 
 

@@ -70,7 +70,21 @@ function setUpUpload() {
   });
 }
 
+// A server that protects reads answers E701 with a token form: the token is
+// kept in a same-site cookie that reads accept (writes never do).
+function setUpTokenForm() {
+  const form = document.getElementById("token-form");
+  if (!form) return;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const token = document.getElementById("read-token").value;
+    document.cookie = "parley_token=" + encodeURIComponent(token) + "; path=/; SameSite=Strict";
+    window.location.reload();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   setUpToggles();
   setUpUpload();
+  setUpTokenForm();
 });
