@@ -166,9 +166,9 @@ def weekday_date(ref: date, weekday: int, rel: str | None, tense: int = 0) -> da
         return monday + timedelta(days=weekday)
     if ahead == 0:
         return ref
-    if tense < 0:
-        return ref - timedelta(days=behind)
-    return ref + timedelta(days=ahead)  # "I'm meeting him on Monday": the coming one
+    if tense > 0:
+        return ref + timedelta(days=ahead)
+    return ref - timedelta(days=behind)
 
 
 def month_year(ref: date, month: int, rel: str | None, tense: int = 0) -> int:
