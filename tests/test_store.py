@@ -380,3 +380,21 @@ def test_migration_2_indexes_facets_of_rows_stored_before_it(url):
         hits = s.search("treaty", Filters(speaker="karl-lind", entity="olga-berg", outlet="Harbour Post",
                                           since="2024-07-01", until="2024-07-31")).hits
         assert [h.snippet for h in hits] == ["Olga Berg said the treaty was a mistake."]
+
+
+def test_recompute_replaces_analyses_of_another_pipeline_version(url, tmp_path):
+    from parley.store.ingest import ingest
+
+    inputs = tmp_path / "in"
+    write_inputs(inputs, 3)
+    with open_store(url) as s:
+        first = ingest([str(inputs)], s, only=["structure"], workers=0, progress=False, log=io.StringIO())
+        s.put_json(dict(s.get(s.documents()[0].hash)), "old:0", replace=True)
+        assert sorted(d.pipeline_version == first.pipeline_version for d in s.documents()) == [False, True, True]
+        again = ingest([str(inputs)], s, only=["structure"], workers=0, progress=False, log=io.StringIO())
+        assert again.stored == 0
+        redone = ingest([str(inputs)], s, only=["structure"], workers=0, progress=False, log=io.StringIO(),
+                        recompute=True)
+        assert (redone.stored, redone.skipped) == (1, 2)
+        assert {d.pipeline_version for d in s.documents()} == {first.pipeline_version}
+        assert s.count() == 3

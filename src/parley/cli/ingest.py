@@ -25,6 +25,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help=f"analyser processes (default: {default_workers()} here; 0: no pool)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--recompute", action="store_true",
+                   help="re-analyse stored documents made by another pipeline version")
     add_pipeline_arguments(p)
 
 
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         report = ingest(
             args.paths, store, only=_names(args.only), skip=_names(args.skip), config=config,
             workers=args.workers, max_bytes=args.max_bytes,
-            progress=not args.no_progress and sys.stderr.isatty(), log=sys.stderr,
+            progress=not args.no_progress and sys.stderr.isatty(), log=sys.stderr, recompute=args.recompute,
         )
         total = store.count()
     print(f"{report.summary()}; the store holds {total} documents", file=sys.stderr)

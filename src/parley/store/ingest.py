@@ -102,11 +102,14 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: bool = True,
     log: TextIO | None = None,
+    recompute: bool = False,
 ) -> IngestReport:
     """Analyse every document under ``paths`` that ``store`` lacks, and store it.
 
     ``workers=0`` analyses in this process (no pool); otherwise a pool of
-    ``workers`` processes (default: the CPU count, at most 8).
+    ``workers`` processes (default: the CPU count, at most 8). ``recompute``:
+    also re-analyse stored documents whose pipeline version differs from this
+    pipeline's, replacing their stored analysis.
     """
     log = log or sys.stderr
     config = config or Config()
@@ -115,7 +118,11 @@ def ingest(
     version = pipeline_version(pipeline)
     report = IngestReport(pipeline_version=version)
     started = time.perf_counter()
-    done = store.hashes()
+    if recompute:
+        stale = {d.hash for d in store.documents(limit=None) if d.pipeline_version != version}
+        done = store.hashes() - stale
+    else:
+        stale, done = set(), store.hashes()
     todo: list[Document] = []
     failed_inputs: list[Failure] = []
     for item in read_sources(paths, max_bytes):
@@ -142,7 +149,7 @@ def ingest(
 
     def stored(document: Document, raw: str) -> None:
         data = json.loads(raw)
-        result = store.put_json(data, version)
+        result = store.put_json(data, version, replace=document.hash in stale)
         if result.created:
             report.stored += 1
             report.words += len(document.text.split())
@@ -177,6 +184,9 @@ def _source(document: Document) -> str:
 
 def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[str], config: Config,
               stored, fail) -> None:
+    if not todo:
+        return
+    workers = min(workers, len(todo))
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     queue = list(reversed(todo))
     while queue:
