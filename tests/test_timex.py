@@ -254,3 +254,9 @@ def test_months_and_weekdays_in_context():
     assert value_of("He extended the pause until May.", "May", ref) == "2022-05"
     assert value_of("Talks resumed in May of last year.", "May of last year", ref) == "2021-05"
     assert found("You cannot announce a policy on a Sunday evening.", ref) == []
+
+
+def test_quarters():
+    assert value_of("Profits fell in the third quarter.", "the third quarter") == "2025-Q3"
+    assert value_of("Sales rose in the fourth quarter of 2019.", "the fourth quarter of 2019") == "2019-Q4"
+    assert value_start("2019-Q4").isoformat() == "2019-10-01"

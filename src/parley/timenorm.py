@@ -50,6 +50,8 @@ class Point:
             return f"{d.year:04d}"
         if self.grain == "season":
             return f"{d.year:04d}-{self.season}" if style == "timeml" else None
+        if self.grain == "quarter":
+            return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
         if self.grain == "month":
             return f"{d.year:04d}-{d.month:02d}"
         if self.grain == "week":
@@ -70,7 +72,7 @@ class Meaning:
     """What an expression says, before any arithmetic.
 
     ``kind`` is one of: ``date`` (absolute y/m/d), ``datetime``, ``decade``,
-    ``century``, ``month`` (a month name, year from context), ``monthday``,
+    ``century``, ``quarter``, ``month`` (a month name, year from context), ``monthday``,
     ``weekday``, ``unit`` (this/last/next week, month, year...), ``day_offset``
     (today, yesterday), ``offset`` (N units ago / later / from now),
     ``clock`` (a time of day on the reference date), ``duration``, ``season``,
@@ -236,6 +238,8 @@ def _resolve(m: Meaning, ref: date | None, previous: Point | None, style: str, t
     if k == "datetime":
         p = Point(date(m.year, m.month, m.day), "minute", m.hour, m.minute, m.second)
         return _point_value(p, style, None)
+    if k == "quarter" and m.year:
+        return _point_value(Point(date(m.year, 3 * int(m.amount) - 2, 1), "quarter"), style, None)
     if k == "decade":
         return _point_value(Point(date(m.year, 1, 1), "decade"), style, None)
     if k == "century":
@@ -258,6 +262,8 @@ def _resolve(m: Meaning, ref: date | None, previous: Point | None, style: str, t
         if m.day is None:
             return _point_value(Point(date(year, m.month, 1), "month"), style, "reference")
         return _point_value(Point(date(year, m.month, m.day), "day"), style, "reference")
+    if k == "quarter":
+        return _point_value(Point(date(ref.year, 3 * int(m.amount) - 2, 1), "quarter"), style, "reference")
     if k == "month":
         year = m.year if m.year else month_year(ref, m.month, m.rel, tense)
         return _point_value(Point(date(year, m.month, 1), "month"), style, "reference")
@@ -329,6 +335,8 @@ def value_start(value: str | None) -> date | None:
             return date(int(value), 1, 1)
         if len(value) == 7 and value[4] == "-" and value[5:].isdigit():
             return date(int(value[:4]), int(value[5:7]), 1)
+        if len(value) == 7 and value[5] == "Q" and value[6] in "1234":
+            return date(int(value[:4]), 3 * int(value[6]) - 2, 1)
         if len(value) == 8 and value[5] == "W":
             return date.fromisocalendar(int(value[:4]), int(value[6:8]), 1)
         if len(value) >= 10 and value[4] == "-" and value[7] == "-":

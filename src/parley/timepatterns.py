@@ -311,6 +311,13 @@ def _century(mt: re.Match, text: str) -> Meaning:
     return Meaning("century", amount=n)
 
 
+@pattern("quarter", rf"(?:the )?(?:(?i:fiscal) )?(?P<o>(?i:first|second|third|fourth))(?: |-)(?i:quarter)(?!\w)"
+                    rf"(?:(?: of)? {YEAR})?")
+def _quarter(mt: re.Match, text: str) -> Meaning:
+    n = words()["ordinals"][mt["o"].lower()]
+    return Meaning("quarter", year=int(mt["y"]) if mt["y"] else None, amount=n)
+
+
 @pattern("weekday", rf"(?:(?P<rel>(?i:this|last|next|past|coming)) )?(?P<wd>{WEEKDAYS})(?!s\b|\w)"
                     rf"(?: (?P<part>(?i:morning|afternoon|evening|night)))?")
 def _weekday(mt: re.Match, text: str) -> Meaning | None:
