@@ -24,7 +24,7 @@ from .errors import ModelUnavailable
 
 MODEL_FILE = "claims_model.json"
 
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,.]*%?|[$€£?!]")
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*%?|[$€£?!]")
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 _PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)

@@ -140,6 +140,12 @@ def cues(tokens: Any, text: str) -> dict[str, float]:
     return f
 
 
+def excluded(f: dict[str, float]) -> bool:
+    """The guidelines' outright exclusions: questions (rhetorical ones too),
+    and imperatives without a factual relative clause."""
+    return bool(f.get("question")) or bool(f.get("imperative") and not f.get("relative_clause"))
+
+
 def claim_kind(f: dict[str, float], text: str) -> str:
     """numeric | event | quote | causal | other, by the precedence of the guidelines."""
     if f.get("reported_content") or (f.get("quote_marks") and f.get("reporting")) or has_phrase("reporting_phrases", text):

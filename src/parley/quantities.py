@@ -19,7 +19,7 @@ _MULTIPLIERS = re.compile(r"^(?:two|three|four|five|six|seven|eight|nine|ten|hun
 _SKIP_ENTS = frozenset({"DATE", "TIME", "ORDINAL"})
 _UNIT_POS = frozenset({"NOUN", "PROPN", "SYM"})
 _DIGITS = re.compile(
-    r"[$€£¥]?\s?\d[\d,]*(?:\.\d+)?\s?(?:%|percent|per cent|(?:hundred|thousand|million|billion|trillion)\b)?"
+    r"(?:[$€£¥]\s?)?\d+(?:,\d{3})*(?:\.\d+)?(?:\s?%|\s?(?:percent|per cent|hundred|thousand|million|billion|trillion)\b)?"
 )
 
 

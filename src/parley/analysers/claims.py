@@ -12,6 +12,7 @@ Every sentence of the ``sentences`` layer is scored twice:
    model (``data/claims_decider.json``) over linguistic cues from the shared
    parse (``parley.claimlinguistics``) plus the check-worthiness logit. Its
    weights were fitted on annotated transcripts other than the seed.
+   Questions and bare imperatives are never claims (the guidelines' rule).
 
 The layer holds the sentences that pass (2), each with its kind, its
 CheckThat! score and yes/no from (1), and its quantities. Options
@@ -23,7 +24,7 @@ import math
 from typing import Any
 
 from ..claimfeatures import ASKER, SPEAKER, LinearModel, load_model
-from ..claimlinguistics import claim_kind, cues
+from ..claimlinguistics import claim_kind, cues, excluded
 from ..document import Analysis, Span
 from ..errors import ModelUnavailable
 from ..pipeline import Config, analyser
@@ -106,7 +107,7 @@ def claims(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Cla
     out: list[Claim] = []
     for sentence in analysis.layer("sentences"):
         cw, p_claim, feats, tokens, offset = score_sentence(analysis, parse, sentence, turns, model, decider)
-        if p_claim < threshold:
+        if p_claim < threshold or excluded(feats):
             continue
         text = analysis.text[sentence.span.start:sentence.span.end]
         quantities = tuple(q for q in find_quantities(tokens, offset) if sentence.span.contains(q))

@@ -1,0 +1,139 @@
+"""The claims layer: check-worthiness model, claim decider, kinds, quantities."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parley import checkthat
+from parley.claimfeatures import ASKER, SPEAKER, LinearModel, load_model, sentence_features, tokens
+from parley.errors import InputError, ModelUnavailable
+from parley.quantities import find_in_text
+
+
+def test_tokens_fold_numbers_to_shapes():
+    assert tokens("In 2024 exports fell 12% to 4,500 tonnes.") == [
+        "in", "<year>", "exports", "fell", "<pct>", "to", "<num>", "tonnes"]
+
+
+def test_sentence_features_mark_numbers_questions_and_role():
+    f = sentence_features("Unemployment fell by 4 percent in 2019.")
+    assert f["shape=number"] == 1.0 and f["shape=percent"] == 1.0 and f["shape=year"] == 1.0
+    assert "shape=question" not in f and "role=asker" not in f
+    q = sentence_features("Did unemployment fall?", ASKER)
+    assert q["shape=question"] == 1.0 and q["role=asker"] == 1.0
+
+
+def test_model_file_loads_and_ranks_a_statistic_above_thanks():
+    model = load_model()
+    assert 0.0 < model.threshold < 1.0 and len(model.weights) > 100
+    stat = model.score_text("Unemployment fell by 4 percent last year, the lowest rate in 50 years.")
+    thanks = model.score_text("Thank you very much.")
+    assert stat > thanks
+    # the same words are less check-worthy from an interviewer
+    assert model.score_text("Crime rose by 30 percent.", ASKER) < model.score_text("Crime rose by 30 percent.", SPEAKER)
+
+
+def test_linear_model_round_trips_and_rejects_malformed_files():
+    model = LinearModel(-1.0, {"w=tax": 2.0}, 0.5, {"name": "toy"})
+    again = LinearModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert again == model
+    assert again.score({"w=tax": 1.0}) == pytest.approx(1 / (1 + 2.718281828 ** -1.0), rel=1e-6)
+    with pytest.raises(ModelUnavailable) as e:
+        LinearModel.from_json({"weights": {}})
+    assert e.value.code == "E401"
+
+
+def test_ranking_measures():
+    assert checkthat.average_precision([0.9, 0.8, 0.1], [1, 0, 1]) == pytest.approx((1 + 2 / 3) / 2)
+    assert checkthat.average_precision([0.1, 0.2], [0, 0]) == 0.0
+    assert checkthat.precision_at([3, 2, 1], [1, 0, 0], 10) == pytest.approx(0.1)
+    f = checkthat.positive_f1([True, True, False], [1, 0, 1])
+    assert f["p"] == 0.5 and f["r"] == 0.5 and f["f1"] == 0.5
+
+
+def test_read_debate_and_roles(tmp_path: Path):
+    path = tmp_path / "debate.tsv"
+    path.write_text(
+        "1\tMOD\tWhat is your plan?\t0\n2\tMOD\tWhy now?\t0\n3\tLEE\tWe cut taxes by 10 percent.\t01\n"
+        "4\tLEE\tThat is all.\t0\n", encoding="utf-8")
+    debate = checkthat.read_debate(path)
+    assert [line.label for line in debate.lines] == [0, 0, 1, 0]
+    assert checkthat.speaker_roles(debate) == {"MOD": ASKER, "LEE": SPEAKER}
+    path.write_text("x\tMOD\tHello.\t0\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        checkthat.read_debate(path)
+
+
+def test_quantities_in_plain_text():
+    text = "In 2019 they paid $2 billion and 15 percent more, 750 in all."
+    found = [text[s.start:s.end] for s in find_in_text(text)]
+    assert found == ["$2 billion", "15 percent", "750"]
+
+
+@pytest.fixture(scope="module")
+def claims_analysis(parser):
+    from parley.analysers import claims, structure  # noqa: F401
+    from parley.document import Document
+    from parley.pipeline import REGISTRY, analyze
+
+    text = (Path(__file__).parent / "fixtures" / "claims_interview.txt").read_text(encoding="utf-8")
+    return analyze(Document(text, "claims-fixture"), [REGISTRY["structure"], REGISTRY["claims"]], parser=parser)
+
+
+def _claims(analysis) -> dict[str, object]:
+    return {analysis.text[c.span.start:c.span.end]: c for c in analysis.layer("claims")}
+
+
+@pytest.mark.slow
+def test_claims_keep_facts_and_drop_questions_hedges_wishes(claims_analysis):
+    found = _claims(claims_analysis)
+    assert "The ministry received 339 requests from families in 2024." in found
+    assert "The president signed the water treaty in Geneva last March." in found
+    assert "The minister said that the border had been closed for two weeks." in found
+    for not_claim in ("Do you think the talks in Vienna will succeed?", "Is it true that exports fell by 12 percent?",
+                      "It seems that the plan has failed.", "We hope for a better future.", "Tell them to wait.",
+                      "Thank you for having me.", "I think we will see progress next year."):
+        assert not_claim not in found, not_claim
+
+
+@pytest.mark.slow
+def test_claim_kinds_scores_and_quantities(claims_analysis):
+    found = _claims(claims_analysis)
+    text = claims_analysis.text
+    numeric = found["The ministry received 339 requests from families in 2024."]
+    assert numeric.kind == "numeric"
+    assert [text[q.start:q.end] for q in numeric.quantities] == ["339 requests"]
+    assert found["The president signed the water treaty in Geneva last March."].kind == "event"
+    assert found["The minister said that the border had been closed for two weeks."].kind == "quote"
+    assert found["Prices rose because the central bank cut interest rates."].kind == "causal"
+    exports = found["Exports fell by 12 percent, to $4 billion, after the northern port was closed in May."]
+    assert [text[q.start:q.end] for q in exports.quantities] == ["12 percent", "$4 billion"]
+    for claim in found.values():
+        assert 0.0 <= claim.score <= 1.0 and claim.checkworthy == (claim.score >= load_model().threshold)
+        assert claim.quantities == tuple(q for q in claim.quantities if claim.span.contains(q))
+
+
+@pytest.mark.slow
+def test_claims_section_links_each_row_to_its_sentence(claims_analysis):
+    from parley.render.sections import SECTIONS, Cell
+
+    header, rows = SECTIONS["claims"].rows(claims_analysis)
+    assert header[3] == "sentence" and len(rows) == len(claims_analysis.layer("claims"))
+    scores = [float(r[0]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    for row in rows:
+        cell = row[3]
+        assert isinstance(cell, Cell) and claims_analysis.text[cell.span.start:cell.span.end].replace("\n", " ") == cell.text
+
+
+@pytest.mark.slow
+def test_threshold_option_and_missing_model(claims_analysis, parser, monkeypatch):
+    from parley.analysers import claims
+    from parley.pipeline import Config
+
+    everything = claims.claims(claims_analysis, parser.parse(claims_analysis.text), Config(options={"claims": {"threshold": 0.0}}))
+    assert len(everything["claims"]) > len(claims_analysis.layer("claims"))
+    monkeypatch.setattr(claims, "load_decider", lambda: (_ for _ in ()).throw(ModelUnavailable("gone", code="E401")))
+    assert "gone" in claims._check()
