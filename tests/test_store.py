@@ -245,6 +245,9 @@ def test_bad_urls_are_coded_errors(tmp_path):
         with pytest.raises(StoreError) as e:
             open_store(url)
         assert e.value.code == code
+    with pytest.raises(StoreError) as e:
+        open_store(str(tmp_path / "absent.db"), create=False)
+    assert e.value.code == "E602" and not (tmp_path / "absent.db").exists()
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError) as e:

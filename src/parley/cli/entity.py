@@ -24,7 +24,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_store(db_url(args)) as store:
+    with open_store(db_url(args), create=False) as store:
         page = store.entity(args.id, limit=args.limit)
     rows: list[dict] = []
     for m in page.mentions:

@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.format == "parquet" and not args.output:
         raise InputError("--format parquet needs --output FILE", code="E109")
-    with open_store(db_url(args)) as store:
+    with open_store(db_url(args), create=False) as store:
         analyses = store.export(filters_from(args))
         if args.format == "jsonl":
             if args.output:

@@ -44,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     filters = filters_from(args)
-    with open_store(db_url(args)) as store:
+    with open_store(db_url(args), create=False) as store:
         result = store.search(args.query, filters, layer=args.layer, limit=args.limit, time_limit=args.time_limit)
     rows = [{"doc_id": h.doc_id, "hash": h.hash[:12] if args.format == "table" else h.hash,
              "date": (h.published or "")[:10] or None, "turn": h.turn, "speaker": h.speaker,

@@ -23,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_store(db_url(args)) as store:
+    with open_store(db_url(args), create=False) as store:
         info = store.info(args.doc)
         data = store.get(info.hash)
     text = data["text"]

@@ -27,6 +27,8 @@ Typical use::
 """
 from __future__ import annotations
 
+import contextlib
+import os
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
@@ -237,6 +239,10 @@ class Store(ABC):
         self.close()
 
     # -- writing ---------------------------------------------------------
+    def batch(self) -> contextlib.AbstractContextManager:
+        """Group several writes in one transaction (bulk loads): ``with store.batch(): ...``."""
+        return contextlib.nullcontext()
+
     @abstractmethod
     def put_analysis(self, analysis: "Analysis", pipeline_version: str) -> PutResult:
         """Store ``analysis`` unless its text hash is already stored (one transaction).
@@ -306,9 +312,13 @@ class Store(ABC):
 
         ``query`` is plain words (all must occur; a trailing ``*`` makes a
         prefix); punctuation is ignored, so user input cannot break the
-        query syntax. An empty query with filters lists segments in order.
-        Hits come best first. Raises StoreError E605 for an unknown layer,
-        E606 for a query with no words and no filters.
+        query syntax. An empty query with filters lists segments, newest
+        document first. Hits come best first: the newest 1,000 matches are
+        scored (BM25-like on term counts and length) and the best ``limit``
+        returned, so the cost stays bounded in a large store. A search that
+        runs past ``time_limit`` seconds returns what it found with
+        ``complete=False``. Raises StoreError E605 for an unknown layer,
+        E606 for a query with no words and no filters, E610 for a bad date.
         """
 
     @abstractmethod
@@ -324,9 +334,19 @@ class Store(ABC):
         """Every matching stored analysis JSON, one at a time (streams)."""
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """Open the store at ``url`` (default ``parley.db``), migrated unless told not to."""
+def open_store(url: str | None = None, *, migrate: bool = True, create: bool = True) -> Store:
+    """Open the store at ``url`` (default ``parley.db``), migrated unless told not to.
+
+    ``create=False``: a SQLite file that does not exist is an error (E602)
+    instead of a new empty store (for commands that only read).
+    """
     url = url or DEFAULT_URL
+    if not create and not url.startswith(("postgresql://", "postgres://")):
+        from .sqlite import sqlite_path
+
+        path = sqlite_path(url)
+        if path != ":memory:" and not os.path.exists(path):
+            raise StoreError(f"no store at {path} (run 'parley ingest' first, or give --db)", code="E602")
     if url.startswith(("postgresql://", "postgres://")):
         from .postgres import PostgresStore
 
