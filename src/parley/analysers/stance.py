@@ -1,0 +1,315 @@
+"""Stance: the principal speaker's attitude toward each entity.
+
+Lexicon and syntax, no model: every sentence a principal speaks (a turn whose
+speaker is not the interviewer) is searched for evaluative cues, namely words
+and phrases of the table ``data/stance_lexicon.json``, negated cues (flipped),
+and scare quotes ("another great “strategist”" is ridicule, so negative).
+Each cue is credited to each entity mentioned in the same sentence, weighted
+by how close the two are in the dependency tree, so that praise of one actor
+and blame of another in one sentence land on the right targets.
+
+Scores add up per (holder, target) over the whole document (``turn=None``)
+and per turn; the sign gives the polarity when it clears a margin, otherwise
+the stance is neutral. The evidence is the sentences that weigh most.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..document import Analysis, Span
+from ..errors import ModelUnavailable
+from ..pipeline import analyser
+from ..records import Stance, Turn
+from ..render.sections import Cell, Rows, section
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_lexicon.json"
+# How fast a cue's weight falls with distance in the dependency tree, and the
+# net score a target needs for a polarity; tuned on the gold transcripts other
+# than the seed (see benchmarks/bench_answers_stance.py).
+DECAY = 0.5
+MARGIN = 0.05
+MAX_EVIDENCE = 3
+INTERVIEWER = "interviewer"
+_QUOTED = re.compile(r"[“\"‘]([^“”\"‘’\n]{1,60})[”\"’]")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    positive: dict[str, float]
+    negative: dict[str, float]
+    phrases: tuple[tuple[re.Pattern, float], ...]
+    negators: frozenset[str]
+    speech_cues: frozenset[str]
+    scare_quote_max_words: int
+    scare_quote_weight: float
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
+    """The evaluative lexicon (a data table), read once."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        phrases = [(re.compile(r"\b" + re.escape(p) + r"\b"), float(w))
+                   for p, w in data.get("phrases_positive", {}).items()]
+        phrases += [(re.compile(r"\b" + re.escape(p) + r"\b"), -float(w))
+                    for p, w in data.get("phrases_negative", {}).items()]
+        return Lexicon(
+            positive={k: float(v) for k, v in data["positive"].items()},
+            negative={k: float(v) for k, v in data["negative"].items()},
+            phrases=tuple(phrases),
+            negators=frozenset(data.get("negators", ())),
+            speech_cues=frozenset(data.get("speech_cues", ())),
+            scare_quote_max_words=int(data.get("scare_quote_max_words", 3)),
+            scare_quote_weight=float(data.get("scare_quote_weight", 2.0)),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ModelUnavailable(f"the stance lexicon {path} cannot be read: {e}") from e
+
+
+@dataclass
+class Cue:
+    token: Any  # the spaCy token the cue is anchored on
+    value: float  # signed weight: > 0 praise, < 0 criticism
+    span: Span
+
+
+def sentence_cues(sent: Any, offset: int, lexicon: Lexicon) -> list[Cue]:
+    """Evaluative cues of one spaCy sentence (``offset``: its chunk's offset)."""
+    cues: list[Cue] = []
+    in_scare: set[int] = set()
+    text = sent.text
+    for m in _QUOTED.finditer(text):
+        words = m.group(1).split()
+        if not words or len(words) > lexicon.scare_quote_max_words:
+            continue
+        qspan = sent.doc.char_span(sent.start_char + m.start(1), sent.start_char + m.end(1), alignment_mode="expand")
+        if qspan is None or len(qspan) == 0:
+            continue
+        before = [t for t in sent.doc[max(sent.start, qspan.start - 4):qspan.start] if not t.is_punct]
+        if any(t.lower_ in lexicon.speech_cues or t.lemma_.lower() in lexicon.speech_cues for t in before):
+            continue  # a term or words quoted as such, not ridicule
+        if sent.doc[max(sent.start, qspan.start - 2):qspan.start].text.strip().endswith(":"):
+            continue
+        if any(t.pos_ == "PROPN" for t in qspan) and not any(t.pos_ in ("NOUN", "ADJ") for t in qspan):
+            continue  # a quoted name or title
+        in_scare.update(t.i for t in qspan)
+        cues.append(Cue(qspan.root, -lexicon.scare_quote_weight, _tok_span(qspan[0], offset, qspan[-1])))
+    for tok in sent:
+        if tok.i in in_scare or tok.is_punct:
+            continue
+        lemma = tok.lemma_.lower()
+        low = tok.lower_
+        value = lexicon.positive.get(lemma, lexicon.positive.get(low, 0.0))
+        value -= lexicon.negative.get(lemma, lexicon.negative.get(low, 0.0))
+        if not value:
+            continue
+        if _negated(tok, lexicon):
+            value = -value
+        cues.append(Cue(tok, value, _tok_span(tok, offset)))
+    lower = text.lower()
+    for pattern, value in lexicon.phrases:
+        for m in pattern.finditer(lower):
+            span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+            if span is not None and len(span):
+                cues.append(Cue(span.root, value, _tok_span(span[0], offset, span[-1])))
+    return cues
+
+
+def _tok_span(first: Any, offset: int, last: Any | None = None) -> Span:
+    last = first if last is None else last
+    return Span(offset + first.idx, offset + last.idx + len(last.text))
+
+
+def _negated(tok: Any, lexicon: Lexicon) -> bool:
+    if any(c.dep_ == "neg" or c.lower_ in lexicon.negators for c in tok.children):
+        return True
+    head = tok.head
+    if tok.dep_ in ("acomp", "attr", "dobj", "xcomp", "oprd", "amod", "advmod") and head is not tok:
+        if any(c.dep_ == "neg" for c in head.children):
+            return True
+    prev = [t.lower_ for t in tok.doc[max(tok.sent.start, tok.i - 3):tok.i]]
+    return any(p in ("not", "never", "no", "n't") for p in prev)
+
+
+def tree_distance(a: Any, b: Any) -> int:
+    """Edges between two tokens of one sentence in the dependency tree."""
+    path_a = [a] + list(a.ancestors)
+    depth_a = {t.i: d for d, t in enumerate(path_a)}
+    for d_b, t in enumerate([b] + list(b.ancestors)):
+        if t.i in depth_a:
+            return depth_a[t.i] + d_b
+    return len(path_a) + len(list(b.ancestors)) + 1
+
+
+# How much of a cue's weight reaches a target in these syntactic roles.
+REPORTED = 0.3  # the cue is in words the target is reported to have said
+PATIENT = 0.3  # the target undergoes the criticised action
+CONDITIONAL = 0.3  # the cue sits in an if-clause
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent", "expl")
+_OBJECTS = ("dobj", "pobj", "nsubjpass", "dative", "attr")
+
+
+def long_quotes(sent: Any, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Token ranges of quotations longer than a scare quote (someone's words)."""
+    out = []
+    for m in _QUOTED.finditer(sent.text):
+        if len(m.group(1).split()) > lexicon.scare_quote_max_words:
+            span = sent.doc.char_span(sent.start_char + m.start(1), sent.start_char + m.end(1), alignment_mode="expand")
+            if span is not None:
+                out.append((span.start, span.end))
+    return out
+
+
+def role_factor(cue: Cue, target: Any, quoted: list[tuple[int, int]], lexicon: Lexicon) -> float:
+    """Down-weights cues that are not the speaker's evaluation of ``target``."""
+    tok = cue.token
+    if any(start <= tok.i < end for start, end in quoted):
+        return REPORTED
+    for anc in tok.ancestors:
+        if anc.lemma_.lower() in lexicon.speech_cues and anc.pos_ in ("VERB", "AUX"):
+            if any(c.dep_ in _SUBJECTS and c.left_edge.i <= target.i <= c.right_edge.i for c in anc.children):
+                return REPORTED
+            break
+    for anc in [tok] + list(tok.ancestors):
+        if anc.dep_ == "advcl" and any(c.lower_ == "if" and c.dep_ == "mark" for c in anc.children):
+            return CONDITIONAL
+    if cue.value < 0 and _is_patient(target, tok):
+        return PATIENT
+    return 1.0
+
+
+def _is_patient(target: Any, cue: Any) -> bool:
+    """Whether ``target`` undergoes the action of a clause that also holds
+    ``cue`` and has a subject of its own (the victim, not the actor)."""
+    node = target
+    while node.dep_ in ("compound", "conj", "appos", "amod", "flat") and node.head is not node:
+        node = node.head
+    dep, verb = node.dep_, node.head
+    if dep == "pobj" and verb.dep_ in ("prep", "agent") and verb.head is not verb:
+        if verb.dep_ == "agent":
+            return False  # "by X": the actor of a passive
+        dep, verb = "pobj", verb.head
+    if dep not in _OBJECTS or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if not (cue.i == verb.i or verb.is_ancestor(cue)):
+        return False
+    return dep == "nsubjpass" or any(c.dep_ in ("nsubj", "csubj") for c in verb.children)
+
+
+def principal_turns(turns: list[Turn]) -> dict[int, Turn]:
+    """Turns spoken by a principal (not the interviewer, not a question)."""
+    return {i: t for i, t in enumerate(turns) if t.speaker != INTERVIEWER and t.kind != "question"}
+
+
+def _mentions(analysis: Analysis, turns: list[Turn]) -> list[tuple[Span, str]]:
+    labels = [t.label_span for t in turns if t.label_span is not None]
+    out = []
+    for entity in analysis.layer("entities"):
+        for m in entity.mentions:
+            if not any(lab.contains(m) for lab in labels):
+                out.append((m, entity.id))
+    return sorted(out)
+
+
+def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY) -> list[tuple[int, str, str, float, Span]]:
+    """Every (turn, holder, target, signed score, sentence span) contribution."""
+    lexicon = load_lexicon()
+    turns = analysis.layer("turns")
+    principal = principal_turns(turns)
+    bodies = sorted((t.body_span or t.span, i) for i, t in principal.items())
+    mentions = _mentions(analysis, turns)
+    out = []
+    for sent_span, sent in parse.sentences():
+        turn = next((i for body, i in bodies if body.contains(sent_span) or
+                     (body.overlaps(sent_span) and body.start <= sent_span.start)), None)
+        if turn is None:
+            continue
+        inside = [(m, eid) for m, eid in mentions if sent_span.contains(m)]
+        if not inside:
+            continue
+        holder = principal[turn].speaker
+        offset = sent_span.start - sent.start_char
+        cues = sentence_cues(sent, offset, lexicon)
+        quoted = long_quotes(sent, lexicon)
+        for m, eid in inside:
+            if eid == holder:
+                continue
+            mspan = sent.doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+            if mspan is None or len(mspan) == 0:
+                continue
+            score = 0.0
+            for cue in cues:
+                if cue.span.overlaps(m):
+                    continue
+                weight = role_factor(cue, mspan.root, quoted, lexicon)
+                score += weight * cue.value / (1.0 + decay * tree_distance(cue.token, mspan.root))
+            out.append((turn, holder, eid, score, sent_span))
+    return out
+
+
+def aggregate(contributions: list[tuple[int, str, str, float, Span]], margin: float = MARGIN) -> list[Stance]:
+    """Document-level records (turn=None) first, then per-turn records."""
+    by_doc: dict[tuple[str, str], list[tuple[float, Span]]] = {}
+    by_turn: dict[tuple[int, str, str], list[tuple[float, Span]]] = {}
+    for turn, holder, target, score, span in contributions:
+        by_doc.setdefault((holder, target), []).append((score, span))
+        by_turn.setdefault((turn, holder, target), []).append((score, span))
+    records = [_record(h, t, items, None, margin) for (h, t), items in by_doc.items()]
+    records += [_record(h, t, items, turn, margin) for (turn, h, t), items in sorted(by_turn.items())
+                if any(s for s, _ in items)]
+    return records
+
+
+def _record(holder: str, target: str, items: list[tuple[float, Span]], turn: int | None, margin: float) -> Stance:
+    net = sum(s for s, _ in items)
+    total = sum(abs(s) for s, _ in items)
+    polarity = "positive" if net > margin else "negative" if net < -margin else "neutral"
+    confidence = round(0.5 + 0.5 * abs(net) / (total + 1.0), 3) if polarity != "neutral" else round(
+        1.0 - min(1.0, total) * 0.5, 3)
+    sign = 1 if net >= 0 else -1
+    best = sorted((it for it in items if it[0] * sign > 0), key=lambda it: -abs(it[0]))
+    evidence: list[Span] = []
+    for _, span in best:
+        if span not in evidence:
+            evidence.append(span)
+        if len(evidence) == MAX_EVIDENCE:
+            break
+    return Stance(holder=holder, target=target, polarity=polarity, confidence=confidence,
+                  evidence=tuple(sorted(evidence)) if polarity != "neutral" else (), turn=turn)
+
+
+@analyser("stance", version="1", requires=("turns", "entities"), assigns=("stance",), needs_parse=True, order=70)
+def analyse_stance(analysis: Analysis, parse: Any, config: Any) -> dict[str, list[Stance]]:
+    if parse is None:
+        raise ModelUnavailable("the stance analyser needs the spaCy parse")
+    options = getattr(config, "options", {}).get("stance", {}) if config is not None else {}
+    contributions = score_targets(analysis, parse, float(options.get("decay", DECAY)))
+    return {"stance": aggregate(contributions, float(options.get("margin", MARGIN)))}
+
+
+# -- report ------------------------------------------------------------------
+@section("stance", "Stance", ("stance",), order=70)
+def stance_rows(analysis: Analysis) -> Rows:
+    """Actors the principal praises and attacks, strongest first, with evidence."""
+    text = analysis.text
+    names = {e.id: e.name for e in analysis.layer("entities")}
+    rows = []
+    records = [r for r in analysis.layer("stance") if r.turn is None and r.polarity != "neutral"]
+    records.sort(key=lambda r: (r.polarity != "negative", -r.confidence, r.target))
+    for r in records:
+        verb = "attacks" if r.polarity == "negative" else "praises"
+        ev = r.evidence[0] if r.evidence else None
+        cell = Cell(_excerpt(text[ev.start:ev.end]), ev) if ev else ""
+        rows.append((r.holder, verb, names.get(r.target, r.target), f"{r.confidence:.2f}", cell))
+    return ("holder", "stance", "target", "confidence", "evidence"), rows
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
