@@ -411,7 +411,8 @@ def _quantity(mt: re.Match, text: str) -> Meaning | None:
         return Meaning("offset", amount=amount, unit=unit, direction=1)
     if direction in ("later", "earlier"):
         return Meaning("offset", amount=amount, unit=unit, direction=1 if direction == "later" else -1, anchored=True)
-    if q.lower() == "one" and unit == "D" and not pre:
+    hyphenated = text[mt.end("q"):mt.start("u")].strip() in ("-", "\u2010", "\u2011")
+    if q.lower() == "one" and unit == "D" and not pre and not hyphenated:
         before = _words_before(text, mt.start(), 1)
         if not (before and before[0] in ("for", "within", "than", "only", "just", "in", "of", "per", "a")):
             return Meaning("vague", timeml="FUTURE_REF")  # "one day" = some day
