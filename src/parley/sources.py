@@ -47,6 +47,15 @@ LOOKBACK = 4000  # characters before a pronoun searched for its antecedent
 
 
 @lru_cache(maxsize=1)
+def _female_names() -> frozenset[str]:
+    try:
+        raw = json.loads(resources.files("parley.data").joinpath("given_names.json").read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelUnavailable("the table data/given_names.json is missing or unreadable") from e
+    return frozenset(raw["female"])
+
+
+@lru_cache(maxsize=1)
 def _countries() -> tuple[dict[str, str], dict[str, str]]:
     try:
         raw = json.loads(resources.files("parley.data").joinpath("speaker_countries.json").read_text("utf-8"))
@@ -70,8 +79,11 @@ class Mention:
 class SourceResolver:
     """Resolves source phrases of one analysis (its turns and entities)."""
 
-    def __init__(self, analysis: Analysis):
+    def __init__(self, analysis: Analysis, parse: Any = None):
         self.analysis = analysis
+        self.parse = parse
+        self._subject_cache: dict[Span, bool] = {}
+        self.female = _female_names()
         self.turns = analysis.layer("turns")
         mentions = [Mention(m, e) for e in analysis.layer("entities") for m in e.mentions]
         self.mentions = sorted(mentions, key=lambda m: m.span)
@@ -116,7 +128,8 @@ class SourceResolver:
                 return t.speaker
         return None
 
-    def _latest(self, before: int, types: tuple[str, ...], turn: int | None, exclude: set[str]) -> Mention | None:
+    def _latest(self, before: int, types: tuple[str, ...], turn: int | None, exclude: set[str],
+                accept: Any = None) -> Mention | None:
         floor = max(0, before - LOOKBACK)
         if turn is not None and self.turns[turn].span.start > floor:
             floor = self.turns[turn].span.start
@@ -124,7 +137,8 @@ class SourceResolver:
         for m in reversed(self.mentions[:i]):
             if m.span.start < floor:
                 break
-            if m.entity.type in types and m.entity.id not in exclude and m.span.end <= before:
+            if m.entity.type in types and m.entity.id not in exclude and m.span.end <= before and (
+                    accept is None or accept(m.entity)):
                 return m
         return None
 
@@ -188,17 +202,56 @@ class SourceResolver:
             return "interviewer"
         exclude = {speaker} if speaker else set()
         if word in PERSONAL:
-            m = self._latest(at.start, ("PERSON",), turn, exclude)
+            female = word in ("she", "her", "hers", "herself")
+            m = self._latest(at.start, ("PERSON",), turn, exclude,
+                             accept=lambda e: self._is_female(e) == female)
             return m.entity.id if m else None
-        if word in NEUTER:
-            m = self._latest(at.start, ("LAW", "ORG", "GPE", "NORP"), turn, exclude)
-            return m.entity.id if m else None
+        own_country = self.country_of(self.principal(turn) if speaker in (None, "interviewer") else speaker)
+        if own_country:
+            exclude = exclude | {own_country}
+        types = ("LAW", "ORG", "GPE", "NORP", "LOC") if word in NEUTER else ("NORP", "ORG", "GPE", "LOC")
+        near = self._recent(at.start, types, turn, exclude, 700)
+        subjects = [m for m in near if self._is_subject(m)]
         if word in PLURAL:
-            m = self._latest(at.start, ("NORP", "ORG", "GPE", "LOC"), turn, exclude)
-            if m is not None and at.start - m.span.end < 600:
-                return m.entity.id
-            return "they"
-        return None
+            # a country alone is "it"; "they" is a people, a bloc or a body
+            subjects = [m for m in subjects if m.entity.type != "GPE"] or subjects
+        chosen = subjects[-1] if subjects else (near[-1] if near and at.start - near[-1].span.end < 300 else None)
+        if chosen is not None:
+            return chosen.entity.id
+        return "they" if word in PLURAL else None
+
+    def _is_female(self, entity: Any) -> bool:
+        first = entity.name.split()[0].lower() if entity.name else ""
+        return first in self.female
+
+    def _recent(self, before: int, types: tuple[str, ...], turn: int | None, exclude: set[str],
+                window: int) -> list[Mention]:
+        floor = max(0, before - window)
+        i = bisect.bisect_left(self.starts, before)
+        out = []
+        for m in reversed(self.mentions[:i]):
+            if m.span.start < floor:
+                break
+            if m.entity.type in types and m.entity.id not in exclude and m.span.end <= before:
+                out.append(m)
+        return out[::-1]
+
+    def _is_subject(self, mention: Mention) -> bool:
+        """Whether the mention heads (or sits in) the subject of its clause."""
+        if mention.span in self._subject_cache:
+            return self._subject_cache[mention.span]
+        result = False
+        chunk = self.parse.chunk_at(mention.span.start) if self.parse is not None else None
+        if chunk is not None:
+            span = chunk.doc.char_span(mention.span.start - chunk.offset, mention.span.end - chunk.offset,
+                                       alignment_mode="expand")
+            if span is not None:
+                root = span.root
+                while root.dep_ in ("compound", "amod", "conj", "appos", "poss") and root.head is not root:
+                    root = root.head
+                result = root.dep_ in ("nsubj", "nsubjpass")
+        self._subject_cache[mention.span] = result
+        return result
 
     def _description(self, token: Any, phrase: Span, turn: int | None, speaker: str | None,
                      offset: int) -> tuple[str, Span] | None:
@@ -220,5 +273,11 @@ class SourceResolver:
                 return f"{self.demonyms.get(country, country)}-{slug(token.text)}", phrase
             if country:
                 return country, phrase
+        if any(t.lower_ == "the" and t.dep_ == "det" for t in token.children):
+            # "the declaration", "the treaty": the latest document or body so named
+            i = bisect.bisect_left(self.starts, phrase.start)
+            for m in reversed(self.mentions[max(0, i - 200):i]):
+                if m.entity.type in ("LAW", "ORG", "EVENT") and head in m.entity.name.lower().split():
+                    return m.entity.id, phrase
         text = self.analysis.text[phrase.start:phrase.end]
         return slug(text), phrase

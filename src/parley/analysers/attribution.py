@@ -42,7 +42,7 @@ def attribution_analyser(analysis: Analysis, parse: Any, config: Config) -> dict
 
 def find_attributions(analysis: Analysis, parse: Any) -> list[Attribution]:
     """Every attribution of ``analysis`` (its turns and entities) in ``parse``."""
-    resolver = SourceResolver(analysis)
+    resolver = SourceResolver(analysis, parse)
     skip = [b.span for b in analysis.layer("boilerplate")]
     records: list[Attribution] = []
     reports: list[tuple[Report, int]] = []  # with the chunk offset
