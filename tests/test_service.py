@@ -229,6 +229,8 @@ def test_settings_from_environment():
         Settings.from_env({"PARLEY_READ_TOKEN_REQUIRED": "maybe"})
     with pytest.raises(Exception, match="E709"):
         Settings.from_env({"PARLEY_SEARCH_TIMEOUT": "-1"})
+    with pytest.raises(Exception, match="E709"):
+        Settings(max_upload_bytes=0)
 
 
 # -- upload --------------------------------------------------------------

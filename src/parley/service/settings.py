@@ -28,6 +28,14 @@ class Settings:
     search_limit: int = 50  # hits per search page
     only: tuple[str, ...] = ()  # analysers for uploads; () means every registered one
 
+    def __post_init__(self) -> None:
+        if self.max_upload_bytes <= 0:
+            raise ServiceError(f"the upload limit must be above zero, not {self.max_upload_bytes}", code="E709")
+        if self.search_timeout_s <= 0:
+            raise ServiceError(f"the search time limit must be above zero, not {self.search_timeout_s}", code="E709")
+        if self.search_limit <= 0:
+            raise ServiceError(f"the search page size must be above zero, not {self.search_limit}", code="E709")
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
         env = os.environ if env is None else env
