@@ -401,3 +401,26 @@ def test_recompute_replaces_analyses_of_another_pipeline_version(url, tmp_path):
         assert (redone.stored, redone.skipped) == (1, 2)
         assert {d.pipeline_version for d in s.documents()} == {first.pipeline_version}
         assert s.count() == 3
+
+
+def test_ingest_survives_a_worker_that_dies(tmp_path):
+    from parley.pipeline import REGISTRY, analyser
+    from parley.store.ingest import ingest
+
+    @analyser("test-dies", version="1", requires=("turns",), assigns=("claims",))
+    def dies(analysis, parse, config):
+        if "pier 2" in analysis.text:
+            os._exit(3)  # the worker process vanishes, as under the OOM killer
+        return {"claims": []}
+
+    try:
+        inputs = tmp_path / "in"
+        write_inputs(inputs, 8)
+        with open_store(str(tmp_path / "s.db")) as s:
+            report = ingest([str(inputs)], s, only=["structure", "test-dies"], workers=2, progress=False,
+                            log=io.StringIO())
+            assert (report.stored, report.failed) == (7, 1)
+            assert [(Path(f.source).name, f.code) for f in s.failures()] == [("talk-002.txt", "E612")]
+            assert s.count() == 7
+    finally:
+        REGISTRY.pop("test-dies", None)

@@ -31,6 +31,7 @@ from ..pipeline import Config, analyze, build_pipeline, pipeline_version
 from .base import Store
 
 IN_FLIGHT_PER_WORKER = 2
+MAX_BREAKS = 2  # a document in flight when workers died this often is failed
 
 
 @dataclass
@@ -184,25 +185,36 @@ def _source(document: Document) -> str:
 
 def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[str], config: Config,
               stored, fail) -> None:
+    """Analyse ``todo`` in a pool. When a worker dies (a crash, the OOM
+    killer), the documents then in flight become suspects: each is retried
+    later, alone, in a new pool; one in flight at MAX_BREAKS deaths is
+    recorded as E612 and the batch goes on."""
     if not todo:
         return
     workers = min(workers, len(todo))
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     queue = list(reversed(todo))
+    breaks: dict[int, int] = {}  # id(document) -> pool deaths it was in flight for
     while queue:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                    initargs=(only, skip, config, os.getpid()))
         pending: dict[Future, Document] = {}
         broken = False
         try:
-            while queue or pending:
-                while queue and len(pending) < workers * IN_FLIGHT_PER_WORKER and not broken:
+            while (queue or pending) and not broken:
+                while queue and len(pending) < workers * IN_FLIGHT_PER_WORKER:
+                    suspect = id(queue[-1]) in breaks  # run alone, so its retry blames no one else
+                    if suspect and pending:
+                        break
                     document = queue.pop()
                     try:
                         pending[pool.submit(_analyse, document)] = document
                     except BrokenProcessPool:
                         queue.append(document)
                         broken = True
+                        break
+                    if suspect:
+                        break
                 if not pending:
                     break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -212,13 +224,15 @@ def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[st
                         status, a, b = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        fail(_source(document), "E612", "a worker process died while analysing it")
+                        pending[future] = document
                         continue
                     stored(document, a) if status == "ok" else fail(_source(document), a, b)
-                if broken:
-                    for future, document in list(pending.items()):
+            if broken:
+                for document in pending.values():
+                    breaks[id(document)] = breaks.get(id(document), 0) + 1
+                    if breaks[id(document)] >= MAX_BREAKS:
                         fail(_source(document), "E612", "a worker process died while analysing it")
-                    pending.clear()
-                    break
+                    else:
+                        queue.insert(0, document)  # after the others, one at a time
         finally:
             pool.shutdown(wait=not broken, cancel_futures=True)
