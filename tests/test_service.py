@@ -259,6 +259,8 @@ def test_multipart_upload_and_bad_input(client):
     doc = client.get(ok.json()["stored"][0]["api"]).json()
     assert doc["metadata"]["outlet"] == "Invented Post" and doc["document"]["doc_id"] == "summit"
     assert_error(client.post("/api/documents", files={"other": ("a.txt", b"hi")}, headers=auth), 422, "E707")
+    broken = {**auth, "content-type": "multipart/form-data; boundary=zzz"}
+    assert_error(client.post("/api/documents", content=b"--zzz\r\nno headers here", headers=broken), 400, "E707")
     assert_error(client.post("/api/documents", content=b"   \n  ", headers=auth), 422, "E102")
     assert_error(client.post("/api/documents", content=b"\x00\x01\x02binary", headers=auth), 422, "E103")
     assert_error(client.post("/api/documents", content=TRANSCRIPT, params={"published": "soon"}, headers=auth),

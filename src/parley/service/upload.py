@@ -17,6 +17,8 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Depends, Request
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from ..document import Document, Metadata
 from ..ingest import HTML_SUFFIXES, JSONL_SUFFIXES, documents_from_bytes
@@ -61,8 +63,9 @@ async def _form_file(request: Request, body: bytes) -> tuple[bytes, str, dict[st
 
     try:
         form = await Request(request.scope, replay).form(max_files=1, max_fields=len(METADATA_FIELDS) + 2)
-    except Exception as e:  # python-multipart reports malformed bodies in several ways
-        raise ServiceError(f"the multipart form cannot be read: {e}", code="E707", status=400) from e
+    except (HTTPException, MultiPartException) as e:  # Starlette wraps the parser's complaint in a 400
+        detail = getattr(e, "detail", None) or getattr(e, "message", None) or str(e)
+        raise ServiceError(f"the multipart form cannot be read: {detail}", code="E707", status=400) from e
     part = form.get("file")
     if part is None or isinstance(part, str):
         raise ServiceError("the form has no 'file' part holding the transcript", code="E707", status=422)
