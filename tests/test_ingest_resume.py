@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from parley.document import Analysis, text_hash
 from parley.store import open_store
 
@@ -78,6 +80,7 @@ def _wait_for(db: Path, target: int, child: subprocess.Popen, timeout: float = 6
         time.sleep(0.005)
 
 
+@pytest.mark.slow
 def test_kill_9_and_resume(tmp_path):
     inputs = tmp_path / "in"
     distinct = write_inputs(inputs)

@@ -20,7 +20,9 @@ from parley.store import Filters, open_store
 from parley.store import migrations
 
 PG_URL = os.environ.get("PARLEY_TEST_PG")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="PARLEY_TEST_PG unset"))]
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
+    pytest.mark.skipif(not PG_URL, reason="PARLEY_TEST_PG unset (scripts/ci-postgres.sh starts a server)"),
+    pytest.mark.slow])]
 
 
 def _reset_postgres(url: str) -> None:
