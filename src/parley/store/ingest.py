@@ -138,6 +138,9 @@ def ingest(
         done.add(h)
         todo.append(item)
 
+    # Longest first: the workers finish together instead of one waiting on
+    # a long document started last.
+    todo.sort(key=lambda d: len(d.text), reverse=True)
     bar = _progress(len(todo) + len(failed_inputs), progress, log)
 
     def fail(source: str, code: str, message: str) -> None:
