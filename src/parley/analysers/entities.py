@@ -72,7 +72,8 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     spacy_ents = [(_after_label(text, span, nameless), label) for span, label in spacy_ents]
     candidates += [c for c in spacy_candidates(text, [e for e in spacy_ents if e[0] is not None], known)
                    if not _language(text, c, table) and not _common_word(text, c, lower_words)
-                   and not _known_plus_common(text, c, known, lower_words)]
+                   and not _known_plus_common(text, c, known, lower_words)
+                   and not _known_compound(text, c, table)]
     chosen = select(candidates, blocked=urls + nameless)
 
     people = _people(text, chosen, table, speakers, labels)
@@ -103,6 +104,12 @@ def _known_plus_common(text: str, cand: Candidate, known: dict[Span, Candidate],
     if not m or m.group(1).lower() not in _GROUP_NOUNS:
         return False
     return Span(cand.span.start, cand.span.start + m.start()) in known
+
+
+def _known_compound(text: str, cand: Candidate, table: AliasTable) -> bool:
+    """"U.S.-China", "Russia-Ukraine": hyphenated known names stay apart."""
+    parts = text[cand.span.start:cand.span.end].split("-")
+    return len(parts) > 1 and all(table.lookup(p) is not None for p in parts)
 
 
 def _common_word(text: str, cand: Candidate, lower_words: set[str]) -> bool:
@@ -144,12 +151,18 @@ class _People:
             self.by_first[fold(words[0])].add((entity_id, self.names[entity_id]))
 
     def for_first_name(self, first: str) -> tuple[str, str] | None:
-        """The one person of the document with this first name, if only one."""
-        known = {entity_id for entity_id, _ in self.by_first.get(fold(first), ())}
-        if len(known) != 1:
+        """The person of the document with this first name: the only one, or
+        one named far more often than any other ("Kim" for Kim Jong Un)."""
+        counts = Counter()
+        for entity_id, _ in self.by_first.get(fold(first), ()):
+            counts[entity_id] = sum(n for (i, _), n in self.by_surname.get(_surname(self.names[entity_id]), {}).items()
+                                    if i == entity_id)
+        if not counts:
             return None
-        entity_id = known.pop()
-        return entity_id, self.names[entity_id]
+        ranked = counts.most_common(2)
+        if len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]:
+            return None
+        return ranked[0][0], self.names[ranked[0][0]]
 
     def for_surname(self, surname: str) -> tuple[str, str] | None:
         known = self.by_surname.get(fold(surname))
@@ -239,8 +252,29 @@ def _identity(text: str, cand: Candidate, people: _People, table: AliasTable) ->
     info = table.lookup(raw) or (table.lookup_folded(raw) if raw.isupper() else None)
     if info is not None:
         return info
+    if cand.source == "spacy" and raw.istitle() and " " not in raw:
+        hit = people.for_first_name(raw)  # "Justin" typed as an organisation
+        if hit is not None:
+            return EntityInfo(hit[0], hit[1], "PERSON")
     name = surface_key(raw)
-    return EntityInfo(slug(name), name, cand.type)
+    return EntityInfo(slug(name), name, _type_by_head(name, cand.type))
+
+
+_HEAD_TYPES = (
+    (re.compile(r"\b(?:Act|Treaty|Agreements?|Accords?|Convention|Charter|Resolution|Declaration|Protocol|"
+                r"Communiqu[eé]s?|Memorandum|Constitution|Doctrine)$"), "LAW"),
+    (re.compile(r"\b(?:Summit|War|Conference|Forum|Olympics|Games|Congress of|Revolution|Crisis)$"), "EVENT"),
+    (re.compile(r"\b(?:Sea|Ocean|Strait|Shoal|Gulf|Bay|River|Mountains|Islands?|Peninsula|Lake|Desert|Canal)$"), "LOC"),
+)
+
+
+def _type_by_head(name: str, type_: str) -> str:
+    """The type a name's head noun gives ("Taiwan Relations Act" is a LAW), else spaCy's."""
+    if type_ in ("ORG", "PRODUCT", "PERSON", "GPE", "LOC", "EVENT", "LAW") and " " in name:
+        for pattern, head_type in _HEAD_TYPES:
+            if pattern.search(name):
+                return head_type
+    return type_
 
 
 def _initials(name: str) -> str:
