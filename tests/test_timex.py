@@ -260,3 +260,9 @@ def test_quarters():
     assert value_of("Profits fell in the third quarter.", "the third quarter") == "2025-Q3"
     assert value_of("Sales rose in the fourth quarter of 2019.", "the fourth quarter of 2019") == "2019-Q4"
     assert value_start("2019-Q4").isoformat() == "2019-10-01"
+
+
+def test_ranges_have_no_single_value():
+    assert found("It happened a year or two ago.") == [("a year or two ago", None)]
+    assert found("It may take two or three years.") == [("two or three years", None)]
+    assert found("From 1990 to 2000 it grew.") == [("1990", "1990"), ("2000", "2000")]

@@ -389,7 +389,8 @@ def _relative_unit(mt: re.Match, text: str) -> Meaning | None:
     return Meaning("unit", unit=unit, rel=step, extra=_mod(mt))
 
 
-@pattern("quantity", r"(?P<pre>(?i:the (?:very )?(?:first|last|past|next|coming|previous|following|final|initial|remaining|other)) )?"
+@pattern("quantity", r"(?P<pre>(?i:the (?:very )?(?:first|last|past|next|coming|previous|following|final|initial|remaining|other)|"
+                     r"next|past|coming) )?"
                      rf"(?P<q>(?i:{QUANT}))(?P<half> and a half)?(?: |-|\u2010|\u2011)(?P<u>(?i:{UNIT_P}|{UNIT_S}))(?!\w|{HY}old)"
                      r"(?P<half2> and a half)?"
                      r"(?P<dir> (?i:ago|later|earlier(?! than)|from now|hence)(?!\w))?")
@@ -417,6 +418,22 @@ def _quantity(mt: re.Match, text: str) -> Meaning | None:
         if not (before and before[0] in ("for", "within", "than", "only", "just", "in", "of", "per", "a")):
             return Meaning("vague", timeml="FUTURE_REF")  # "one day" = some day
     return Meaning("duration", amount=amount, unit=unit)
+
+
+@pattern("either-quantity", rf"(?P<q>(?i:{NUMBER}|an?)) (?:(?P<u1>(?i:{UNIT_P}|{UNIT_S})) )?(?i:or|to) (?i:{NUMBER})"
+                            rf" (?P<u>(?i:{UNIT_P}|{UNIT_S}))?(?P<dir> (?i:ago|later|earlier(?! than)|from now)(?!\w))?")
+@pattern("either-quantity-tail", rf"(?P<q>(?i:an?|{NUMBER})) (?P<u>(?i:{UNIT_P}|{UNIT_S})) (?i:or) (?i:{NUMBER}|so)"
+                                 r"(?P<dir> (?i:ago|later|earlier(?! than)|from now)(?!\w))?")
+def _either_quantity(mt: re.Match, text: str) -> Meaning | None:
+    """ "two or three years", "a year or two ago": a range, so no single value."""
+    unit = mt.groupdict().get("u") or mt.groupdict().get("u1")
+    if not unit:
+        return None
+    direction = (mt["dir"] or "").strip().lower()
+    if direction:
+        return Meaning("offset", amount=None, unit=_unit(unit), direction=-1 if direction in ("ago", "earlier") else 1,
+                       anchored=direction in ("later", "earlier"))
+    return Meaning("duration", amount=None, unit=_unit(unit))
 
 
 @pattern("the-unit", r"(?P<pre>(?i:the (?:very first|very next|other|very same|very last)))"
