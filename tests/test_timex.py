@@ -265,4 +265,5 @@ def test_quarters():
 def test_ranges_have_no_single_value():
     assert found("It happened a year or two ago.") == [("a year or two ago", None)]
     assert found("It may take two or three years.") == [("two or three years", None)]
+    assert found("It is a centuries-old problem.") == []
     assert found("From 1990 to 2000 it grew.") == [("1990", "1990"), ("2000", "2000")]

@@ -444,7 +444,7 @@ def _the_unit(mt: re.Match, text: str) -> Meaning:
 
 @pattern("vague-units", r"(?:(?P<pre>(?i:(?:all )?(?:those|these)|recent|the recent|the past|the last|the next|the coming|"
                         r"the following|the previous|the early|the first|the|previous|past|coming|following)) )?"
-                        r"(?P<u>(?i:years|months|decades|centuries|weeks|days))(?!\w)"
+                        r"(?P<u>(?i:years|months|decades|centuries|weeks|days))(?!\w|[-\u2010\u2011]old)"
                         r"(?P<post> (?i:ahead|ago|later|earlier(?! than)|to come)(?!\w))?")
 def _vague_units(mt: re.Match, text: str) -> Meaning | None:
     unit = _unit(mt["u"])
