@@ -391,7 +391,7 @@ def _relative_unit(mt: re.Match, text: str) -> Meaning | None:
 
 @pattern("quantity", r"(?P<pre>(?i:the (?:very )?(?:first|last|past|next|coming|previous|following|final|initial|remaining|other)|"
                      r"next|past|coming) )?"
-                     rf"(?P<q>(?i:{QUANT}))(?P<half> and a half)?(?: |-|\u2010|\u2011)(?P<u>(?i:{UNIT_P}|{UNIT_S}))(?!\w|{HY}old)"
+                     rf"(?P<q>(?i:{QUANT}))(?P<half> and a half)?(?: |-|\u2010|\u2011)(?P<u>(?i:{UNIT_P}|{UNIT_S}))(?!\w|{HY}old|{HY}by{HY})"
                      r"(?P<half2> and a half)?"
                      r"(?P<dir> (?i:ago|later|earlier(?! than)|from now|hence)(?!\w))?")
 def _quantity(mt: re.Match, text: str) -> Meaning | None:
