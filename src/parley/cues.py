@@ -152,7 +152,7 @@ def _has(token: Any, deps: tuple[str, ...], words: set[str] | None = None) -> bo
     return any(c.dep_ in deps and (words is None or c.lower_ in words) for c in token.children)
 
 
-def _blocked(verb: Any, table: CueTable, subject: Any | None) -> bool:
+def _blocked(verb: Any, table: CueTable, subject: Any | None, chain: bool = True) -> bool:
     """Negated, hypothetical, questioned, or the speaker voicing his present view."""
     if _has(verb, ("neg",)):
         return True
@@ -171,7 +171,7 @@ def _blocked(verb: Any, table: CueTable, subject: Any | None) -> bool:
         return True  # "No one is proposing ..."
     if verb.dep_ == "xcomp" and (verb.head.pos_ in ("AUX", "ADJ") or verb.head.lemma_ == "be"):
         return True  # "It is difficult to say ..."
-    if _hypothetical(verb, table):
+    if chain and _hypothetical(verb, table):
         return True
     if verb.head.lemma_ in ("would", "will") or any(a.lower_ in ("if",) for a in verb.children if a.dep_ == "mark"):
         return True
@@ -312,7 +312,7 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
     if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
         return None
     subject = source_token(verb)
-    if subject is None or _blocked(verb, table, subject) or verb.head.pos_ not in ("VERB", "AUX"):
+    if subject is None or _blocked(verb, table, subject, chain=False) or verb.head.pos_ not in ("VERB", "AUX"):
         return None
     if as_clause and _idiom(verb, subject):
         return None
@@ -323,8 +323,9 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
     if as_clause and lemma == "put":
         # "consult, as he put it, with his allies": the phrase around the cue
         left = [t for t in head.subtree if t.i < verb.i and t.pos_ == "VERB"]
-        if left:
-            content = Span(offset + left[-1].idx, content.end)
+        whole = subtree_span(head, offset)
+        if left and whole is not None:
+            content = Span(offset + left[-1].idx, whole.end)
     return Report(_cue_span(verb, offset), content, subject, "parenthetical", verb)
 
 

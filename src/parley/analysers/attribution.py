@@ -123,8 +123,12 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
             if resolved and not _idiom(tok, src):
                 cue = _cue_span(tok, offset)
                 return Attribution(resolved[0], quote.inner, True, resolved[1], cue, turn)
-    before_start = max(_stop_before(text, quote.outer.start), quote.outer.start - NEAR_BEFORE)
-    lead = text[before_start:quote.outer.start].rstrip()
+    before_end = quote.outer.start
+    gap = text[:before_end].rstrip()
+    if "\n" in text[len(gap):before_end] and gap.endswith(":"):
+        before_end = len(gap)  # "X wrote:" closing the paragraph before the quotation
+    before_start = max(_stop_before(text, before_end), before_end - NEAR_BEFORE)
+    lead = text[before_start:before_end].rstrip()
     if lead.endswith((":", ",")) or lead.endswith(" that"):
         label = _LABEL_BEFORE_QUOTE.search(text[max(0, quote.outer.start - 90):quote.outer.start])
         if label and turn is None or label and not re.search(r"\b[a-z]+", label.group(1)):
@@ -133,7 +137,7 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
             mentions = resolver.mentions_in(span)
             if mentions:
                 return Attribution(mentions[0].entity.id, quote.inner, True, mentions[0].span, None, turn)
-        before = _tokens_between(parse, before_start, quote.outer.start)
+        before = _tokens_between(parse, before_start, before_end)
         for tok, offset in reversed(before):
             lemma = tok.lemma_.lower()
             if lemma in table.verbs and tok.pos_ in ("VERB", "AUX") or lemma in table.nouns and tok.pos_ == "NOUN":
