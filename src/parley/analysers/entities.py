@@ -32,6 +32,7 @@ from ..document import Analysis, Span
 from ..identity import AliasTable, EntityInfo, alias_table, fold, slug, surface_key
 from ..mentions import (Candidate, headline_labels, is_language_use, label_candidates, pattern_candidates,
                         select, spacy_candidates, table_candidates, titles, trim, url_spans)
+from ..offices import office_candidates, unique_title_candidates
 from ..pipeline import Config, analyser
 from ..records import Entity
 from ..render.sections import Cell, section
@@ -63,6 +64,7 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     candidates += label_candidates(text, labels, table)
     candidates += table_cands
     candidates += pattern_candidates(text, places)
+    candidates += office_candidates(text, analysis.reference_date)
     lower_words = set(re.findall(r"\b[a-z]+\b", text))
     known = {}
     for c in table_cands:
@@ -78,7 +80,27 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
 
     people = _people(text, chosen, table, speakers, labels)
     chosen = _add_surnames(text, chosen, people, urls)
+    chosen = _add_unique_titles(text, chosen, people, table, urls)
     return _build(text, chosen, people, table)
+
+
+def _add_unique_titles(text: str, chosen: list[Candidate], people: "_People", table: AliasTable,
+                       urls: list[Span]) -> list[Candidate]:
+    """"the King", "the Crown Prince" for the one person carrying that title."""
+    roles: dict[str, set[str]] = defaultdict(set)
+    infos: dict[str, EntityInfo] = {}
+    for c in chosen:
+        if c.type != "PERSON":
+            continue
+        info = _identity(text, c, people, table)
+        role = c.role or _role_before(text, c.span, table)
+        if role:
+            roles[info.id].add(role)
+            infos[info.id] = info
+    extra = unique_title_candidates(text, roles, infos)
+    taken = [c.span for c in chosen] + urls
+    added = [c for c in extra if not any(c.span.overlaps(s) for s in taken)]
+    return sorted(chosen + added, key=lambda c: c.span.start)
 
 
 _GROUP_NOUNS = {"allies", "partners", "alliance", "members", "countries", "colleagues", "friends", "people",
@@ -234,7 +256,9 @@ def _identity(text: str, cand: Candidate, people: _People, table: AliasTable) ->
         return cand.info
     if cand.type == "PERSON":
         words = _name_words(raw)
-        if len(words) >= 2:
+        if words and words[0].lower() in _NAME_PARTICLES:  # "bin Salman", "von der Leyen"
+            hit = people.for_surname(words[-1])
+        elif len(words) >= 2:
             hit = people.for_full_name(raw)
         else:
             hit = people.for_surname(raw)
