@@ -240,3 +240,36 @@ def test_every_corpus_transcript_gives_valid_flat_mentions(shared):
         urls = url_spans(text)
         assert not any(u.overlaps(m) for u in urls for m in mentions), f"{path.stem}: mention inside a URL"
         assert len({e.id for e in entities}) == len(entities), f"{path.stem}: duplicate ids"
+
+
+def test_link_across_documents_maps_bare_surnames_to_the_one_full_name():
+    from parley.identity import link_across
+    from parley.records import Entity
+
+    one = [Entity("sall", "Sall", "PERSON", (Span(0, 4),)), Entity("kim", "Kim", "PERSON", (Span(5, 8),))]
+    two = [Entity("macky-sall", "Macky Sall", "PERSON", (Span(0, 10),)),
+           Entity("anna-kim", "Anna Kim", "PERSON", (Span(11, 19),)),
+           Entity("bo-kim", "Bo Kim", "PERSON", (Span(20, 26),))]
+    assert link_across([one, two]) == {"sall": "macky-sall"}
+
+
+def test_offices_resolve_by_reference_date():
+    from parley.offices import holder, office_candidates
+
+    assert holder("NATO Secretary General", "2020-05-01").id == "jens-stoltenberg"
+    assert holder("NATO Secretary General", "2025-05-01").id == "mark-rutte"
+    assert holder("NATO Secretary General", None).id == "mark-rutte"
+    text = "We asked the UN Secretary General. The post of NATO Secretary General is vacant. NATO Secretary General Mark Rutte"
+    found = [(text[c.span.start:c.span.end], c.info.id) for c in office_candidates(text, "2025-10-15")]
+    assert found == [("UN Secretary General", "antonio-guterres")]
+
+
+def test_unique_titles_name_the_one_holder():
+    from parley.identity import EntityInfo
+    from parley.offices import unique_title_candidates
+
+    text = "We met the King and the Crown Prince. The King of Spain was absent."
+    roles = {"k": {"King of Ruritania"}, "p": {"Crown Prince"}}
+    people = {"k": EntityInfo("k", "K", "PERSON"), "p": EntityInfo("p", "P", "PERSON")}
+    found = [(text[c.span.start:c.span.end], c.info.id) for c in unique_title_candidates(text, roles, people)]
+    assert found == [("Crown Prince", "p"), ("King", "k")]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from .errors import InputError
 
@@ -185,3 +185,28 @@ def resolve(surface: str, type_: str | None = None, table: AliasTable | None = N
         return info
     name = surface_key(surface)
     return EntityInfo(slug(name), name, type_ or "ORG")
+
+
+def link_across(documents: Iterable[Iterable[Any]]) -> dict[str, str]:
+    """Ids to rewrite so that documents of a corpus agree on who is who.
+
+    ``documents`` holds each document's entities (records with ``id``,
+    ``name`` and ``type``). Ids from the alias table and full names are
+    already the same in every document; what this adds is the bare surname a
+    document met without the full name ("bush" in one transcript, "george-w-
+    bush" in another): a PERSON id of one word maps to the one full-name
+    person of the corpus ending in that word, when there is exactly one.
+    Returns ``{old id: corpus id}`` for the ids that change.
+    """
+    full: dict[str, set[str]] = {}
+    single: set[str] = set()
+    for entities in documents:
+        for e in entities:
+            if e.type != "PERSON":
+                continue
+            parts = e.id.split("-")
+            if len(parts) == 1:
+                single.add(e.id)
+            else:
+                full.setdefault(parts[-1], set()).add(e.id)
+    return {i: next(iter(full[i])) for i in single if len(full.get(i, ())) == 1}

@@ -285,9 +285,9 @@ def _identity(text: str, cand: Candidate, people: _People, table: AliasTable) ->
 
 
 _HEAD_TYPES = (
-    (re.compile(r"\b(?:Act|Treaty|Agreements?|Accords?|Convention|Charter|Resolution|Declaration|Protocol|"
+    (re.compile(r"\b(?:Act|Treaty|Agreements?|Accords?|Charter|Resolution|Declaration|Protocol|"
                 r"Communiqu[eé]s?|Memorandum|Constitution|Doctrine)$"), "LAW"),
-    (re.compile(r"\b(?:Summit|War|Conference|Forum|Olympics|Games|Congress of|Revolution|Crisis)$"), "EVENT"),
+    (re.compile(r"\b(?:Summit|War|Conference|Convention|Forum|Olympics|Games|Congress of|Revolution|Crisis)$"), "EVENT"),
     (re.compile(r"\b(?:Sea|Ocean|Strait|Shoal|Gulf|Bay|River|Mountains|Islands?|Peninsula|Lake|Desert|Canal)$"), "LOC"),
 )
 
