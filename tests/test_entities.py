@@ -273,3 +273,20 @@ def test_unique_titles_name_the_one_holder():
     people = {"k": EntityInfo("k", "K", "PERSON"), "p": EntityInfo("p", "P", "PERSON")}
     found = [(text[c.span.start:c.span.end], c.info.id) for c in unique_title_candidates(text, roles, people)]
     assert found == [("Crown Prince", "p"), ("King", "k")]
+
+
+def test_bare_treaty_refers_to_the_last_named_treaty():
+    text = "Question: Will the Veldan Treaty survive?\n\nAnswer Person: The Treaty expires, and the Treaty of Ghent is older."
+    analysis = Analysis(Document(text=text, doc_id="heads"))
+    spacy = [(Span(text.index("Veldan"), text.index(" survive")), "LAW"),
+             (Span(text.index("Treaty of Ghent"), text.index(" is older")), "LAW")]
+    entities = _by_id(find_entities(analysis, spacy, alias_table()))
+    forms = [text[m.start:m.end] for m in entities["veldan-treaty"].mentions]
+    assert forms == ["Veldan Treaty"]  # "The Treaty" opens a sentence: no "the" before it
+    text2 = text.replace("The Treaty expires", "So the Treaty expires")
+    analysis2 = Analysis(Document(text=text2, doc_id="heads2"))
+    spacy2 = [(Span(text2.index("Veldan"), text2.index(" survive")), "LAW"),
+              (Span(text2.index("Treaty of Ghent"), text2.index(" is older")), "LAW")]
+    entities2 = _by_id(find_entities(analysis2, spacy2, alias_table()))
+    assert [text2[m.start:m.end] for m in entities2["veldan-treaty"].mentions] == ["Veldan Treaty", "Treaty"]
+    assert "treaty-of-ghent" in entities2

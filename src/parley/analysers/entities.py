@@ -81,7 +81,44 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     people = _people(text, chosen, table, speakers, labels)
     chosen = _add_surnames(text, chosen, people, urls)
     chosen = _add_unique_titles(text, chosen, people, table, urls)
+    chosen = _resolve_bare_heads(text, chosen, people, table, urls)
     return _build(text, chosen, people, table)
+
+
+_BARE_HEADS = ("Treaty", "Agreement", "Agreements", "Accords", "Convention", "Declaration", "Resolution", "Summit")
+
+
+def _resolve_bare_heads(text: str, chosen: list[Candidate], people: "_People", table: AliasTable,
+                        urls: list[Span]) -> list[Candidate]:
+    """"the Treaty" after "the START Treaty": the last named document or event with that head."""
+    heads = "|".join(_BARE_HEADS)
+    taken = [c.span for c in chosen] + urls
+    extra = []
+    for m in re.finditer(rf"\bthe\s+({heads})\b(?![\w-]|\s+(?:of|on|for)\b|\s+[A-Z])", text):
+        span = Span(m.start(1), m.end(1))
+        if not any(span.overlaps(t) for t in taken):
+            extra.append(Candidate(span, "LAW", "pattern"))
+    out = []
+    last: dict[str, EntityInfo] = {}
+    for c in sorted(chosen + extra, key=lambda c: c.span.start):
+        raw = text[c.span.start:c.span.end]
+        if raw in _BARE_HEADS and (c.info is None or c.info.id == slug(raw)):
+            info = last.get(raw.rstrip("s")) or last.get(raw)
+            if info is None:
+                if c.source != "pattern":
+                    out.append(c)
+                continue
+            c = replace(c, info=info, type=info.type)
+        else:
+            info = c.info if c.info is not None else None
+            if info is None and c.type in ("LAW", "EVENT"):
+                info = _identity(text, c, people, table)
+            if info is not None and info.type in ("LAW", "EVENT"):
+                for head in _BARE_HEADS:
+                    if re.search(rf"\b{head}\b", info.name) or re.search(rf"\b{head}\b", raw):
+                        last[head.rstrip("s")] = info
+        out.append(c)
+    return out
 
 
 def _add_unique_titles(text: str, chosen: list[Candidate], people: "_People", table: AliasTable,
