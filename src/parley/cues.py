@@ -134,6 +134,12 @@ def source_token(verb: Any, depth: int = 0, avoid: Any = None) -> Any | None:
                 return pobj[0]
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         return None  # agentless passive: "statements have been made"
+    if verb.dep_ == "ROOT" and depth == 0:
+        # a parse that hung the subject elsewhere ("the IAEA has publicly,
+        # without any hesitation, said"): the nearest subject before the cue
+        for t in reversed(verb.doc[verb.sent.start:verb.i]):
+            if t.dep_ in SUBJECTS and (avoid is None or not avoid(t)):
+                return t
     if depth >= 5:
         return None
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON") and depth == 0:
@@ -158,7 +164,8 @@ def _blocked(verb: Any, table: CueTable, subject: Any | None, chain: bool = True
         return True
     if any(c.dep_ == "aux" and c.lower_ in table.modals for c in verb.children):
         return True
-    if verb.dep_ == "xcomp" and verb.head.lemma_ in ("let", "want", "like", "must", "have"):
+    if verb.dep_ == "xcomp" and verb.head.lemma_ in ("let", "want", "like", "must", "have", "need", "try", "wish",
+                                                      "hope", "go", "intend", "plan", "prefer"):
         if verb.head.lemma_ != "have" or verb.head.tag_ != "VBN":
             return True  # "let me say", "I want to stress", "I have to say"
     if subject is not None and subject.i < verb.i and any(
@@ -249,6 +256,9 @@ def _extend_right(content: Span, verb: Any, comp: Any, table: CueTable, offset: 
     for c in sorted((c for c in verb.children if c.i > comp.right_edge.i), key=lambda t: t.i):
         if c.dep_ == "conj" and c.lemma_.lower() in table.verbs:
             break
+        if c.dep_ == "conj" and _has(c, SUBJECTS) and not _has(c, ("mark",), {"that"}) and not any(
+                t.dep_ == "cc" and t.lower_ in ("but", "yet") for t in verb.children if comp.i < t.i < c.i):
+            break  # "said X, and once again we go back ...": a new clause of the speaker's
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in STOP_MARKS for m in c.children):
             break  # "stated X, primarily because Y": the reason is the reporter's
         span = _tokens_span(list(c.subtree), offset)

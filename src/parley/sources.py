@@ -70,6 +70,22 @@ def slug(text: str) -> str:
     return "-".join(words) or "unknown"
 
 
+class ChunkIndex:
+    """Finds the parsed chunk holding an offset, by bisection (once per parse)."""
+
+    def __init__(self, parse: Any):
+        chunks = list(parse.chunks) if parse is not None else []
+        self.chunks = chunks
+        self.starts = [c.offset for c in chunks]
+        self.ends = [c.offset + (c.doc[-1].idx + len(c.doc[-1].text) if len(c.doc) else 0) for c in chunks]
+
+    def at(self, offset: int) -> Any | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and offset < self.ends[i]:
+            return self.chunks[i]
+        return None
+
+
 @dataclass(frozen=True)
 class Mention:
     span: Span
@@ -82,6 +98,7 @@ class SourceResolver:
     def __init__(self, analysis: Analysis, parse: Any = None):
         self.analysis = analysis
         self.parse = parse
+        self.chunks = ChunkIndex(parse)
         self._subject_cache: dict[Span, bool] = {}
         self.female = _female_names()
         self.turns = analysis.layer("turns")
@@ -241,7 +258,7 @@ class SourceResolver:
         if mention.span in self._subject_cache:
             return self._subject_cache[mention.span]
         result = False
-        chunk = self.parse.chunk_at(mention.span.start) if self.parse is not None else None
+        chunk = self.chunks.at(mention.span.start)
         if chunk is not None:
             span = chunk.doc.char_span(mention.span.start - chunk.offset, mention.span.end - chunk.offset,
                                        alignment_mode="expand")

@@ -69,10 +69,22 @@ def find_attributions(analysis: Analysis, parse: Any) -> list[Attribution]:
         if resolved is None:
             continue
         source, source_span = resolved
-        records.append(Attribution(source, report.content, False, source_span, report.cue, turn))
+        content = _within_body(report.content, resolver, turn)
+        if content is None:
+            continue
+        records.append(Attribution(source, content, False, source_span, report.cue, turn))
         last_source = (source, report.content.end, turn)
     records = _with_quotations(analysis, parse, resolver, records)
     return _nest(_dedupe(records))
+
+
+def _within_body(content: Span, resolver: SourceResolver, turn: int | None) -> Span | None:
+    """The content clipped to the words of its turn (never its speaker label)."""
+    body = resolver.turns[turn].body_span if turn is not None else None
+    if body is None:
+        return content
+    start, end = max(content.start, body.start), min(content.end, body.end)
+    return Span(start, end) if end > start else None
 
 
 # -- direct quotations ----------------------------------------------------------
@@ -113,7 +125,7 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
     """A cue right after the closing mark, right before the opening one, or a label."""
     table = cue_table()
     turn = resolver.turn_at(quote.outer.start)
-    after = _tokens_between(parse, quote.outer.end, _stop_after(text, quote.outer.end))
+    after = _tokens_between(resolver.chunks, quote.outer.end, _stop_after(text, quote.outer.end))
     for tok, offset in after:
         if tok.lemma_.lower() in table.verbs | table.parenthetical and tok.pos_ in ("VERB", "AUX"):
             src = source_token(tok)
@@ -137,7 +149,7 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
             mentions = resolver.mentions_in(span)
             if mentions:
                 return Attribution(mentions[0].entity.id, quote.inner, True, mentions[0].span, None, turn)
-        before = _tokens_between(parse, before_start, before_end)
+        before = _tokens_between(resolver.chunks, before_start, before_end)
         for tok, offset in reversed(before):
             lemma = tok.lemma_.lower()
             if lemma in table.verbs and tok.pos_ in ("VERB", "AUX") or lemma in table.nouns and tok.pos_ == "NOUN":
@@ -176,12 +188,13 @@ def _stop_before(text: str, end: int) -> int:
     return max(0, end - NEAR_BEFORE) + cut + 1 if cut >= 0 else max(0, end - NEAR_BEFORE)
 
 
-def _tokens_between(parse: Any, start: int, end: int) -> list[tuple[Any, int]]:
-    chunk = parse.chunk_at(start) if start < end else None
+def _tokens_between(chunks: Any, start: int, end: int) -> list[tuple[Any, int]]:
+    chunk = chunks.at(start) if start < end else None
     if chunk is None:
         return []
-    return [(t, chunk.offset) for t in chunk.doc
-            if start <= chunk.offset + t.idx and chunk.offset + t.idx + len(t.text) <= end]
+    local = chunk.doc.char_span(start - chunk.offset, min(end, chunks.ends[chunks.chunks.index(chunk)]) - chunk.offset,
+                                alignment_mode="contract")
+    return [(t, chunk.offset) for t in local] if local is not None else []
 
 
 # -- tidying --------------------------------------------------------------------
