@@ -290,3 +290,15 @@ def test_bare_treaty_refers_to_the_last_named_treaty():
     entities2 = _by_id(find_entities(analysis2, spacy2, alias_table()))
     assert [text2[m.start:m.end] for m in entities2["veldan-treaty"].mentions] == ["Veldan Treaty", "Treaty"]
     assert "treaty-of-ghent" in entities2
+
+
+def test_roles_attach_to_people():
+    text = ("We met US Special Envoy for Syria (and concurrently Ambassador to Türkiye) Rafe Oduya. "
+            "Press Secretary Lin Mo and National Security Advisor Ada Vance spoke. Mr. Oduya agreed.")
+    analysis = Analysis(Document(text=text, doc_id="roles"))
+    spacy = [(Span(m.start(), m.end()), "PERSON") for m in re.finditer(r"Rafe Oduya|Lin Mo|Ada Vance", text)]
+    entities = _by_id(find_entities(analysis, spacy, alias_table()))
+    assert entities["rafe-oduya"].roles == ("US Special Envoy for Syria (and concurrently Ambassador to Türkiye)",)
+    assert entities["ada-vance"].roles == ("National Security Advisor",)
+    assert entities["lin-mo"].roles == ("Press Secretary",)
+    assert len(entities["rafe-oduya"].mentions) == 2  # "Oduya" after "Mr." is found again

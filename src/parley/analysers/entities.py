@@ -343,8 +343,8 @@ def _initials(name: str) -> str:
 
 
 _HONORIFICS = {"mr.", "mrs.", "ms.", "miss", "dr.", "sir", "madam", "mr", "mrs", "ms", "dr"}
-_RUN = re.compile(r"((?:[A-Z][\w.’'-]*|of|for|to|the|and|concurrently|[()])(?:[ \t]+(?:[A-Z][\w.’'-]*|of|for|to"
-                  r"|the|and|concurrently|[()]))*)[ \t]+$")
+_RUN_WORD = r"\(?(?:[A-Z][\w.’'-]*|of|for|to|the|and|concurrently|in|on)\)?"
+_RUN = re.compile(rf"({_RUN_WORD}(?:[ \t]+{_RUN_WORD})*)[ \t]+$")
 
 
 def _role_before(text: str, span: Span, table: AliasTable) -> str | None:
@@ -376,9 +376,23 @@ def _role_before(text: str, span: Span, table: AliasTable) -> str | None:
         info = table.lookup(head[-1])
         if info is not None and info.type in ("GPE", "ORG", "NORP"):
             first = run.rfind(head[-1], 0, first)
-    role = run[first:].strip(" ()")
-    role = re.split(r"\s+and\s+(?![^()]*\))", role)[-1] if "(" not in role else role
+    role = run[first:].strip()
+    while role.endswith(")") and role.count(")") > role.count("("):
+        role = role[:-1].rstrip()
+    while role.startswith("(") and role.count("(") > role.count(")"):
+        role = role[1:].lstrip()
+    if "(" not in role:
+        # "Press Secretary Jen Psaki and National Security Advisor Jake Sullivan": the last title
+        pieces = re.split(r"\s+and\s+", role)
+        if len(pieces) > 1 and _has_title(pieces[-1]):
+            role = pieces[-1]
     return role or None
+
+
+def _has_title(text: str) -> bool:
+    lowered = text.lower()
+    return any(re.search(r"(?<![\w])" + re.escape(t.lower()) + r"(?![\w])", lowered)
+               for t in titles() if t.lower() not in _HONORIFICS)
 
 
 def _build(text: str, chosen: list[Candidate], people: _People, table: AliasTable) -> list[Entity]:
@@ -407,7 +421,7 @@ def _build(text: str, chosen: list[Candidate], people: _People, table: AliasTabl
                 role = c.role if c.role and c.role.lower() not in _HONORIFICS else None
                 role = role or _role_before(text, c.span, table)
                 if role and role not in roles:
-                    roles.append(role.title() if role.isupper() else role)
+                    roles.append(role.title() if role.isupper() and len(role) > 4 else role)
         aliases = []
         for c, _ in items:
             form = surface_key(text[c.span.start:c.span.end])
