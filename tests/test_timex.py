@@ -137,6 +137,7 @@ def test_generic_today_has_no_value():
     "He spoke to Theresa May about March madness.",
     "We can do this all day long; for now, thus far, so far.",
     "The earlier proposal was better than nothing.",
+    "Data from CLEF-2020 and a centuries-old day-by-day log.",
 ])
 def test_no_false_hits(text):
     assert found(text) == []

@@ -270,7 +270,10 @@ def _month_alone(mt: re.Match, text: str) -> Meaning | None:
 @pattern("year", rf"{MODPRE}(?<![\d$\u20ac\u00a3#.,/\u2116])(?<![\d][.,]){YEAR}(?![\d%]|[.,]\d|s\b|[\u2019']s\b)")
 def _year(mt: re.Match, text: str) -> Meaning | None:
     y = int(mt["y"])
-    before = _words_before(text, mt.start("y"), 2)
+    start = mt.start("y")
+    if not mt["mod"] and start >= 2 and text[start - 1] in "-\u2010\u2011" and text[start - 2].isalpha():
+        return None  # "CLEF-2020", "Su-2030": part of a name
+    before = _words_before(text, start, 2)
     after = _words_after(text, mt.end("y"), 2)
     table = words()
     if before and (before[-1] in table["year_blockers_before"] or "".join(before[-2:]) in ("no.",)):
