@@ -330,6 +330,12 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
     content = subtree_span(head, offset, exclude=verb)
     if content is None:
         return None
+    cue_end = offset + verb.right_edge.idx + len(verb.right_edge.text)
+    if as_clause and lemma != "put" and content.start < offset + verb.idx and cue_end < content.end:
+        # "And as I said, X": the content starts after the cue's clause
+        rest = [t for t in head.subtree if t.i > verb.right_edge.i and not t.is_punct]
+        if rest:
+            content = Span(offset + rest[0].idx, content.end)
     if as_clause and lemma == "put":
         # "consult, as he put it, with his allies": the phrase around the cue
         left = [t for t in head.subtree if t.i < verb.i and t.pos_ == "VERB"]

@@ -16,6 +16,7 @@ content points at it with ``nested_in``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -53,6 +54,7 @@ def find_attributions(analysis: Analysis, parse: Any) -> list[Attribution]:
     reports.sort(key=lambda r: r[0].cue.start)
     last_source: tuple[str, int, int | None] | None = None  # (id, end, turn) of the latest record
     quotes = [q.outer for q in find_quotations(analysis.text)]
+    sentences = sorted(s.span for s in analysis.layer("sentences"))
     for report, offset in reports:
         turn = resolver.turn_at(report.cue.start)
         src = report.source
@@ -70,6 +72,7 @@ def find_attributions(analysis: Analysis, parse: Any) -> list[Attribution]:
             continue
         source, source_span = resolved
         content = _within_body(report.content, resolver, turn)
+        content = _within_sentence(content, report.cue, sentences, analysis.text) if content is not None else None
         if content is None:
             continue
         records.append(Attribution(source, content, False, source_span, report.cue, turn))
@@ -87,6 +90,20 @@ def _within_body(content: Span, resolver: SourceResolver, turn: int | None) -> S
     return Span(start, end) if end > start else None
 
 
+def _within_sentence(content: Span, cue: Span, sentences: list[Span], text: str) -> Span | None:
+    """Indirect content stays in the sentence of its cue (hard-wrapped text
+    misleads the parser's sentence ends; the structure layer's are better)."""
+    i = bisect.bisect_right([s.start for s in sentences], cue.start) - 1
+    if i < 0 or not sentences[i].contains(cue):
+        return content
+    sent = sentences[i]
+    start, end = max(content.start, sent.start), min(content.end, sent.end)
+    if end < content.end:
+        while end > start and text[end - 1] in " \t\n.,;:!?":
+            end -= 1
+    return Span(start, end) if end > start else None
+
+
 # -- direct quotations ----------------------------------------------------------
 
 def _with_quotations(analysis: Analysis, parse: Any, resolver: SourceResolver,
@@ -97,7 +114,9 @@ def _with_quotations(analysis: Analysis, parse: Any, resolver: SourceResolver,
     for quote in find_quotations(text):
         if any(s.overlaps(quote.outer) for s in skip) or len(quote.inner) == 0:
             continue
-        same = [i for i, r in enumerate(out) if not r.direct and _covers(quote, r.content_span)]
+        same = [i for i, r in enumerate(out) if not r.direct and (_covers(quote, r.content_span) or (
+            r.cue_span is not None and r.content_span.contains(r.cue_span) and r.content_span.contains(quote.outer)
+            and len(quote.outer) >= 0.5 * len(r.content_span)))]
         if same:
             i = same[0]
             out[i] = Attribution(out[i].source, quote.inner, True, out[i].source_span, out[i].cue_span,
