@@ -302,3 +302,12 @@ def test_roles_attach_to_people():
     assert entities["ada-vance"].roles == ("National Security Advisor",)
     assert entities["lin-mo"].roles == ("Press Secretary",)
     assert len(entities["rafe-oduya"].mentions) == 2  # "Oduya" after "Mr." is found again
+
+
+def test_surnames_that_are_first_names_are_not_spread():
+    text = "Elton John sang. Then John asked a question, and Ivo Brandt answered. Brandt smiled."
+    analysis = Analysis(Document(text=text, doc_id="names"))
+    spacy = [(Span(0, 10), "PERSON"), (Span(text.index("Ivo"), text.index(" answered")), "PERSON")]
+    entities = _by_id(find_entities(analysis, spacy, alias_table()))
+    assert len(entities["elton-john"].mentions) == 1
+    assert [text[m.start:m.end] for m in entities["ivo-brandt"].mentions] == ["Ivo Brandt", "Brandt"]

@@ -79,7 +79,7 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     chosen = select(candidates, blocked=urls + nameless)
 
     people = _people(text, chosen, table, speakers, labels)
-    chosen = _add_surnames(text, chosen, people, urls)
+    chosen = _add_surnames(text, chosen, people, urls, _first_names(table, people))
     chosen = _add_unique_titles(text, chosen, people, table, urls)
     chosen = _resolve_bare_heads(text, chosen, people, table, urls)
     return _build(text, chosen, people, table)
@@ -219,7 +219,7 @@ class _People:
         if not counts:
             return None
         ranked = counts.most_common(2)
-        if len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]:
+        if len(ranked) == 2 and (ranked[0][1] < 3 * ranked[1][1] or ranked[0][1] < 3):
             return None
         return ranked[0][0], self.names[ranked[0][0]]
 
@@ -241,6 +241,22 @@ class _People:
         return None
 
 
+def _first_names(table: AliasTable, people: _People) -> frozenset[str]:
+    """First names known to the alias table and the document (folded)."""
+    return _table_first_names(table) | frozenset(people.by_first)
+
+
+_FIRST_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _table_first_names(table: AliasTable) -> frozenset[str]:
+    if id(table) not in _FIRST_NAMES:
+        _FIRST_NAMES[id(table)] = frozenset(
+            fold(_name_words(info.name)[0]) for info in table.by_id.values()
+            if info.type == "PERSON" and len(_name_words(info.name)) >= 2)
+    return _FIRST_NAMES[id(table)]
+
+
 def _people(text: str, chosen: list[Candidate], table: AliasTable, speakers: dict[Span, str],
             labels: list[Span]) -> _People:
     """Full names of people found in the text, table entries first."""
@@ -257,13 +273,18 @@ def _people(text: str, chosen: list[Candidate], table: AliasTable, speakers: dic
     return people
 
 
-def _add_surnames(text: str, chosen: list[Candidate], people: _People, urls: list[Span]) -> list[Candidate]:
-    """Bare surnames of the document's people wherever spaCy missed them."""
+def _add_surnames(text: str, chosen: list[Candidate], people: _People, urls: list[Span],
+                  first_names: frozenset[str]) -> list[Candidate]:
+    """Bare surnames of the document's people wherever spaCy missed them.
+
+    A surname that is also a first name ("Elton John", "Clarence Thomas") is
+    left alone: alone, "John" is more often someone else.
+    """
     surnames = {}
     for counter in people.by_surname.values():
         for (entity_id, name), _ in counter.items():
             words = _name_words(name)
-            if len(words) >= 2 and words[-1][:1].isupper():
+            if len(words) >= 2 and words[-1][:1].isupper() and fold(words[-1]) not in first_names:
                 surnames.setdefault(words[-1], (entity_id, name))
     if not surnames:
         return chosen
@@ -297,6 +318,8 @@ def _identity(text: str, cand: Candidate, people: _People, table: AliasTable) ->
             hit = people.for_surname(words[-1])
         elif len(words) >= 2:
             hit = people.for_full_name(raw)
+        elif fold(raw) in _first_names(table, people):
+            hit = people.for_first_name(raw)
         else:
             hit = people.for_surname(raw)
         if hit is None and raw.isupper():
