@@ -39,7 +39,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|net|org|gov|int|edu
                   re.IGNORECASE)
 _DETERMINER = re.compile(r"^(?:the|The|THE|a|an|An|A|this|This|that|our|Our|their|its)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
-_INNER_POSSESSIVE = re.compile(r"['’]s\s+")
+_INNER_POSSESSIVE = re.compile(r"['’]s\s+|\s*(?::|--+|—|–)\s*")
 _LANGUAGE_BEFORE = re.compile(r"\b(?:[Ss]peaks?|[Ss]poke|[Ss]peaking)(?:\s+in)?\s+$|\bin\s+$")
 _LANGUAGE_AFTER = re.compile(r"^(?:-speaking|-language|\s+language|\s+translation|\s+interpret)")
 _EDITORIAL = re.compile(r"[\[\]]")

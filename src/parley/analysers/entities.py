@@ -348,7 +348,8 @@ _HEAD_TYPES = (
     (re.compile(r"\b(?:Act|Treaty|Agreements?|Accords?|Charter|Resolution|Declaration|Protocol|"
                 r"Communiqu[eé]s?|Memorandum|Constitution|Doctrine)$"), "LAW"),
     (re.compile(r"\b(?:Summit|War|Conference|Convention|Forum|Olympics|Games|Congress of|Revolution|Crisis)$"), "EVENT"),
-    (re.compile(r"\b(?:Sea|Ocean|Strait|Shoal|Gulf|Bay|River|Mountains|Islands?|Peninsula|Lake|Desert|Canal)$"), "LOC"),
+    (re.compile(r"\b(?:Sea|Ocean|Strait|Shoal|Gulf|Bay|River|Mountains|Islands?|Peninsula|Lake|Desert|Canal|Room|"
+                r"Hall|Square|Garden)$"), "LOC"),
 )
 
 
