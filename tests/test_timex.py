@@ -134,6 +134,7 @@ def test_generic_today_has_no_value():
     "Security Council resolution 2231 is still in force.",
     "Prices rose by 2.5% to $2019 per tonne.",
     "See https://example.org/news/2019/10/13/article for details.",
+    "Source: en.kremlin.ru/events/president/2019/10/13 (transcript).",
     "He spoke to Theresa May about March madness.",
     "We can do this all day long; for now, thus far, so far.",
     "The earlier proposal was better than nothing.",

@@ -36,7 +36,8 @@ class Mention:
     meaning: Meaning
 
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|net|org|gov|ru|int|info|io|uk|eu)(?:/\S*)?", re.I)
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/\S*|"
+                  r"\b[\w.-]+\.(?:com|net|org|gov|mil|edu|ru|int|info|io|uk|eu|ua|cn|de|fr)\b", re.I)
 _MARKUP = re.compile(r"<s>.*?</s>|</?\w+>|\\\[|\\\]|[\[\]]", re.S)
 
 
