@@ -500,7 +500,10 @@ def _season(mt: re.Match, text: str) -> Meaning | None:
 
 
 @pattern("of-the-year", r"(?i:of) (?P<x>(?i:the year))(?!\w)")
-def _of_the_year(mt: re.Match, text: str) -> Meaning:
+def _of_the_year(mt: re.Match, text: str) -> Meaning | None:
+    before = _words_before(text, mt.start(), 1)
+    if before and before[0] in words()["unit_plurals"]:
+        return None  # "the coldest days of the year": "days" is already the timex
     return Meaning("vague", timeml="XXXX")  # "the coldest days of the year": no particular year
 
 
