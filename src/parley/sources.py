@@ -174,9 +174,14 @@ class SourceResolver:
         speaker = self.turns[turn].speaker if turn is not None and turn < len(self.turns) else None
         word = token.lower_
         own = Span(offset + token.idx, offset + token.idx + len(token.text))
-        if token.pos_ == "PRON" or word in FIRST_SINGULAR | FIRST_PLURAL | SECOND | PERSONAL | NEUTER | PLURAL:
+        if word in FIRST_SINGULAR | FIRST_PLURAL | SECOND | PERSONAL | NEUTER | PLURAL:
             found = self._pronoun(word, own, turn, speaker)
             return (found, own) if found else None
+        if token.pos_ == "PRON" and not self._mention_for(token, offset, own):
+            # "some", "others", "many": a group named only by the pronoun
+            if word in ("who", "which", "that", "what", "whom", "this", "these", "those", "one", "nobody", "none"):
+                return None
+            return slug(self.analysis.text[own.start:own.end]), own
         phrase = self._phrase_span(token, offset)
         found = self._mention_for(token, offset, own)
         if found is not None:
@@ -232,7 +237,8 @@ class SourceResolver:
         if word in PLURAL:
             # a country alone is "it"; "they" is a people, a bloc or a body
             subjects = [m for m in subjects if m.entity.type != "GPE"] or subjects
-        chosen = subjects[-1] if subjects else (near[-1] if near and at.start - near[-1].span.end < 300 else None)
+        fallback = near[-1] if near and word in NEUTER and at.start - near[-1].span.end < 300 else None
+        chosen = subjects[-1] if subjects else fallback
         if chosen is not None:
             return chosen.entity.id
         return "they" if word in PLURAL else None
