@@ -311,3 +311,15 @@ def test_surnames_that_are_first_names_are_not_spread():
     entities = _by_id(find_entities(analysis, spacy, alias_table()))
     assert len(entities["elton-john"].mentions) == 1
     assert [text[m.start:m.end] for m in entities["ivo-brandt"].mentions] == ["Ivo Brandt", "Brandt"]
+
+
+def test_resolutions_weapons_and_plurals_without_the_table():
+    text = ("They broke UN Security Council Resolution 2417. We sent Harrow cruise missiles, "
+            "and more Harrows will follow. The Harrow works.")
+    analysis = Analysis(Document(text=text, doc_id="generic"))
+    spacy = [(Span(m.start(), m.end()), "ORG") for m in re.finditer(r"Harrows?", text)]
+    entities = _by_id(find_entities(analysis, spacy, AliasTable()))
+    assert [text[m.start:m.end] for m in entities["unsc-resolution-2417"].mentions] == [
+        "UN Security Council Resolution 2417"]
+    harrow = entities["harrow"]
+    assert harrow.type == "PRODUCT" and len(harrow.mentions) == 3

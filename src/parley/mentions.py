@@ -25,7 +25,7 @@ from importlib import resources
 from typing import Any, Iterable
 
 from .document import Span
-from .identity import AliasTable, EntityInfo, fold, surface_key
+from .identity import AliasTable, EntityInfo, fold, slug, surface_key
 
 # spaCy label -> our type; labels not listed are not entities here.
 SPACY_TYPES = {
@@ -154,6 +154,11 @@ _DOCUMENT = re.compile(
 )
 
 
+_RESOLUTION = re.compile(
+    r"\b((?:(?:UN|U\.N\.|United Nations)[ \t\n]+)?(?:(?:Security[ \t\n]+Council|UNSC|General[ \t\n]+Assembly)[ \t\n]+)?)"
+    r"Resolution[ \t\n]+(?:No\.[ \t]*)?(\d{2,4})\b")
+
+
 def pattern_candidates(text: str, places: dict[int, Candidate]) -> list[Candidate]:
     """Named processes ("Alaska summit") and documents ("Declaration on ...").
 
@@ -178,6 +183,12 @@ def pattern_candidates(text: str, places: dict[int, Candidate]) -> list[Candidat
             continue
         out.append(Candidate(Span(m.start(1), m.end(2)), "LAW", "pattern",
                              EntityInfo(f"{place.info.id}-agreements", f"{m.group(1)} agreements", "LAW")))
+    for m in _RESOLUTION.finditer(text):
+        number = m.group(2)
+        council = m.group(1) and re.search(r"Security Council|UNSC", m.group(1))
+        entity_id = f"unsc-resolution-{number}" if council else slug(m.group(0))
+        out.append(Candidate(Span(m.start(), m.end()), "LAW", "pattern",
+                             EntityInfo(entity_id, surface_key(m.group(0)), "LAW")))
     for m in _DOCUMENT.finditer(text):
         phrase = m.group(0)
         # end on a capitalised word; drop trailing function words

@@ -61,7 +61,7 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     places = {c.span.start: c for c in sorted(table_cands, key=lambda c: -len(c.span))
               if c.type in ("GPE", "LOC")}
     candidates: list[Candidate] = []
-    candidates += label_candidates(text, labels, table)
+    candidates += [_with_speaker(c, analysis) for c in label_candidates(text, labels, table)]
     candidates += table_cands
     candidates += pattern_candidates(text, places)
     candidates += office_candidates(text, analysis.reference_date)
@@ -72,7 +72,7 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     named_labels = {c.span for c in candidates if c.source == "label"}
     nameless = [lab for lab in labels if not any(lab.contains(s) for s in named_labels)]
     spacy_ents = [(_after_label(text, span, nameless), label) for span, label in spacy_ents]
-    candidates += [c for c in spacy_candidates(text, [e for e in spacy_ents if e[0] is not None], known)
+    candidates += [_product_by_context(text, c) for c in spacy_candidates(text, [e for e in spacy_ents if e[0] is not None], known)
                    if not _language(text, c, table) and not _common_word(text, c, lower_words)
                    and not _known_plus_common(text, c, known, lower_words)
                    and not _known_compound(text, c, table)]
@@ -138,6 +138,29 @@ def _add_unique_titles(text: str, chosen: list[Candidate], people: "_People", ta
     taken = [c.span for c in chosen] + urls
     added = [c for c in extra if not any(c.span.overlaps(s) for s in taken)]
     return sorted(chosen + added, key=lambda c: c.span.start)
+
+
+_PRODUCT_NOUNS = re.compile(r"[ \t\n]+(?:[a-z-]+[ \t\n]+)?(?:missiles?|systems?|batter(?:y|ies)|launchers?|tanks?|jets?|"
+                            r"fighters?|drones?|pipelines?|rockets?|aircraft|helicopters?|howitzers?|warheads?)\b")
+
+
+def _product_by_context(text: str, cand: Candidate) -> Candidate:
+    """"Tomahawk cruise missiles", "Patriot battery": a name before a weapon noun is a PRODUCT."""
+    if cand.info is None and cand.type in ("ORG", "PERSON", "GPE", "NORP", "LOC") and _PRODUCT_NOUNS.match(text, cand.span.end):
+        return replace(cand, type="PRODUCT")
+    return cand
+
+
+def _with_speaker(cand: Candidate, analysis: Analysis) -> Candidate:
+    """A label the table does not know takes the speaker identity the structure gave its turn."""
+    if cand.info is not None:
+        return cand
+    for turn in analysis.layer("turns"):
+        if turn.label_span is not None and turn.label_span.contains(cand.span):
+            if turn.speaker != "interviewer" and turn.speaker_name:
+                return replace(cand, info=EntityInfo(turn.speaker, turn.speaker_name, "PERSON"))
+            break
+    return cand
 
 
 _GROUP_NOUNS = {"allies", "partners", "alliance", "members", "countries", "colleagues", "friends", "people",
@@ -430,6 +453,11 @@ def _build(text: str, chosen: list[Candidate], people: _People, table: AliasTabl
             info = long_orgs[raw]
         merged.append((c, info))
 
+    # a plural joins its singular ("Tomahawks", "Patriots")
+    by_id = {info.id: info for _, info in merged}
+    merged = [(c, by_id[slug(info.name[:-1])] if (c.info is None and info.type != "PERSON" and info.name.endswith("s")
+                                                  and slug(info.name[:-1]) in by_id) else info)
+              for c, info in merged]
     groups: dict[str, list[tuple[Candidate, EntityInfo]]] = defaultdict(list)
     for c, info in merged:
         groups[info.id].append((c, info))
@@ -437,7 +465,7 @@ def _build(text: str, chosen: list[Candidate], people: _People, table: AliasTabl
     for entity_id, items in groups.items():
         known = table.info(entity_id)
         types = Counter(i.type for _, i in items)
-        type_ = known.type if known else types.most_common(1)[0][0]
+        type_ = known.type if known else ("PRODUCT" if types["PRODUCT"] else types.most_common(1)[0][0])
         name = known.name if known else Counter(i.name for _, i in items).most_common(1)[0][0]
         roles: list[str] = []
         if type_ == "PERSON":
