@@ -67,6 +67,7 @@ class StoreError(ParleyError):
 # The catalogue: code -> what it means. Tests check that every code raised in
 # the package is listed here, so the README's table cannot drift.
 CATALOGUE = {
+    "E000": "error without a more specific code",
     "E100": "input error",
     "E101": "path does not exist",
     "E102": "file is empty or holds only whitespace",
