@@ -109,4 +109,5 @@ CATALOGUE = {
     "E707": "upload holds no readable transcript",
     "E708": "method not allowed on this path",
     "E709": "a service setting is invalid",
+    "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }
