@@ -354,7 +354,7 @@ def _identity(text: str, cand: Candidate, people: _People, table: AliasTable) ->
         info = table.lookup(raw) or table.lookup_folded(raw)
         if info is not None:
             return info
-        name = surface_key(raw).title() if raw.isupper() else surface_key(raw)
+        name = surface_key(raw).title() if raw.isupper() and len(raw) > 4 else surface_key(raw)
         return EntityInfo(slug(name), name, "PERSON")
     info = table.lookup(raw) or (table.lookup_folded(raw) if raw.isupper() else None)
     if info is not None:
