@@ -164,6 +164,8 @@ def _blocked(verb: Any, table: CueTable, subject: Any | None, chain: bool = True
         return True
     if any(c.dep_ == "aux" and c.lower_ in table.modals for c in verb.children):
         return True
+    if verb.head.lemma_ == "let" and verb.head is not verb:
+        return True  # "Let me say that ..."
     if verb.dep_ == "xcomp" and verb.head.lemma_ in ("let", "want", "like", "must", "have", "need", "try", "wish",
                                                       "hope", "go", "intend", "plan", "prefer"):
         if verb.head.lemma_ != "have" or verb.head.tag_ != "VBN":

@@ -116,7 +116,9 @@ def _with_quotations(analysis: Analysis, parse: Any, resolver: SourceResolver,
             continue
         same = [i for i, r in enumerate(out) if not r.direct and (_covers(quote, r.content_span) or (
             r.cue_span is not None and r.content_span.contains(r.cue_span) and r.content_span.contains(quote.outer)
-            and len(quote.outer) >= 0.5 * len(r.content_span)))]
+            and len(quote.outer) >= 0.5 * len(r.content_span)) or (
+            quote.outer.contains(r.content_span) and r.cue_span is not None
+            and not quote.outer.overlaps(r.cue_span)))]
         if same:
             i = same[0]
             out[i] = Attribution(out[i].source, quote.inner, True, out[i].source_span, out[i].cue_span,
@@ -166,7 +168,8 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
             start = quote.outer.start - len(label.group(0)) + label.group(0).index(label.group(1))
             span = Span(start, start + len(label.group(1)))
             mentions = resolver.mentions_in(span)
-            if mentions:
+            own_label = turn is not None and (resolver.turns[turn].label_span or Span(0, 0)).overlaps(span)
+            if mentions and not own_label:
                 return Attribution(mentions[0].entity.id, quote.inner, True, mentions[0].span, None, turn)
         before = _tokens_between(resolver.chunks, before_start, before_end)
         for tok, offset in reversed(before):
