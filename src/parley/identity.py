@@ -78,6 +78,7 @@ class AliasTable:
         self.by_id: dict[str, EntityInfo] = {}
         self.by_folded: dict[str, EntityInfo] = {}
         self.max_words = 1
+        self.first_words: set[str] = set()  # first word of every alias, to skip the rest fast
 
     # -- building -------------------------------------------------------
     def add(self, alias: str, entity_id: str, name: str, type_: str) -> None:
@@ -89,7 +90,10 @@ class AliasTable:
         self.by_folded.setdefault(fold(key), info)
         if entity_id not in self.by_id or slug(name) == entity_id:
             self.by_id[entity_id] = info
-        self.max_words = max(self.max_words, len(_words(key)))
+        words = _words(key)
+        self.max_words = max(self.max_words, len(words))
+        if words:
+            self.first_words.add(words[0])
 
     def load_rows(self, rows: Iterable[str], where: str, override: bool = False) -> None:
         for number, line in enumerate(rows, 1):
@@ -141,7 +145,7 @@ class AliasTable:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"\w+|[^\w\s]", text)
+    return re.findall(r"[^\W_]+|[^\w\s]", text)
 
 
 @lru_cache(maxsize=1)
@@ -171,6 +175,7 @@ def _extended(paths: tuple[str, ...]) -> AliasTable:
     table.by_id = dict(base.by_id)
     table.by_folded = dict(base.by_folded)
     table.max_words = base.max_words
+    table.first_words = set(base.first_words)
     for path in paths:
         table.load_file(path)
     return table

@@ -32,7 +32,7 @@ SPACY_TYPES = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP",
     "EVENT": "EVENT", "LAW": "LAW", "PRODUCT": "PRODUCT", "FAC": "LOC",
 }
-PRIORITY = {"label": 0, "table": 1, "pattern": 2, "surname": 3, "title": 3, "spacy": 4}
+PRIORITY = {"label": 0, "table": 1, "pattern": 2, "surname": 3, "title": 3, "anaphor": 3, "spacy": 4}
 
 _WORD = re.compile(r"[^\W_]+|[^\w\s]")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|net|org|gov|int|edu|ru|ua|uk|de|fr|info|io|me)\b(?:/\S*)?",
@@ -52,7 +52,7 @@ _IDEOLOGY = re.compile(r"(?:isms?|phobes?|phobia|philes?)$")
 class Candidate:
     span: Span
     type: str
-    source: str  # label | table | pattern | surname | title | spacy
+    source: str  # label | table | pattern | surname | title | anaphor | spacy
     info: EntityInfo | None = None  # set when the alias table knows it
     role: str | None = None  # a title found right before a person's name
 
@@ -103,7 +103,9 @@ def table_candidates(text: str, table: AliasTable) -> list[Candidate]:
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     out: list[Candidate] = []
     limit = table.max_words
-    for i, (start, _) in enumerate(words):
+    for i, (start, first_end) in enumerate(words):
+        if surface_key(text[start:first_end]) not in table.first_words:
+            continue
         for n in range(min(limit, len(words) - i), 0, -1):
             end = words[i + n - 1][1]
             if "\n\n" in text[start:end]:
@@ -315,16 +317,39 @@ def is_language_use(text: str, span: Span) -> bool:
 
 def select(candidates: Iterable[Candidate], blocked: Iterable[Span] = ()) -> list[Candidate]:
     """A flat set: longest first, then the more trusted source; no overlaps."""
+    candidates = list(candidates)
+    blocked = list(blocked)
+    size = max([c.span.end for c in candidates] + [b.end for b in blocked] + [0])
+    taken = bytearray(size)
+    for span in blocked:
+        taken[span.start:span.end] = b"\x01" * (span.end - span.start)
     chosen: list[Candidate] = []
-    taken: list[Span] = list(blocked)
     ordered = sorted(candidates, key=lambda c: (-(c.span.end - c.span.start), c.priority, c.span.start))
     for cand in ordered:
-        if any(cand.span.overlaps(s) for s in taken):
+        start, end = cand.span
+        if end <= start or any(taken[start:end]):
             continue
         chosen.append(cand)
-        taken.append(cand.span)
+        taken[start:end] = b"\x01" * (end - start)
     chosen.sort(key=lambda c: c.span.start)
     return chosen
+
+
+def add_free(chosen: list[Candidate], extra: Iterable[Candidate], blocked: Iterable[Span] = ()) -> list[Candidate]:
+    """``chosen`` plus every candidate of ``extra`` that overlaps nothing already there."""
+    extra = list(extra)
+    blocked = list(blocked)
+    size = max([c.span.end for c in chosen + extra] + [b.end for b in blocked] + [0])
+    taken = bytearray(size)
+    for span in [c.span for c in chosen] + blocked:
+        taken[span.start:span.end] = b"\x01" * (span.end - span.start)
+    out = list(chosen)
+    for cand in extra:
+        start, end = cand.span
+        if end > start and not any(taken[start:end]):
+            out.append(cand)
+            taken[start:end] = b"\x01" * (end - start)
+    return sorted(out, key=lambda c: c.span.start)
 
 
 def with_info(cand: Candidate, info: EntityInfo) -> Candidate:

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..document import Analysis, Span
 from ..identity import AliasTable, EntityInfo, alias_table, fold, slug, surface_key
-from ..mentions import (Candidate, headline_labels, is_language_use, label_candidates, pattern_candidates,
+from ..mentions import (Candidate, add_free, headline_labels, is_language_use, label_candidates, pattern_candidates,
                         select, spacy_candidates, table_candidates, titles, trim, url_spans)
 from ..offices import office_candidates, unique_title_candidates
 from ..pipeline import Config, analyser
@@ -92,20 +92,16 @@ def _resolve_bare_heads(text: str, chosen: list[Candidate], people: "_People", t
                         urls: list[Span]) -> list[Candidate]:
     """"the Treaty" after "the START Treaty": the last named document or event with that head."""
     heads = "|".join(_BARE_HEADS)
-    taken = [c.span for c in chosen] + urls
-    extra = []
-    for m in re.finditer(rf"\bthe\s+({heads})\b(?![\w-]|\s+(?:of|on|for)\b|\s+[A-Z])", text):
-        span = Span(m.start(1), m.end(1))
-        if not any(span.overlaps(t) for t in taken):
-            extra.append(Candidate(span, "LAW", "pattern"))
+    extra = [Candidate(Span(m.start(1), m.end(1)), "LAW", "anaphor")
+             for m in re.finditer(rf"\bthe\s+({heads})\b(?![\w-]|\s+(?:of|on|for)\b|\s+[A-Z])", text)]
     out = []
     last: dict[str, EntityInfo] = {}
-    for c in sorted(chosen + extra, key=lambda c: c.span.start):
+    for c in add_free(chosen, extra, urls):
         raw = text[c.span.start:c.span.end]
         if raw in _BARE_HEADS and (c.info is None or c.info.id == slug(raw)):
             info = last.get(raw.rstrip("s")) or last.get(raw)
             if info is None:
-                if c.source != "pattern":
+                if c.source != "anaphor":
                     out.append(c)
                 continue
             c = replace(c, info=info, type=info.type)
@@ -134,10 +130,7 @@ def _add_unique_titles(text: str, chosen: list[Candidate], people: "_People", ta
         if role:
             roles[info.id].add(role)
             infos[info.id] = info
-    extra = unique_title_candidates(text, roles, infos)
-    taken = [c.span for c in chosen] + urls
-    added = [c for c in extra if not any(c.span.overlaps(s) for s in taken)]
-    return sorted(chosen + added, key=lambda c: c.span.start)
+    return add_free(chosen, unique_title_candidates(text, roles, infos), urls)
 
 
 _PRODUCT_NOUNS = re.compile(r"[ \t\n]+(?:[a-z-]+[ \t\n]+)?(?:missiles?|systems?|batter(?:y|ies)|launchers?|tanks?|jets?|"
@@ -325,9 +318,7 @@ def _add_surnames(text: str, chosen: list[Candidate], people: _People, urls: lis
             entity_id, name = surnames[raw]
             c = replace(c, type="PERSON", info=EntityInfo(entity_id, name, "PERSON"))
         fixed.append(c)
-    taken = [c.span for c in fixed] + urls
-    added = [c for c in extra if not any(c.span.overlaps(s) for s in taken)]
-    return sorted(fixed + added, key=lambda c: c.span.start)
+    return add_free(fixed, extra, urls)
 
 
 # -- identities ----------------------------------------------------------------
