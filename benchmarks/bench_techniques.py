@@ -80,10 +80,10 @@ def si_gold() -> dict[str, list[Span]]:
 
 
 def timing() -> tuple[float, float]:
-    from parley.ingest import ingest_path
+    from parley.ingest import read_document
     from parley.pipeline import analyze, build_pipeline
 
-    document = ingest_path(str(SEED))
+    document = read_document(str(SEED))
     base = build_pipeline(skip=["techniques"])
     full = build_pipeline()
     analyze(document, base)  # warm: spaCy loaded

