@@ -116,7 +116,7 @@ def source_token(verb: Any, depth: int = 0, avoid: Any = None) -> Any | None:
 
     ``avoid(token)`` marks subjects that cannot be the source (inside a quotation
     the cue is not part of); the search then goes on up the tree."""
-    subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+    subjects = [c for c in verb.children if c.dep_ in SUBJECTS and c.pos_ not in ("AUX", "VERB")]
     if avoid is not None and subjects and all(avoid(c) for c in subjects):
         return source_token(verb.head, depth + 1, avoid) if verb.head is not verb and depth < 5 else None
     if avoid is not None:
@@ -358,6 +358,8 @@ def _naming_report(verb: Any, table: CueTable, offset: int) -> Report | None:
     if verb.lemma_.lower() not in table.naming:
         return None
     oprd = [c for c in verb.children if c.dep_ == "oprd"]
+    if verb.dep_ == "acl":
+        return None  # "a sport called sambo": a name, not a report
     subject = source_token(verb)
     if not oprd or subject is None or _blocked(verb, table, subject):
         return None
