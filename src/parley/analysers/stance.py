@@ -226,11 +226,14 @@ def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY) -> list[
     mentions = _mentions(analysis, turns)
     out = []
     for sent_span, sent in parse.sentences():
-        turn = next((i for body, i in bodies if body.contains(sent_span) or
-                     (body.overlaps(sent_span) and body.start <= sent_span.start)), None)
-        if turn is None:
+        # the turn whose words overlap the sentence most (a sentence may run
+        # on from a speaker label into the turn)
+        overlap = [(min(body.end, sent_span.end) - max(body.start, sent_span.start), i, body) for body, i in bodies]
+        best = max(overlap, default=(0, None, None))
+        if best[0] <= 0:
             continue
-        inside = [(m, eid) for m, eid in mentions if sent_span.contains(m)]
+        turn, body = best[1], best[2]
+        inside = [(m, eid) for m, eid in mentions if sent_span.contains(m) and body.contains(m)]
         if not inside:
             continue
         holder = principal[turn].speaker
