@@ -227,7 +227,8 @@ class SourceResolver:
             female = word in ("she", "her", "hers", "herself")
             m = self._latest(at.start, ("PERSON",), turn, exclude,
                              accept=lambda e: self._is_female(e) == female)
-            return m.entity.id if m else None
+            m = m or self._latest(at.start, ("PERSON",), turn, exclude)
+            return m.entity.id if m else ("she" if female else "he")
         own_country = self.country_of(self.principal(turn) if speaker in (None, "interviewer") else speaker)
         if own_country:
             exclude = exclude | {own_country}
