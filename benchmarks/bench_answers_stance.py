@@ -1,0 +1,150 @@
+"""Answers and stance against their gold, and what the models cost, in one run.
+
+    .venv/bin/python benchmarks/bench_answers_stance.py [--shared ../shared] [--no-timing]
+
+Prints one table:
+- QEvasion test (308 pairs): clarity macro-F1 (3 classes) and evasion
+  macro-F1 (9 labels; a prediction that matches any of the three annotators
+  counts as that label, as in SemEval-2026 Task 6), for a majority-class
+  baseline (the most frequent train label) and for the MiniLM heads;
+- stance polarity accuracy over the gold (holder, target) records of the
+  three gold transcripts, scored by ../shared/gold/score.py: with the gold
+  turns and entities as input (the analyser alone) and end to end (Parley's
+  own structure and entities analysers), next to constant floors;
+- the time to analyse the seed transcript with the model analysers (those
+  with a ``check``, i.e. the models extra) on CPU, as a ratio to the default
+  pipeline without them; both pipelines are warmed up once, then timed
+  interleaved, best of 3.
+
+Needs the models extra and the export extra (pyarrow) for the QEvasion rows;
+embeddings are cached under /tmp (scripts/train_answers.py fills the cache).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from parley.analysers.answers import CLARITY, EVASION, load_heads, predict  # noqa: E402
+from parley.analysers.stance import analyse_stance  # noqa: E402
+from parley.document import Analysis  # noqa: E402
+from parley.ingest import read_document  # noqa: E402
+from parley.parse import Parser  # noqa: E402
+from parley.pipeline import Config, analyze, build_pipeline  # noqa: E402
+from parley.qevasion import cached_embedder, evasion_gold, load_split, macro_f1, pairs_of  # noqa: E402
+
+GOLD_STANCE = ("lavrov-kommersant-2025-10-15", "putin_2019-10_al-arabiya-interview",
+               "wh_2022-12-21_biden-zelenskyy-joint-press-conference")
+
+
+def qevasion_rows(shared: Path) -> list[tuple[str, str, str]]:
+    train, test = load_split(shared, "train"), load_split(shared, "test")
+    gold_clarity = [r["clarity_label"] for r in test]
+    rows = []
+    major_c = Counter(r["clarity_label"] for r in train).most_common(1)[0][0]
+    major_e = Counter(r["evasion_label"] for r in train).most_common(1)[0][0]
+    rows.append((f"QEvasion test, majority class ({major_c} / {major_e})",
+                 f"{macro_f1(gold_clarity, [major_c] * len(test), CLARITY):.3f}",
+                 f"{macro_f1([evasion_gold(r, major_e) for r in test], [major_e] * len(test), EVASION):.3f}"))
+    labels = predict(pairs_of(test), cached_embedder(), load_heads())
+    clarity = [c for c, _, _, _ in labels]
+    evasion = [e for _, _, e, _ in labels]
+    rows.append(("QEvasion test, MiniLM heads (parley answers)",
+                 f"{macro_f1(gold_clarity, clarity, CLARITY):.3f}",
+                 f"{macro_f1([evasion_gold(r, p) for r, p in zip(test, evasion)], evasion, EVASION):.3f}"))
+    return rows
+
+
+def load_scorer(shared: Path):
+    spec = importlib.util.spec_from_file_location("gold_score", shared / "gold" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def stance_rows(shared: Path, skip: list[str]) -> list[tuple[str, ...]]:
+    scorer = load_scorer(shared)
+    parser = Parser.shared()
+    pipeline = build_pipeline(skip=skip)
+    results: dict[str, list[str]] = {k: [] for k in ("gold input", "end to end", "all positive", "all negative")}
+    totals: dict[str, list[int]] = {k: [0, 0] for k in results}
+    for name in GOLD_STANCE:
+        gold = json.loads((shared / "gold" / f"{name}.json").read_text(encoding="utf-8"))
+        gold_stance = json.loads((shared / "gold" / f"{name}.stance.json").read_text(encoding="utf-8"))["stance"]
+        text = (shared / "corpus" / f"{name}.txt").read_text(encoding="utf-8")
+        oracle = Analysis.from_json({k: v for k, v in gold.items() if k in ("doc_id", "metadata", "turns", "entities")},
+                                    text=text)
+        records = analyse_stance(oracle, parser.parse(text), Config())["stance"]
+        oracle.set_layer("stance", records)
+        predictions = {"gold input": oracle.to_json(include_text=False)}
+        document = read_document(str(shared / "corpus" / f"{name}.txt"))
+        predictions["end to end"] = analyze(document, pipeline, parser=parser).to_json(include_text=False)
+        for polarity in ("positive", "negative"):
+            predictions[f"all {polarity}"] = {"entities": gold["entities"], "stance": [
+                dict(g, polarity=polarity) for g in gold_stance]}
+        for key, pred in predictions.items():
+            r = scorer.score_stance(gold_stance, pred.get("stance", []), gold["entities"], pred.get("entities", []))
+            results[key].append(f"{r['right']}/{r['gold']} = {r['acc']:.3f}")
+            totals[key][0] += r["right"]
+            totals[key][1] += r["gold"]
+    rows = []
+    for key, cells in results.items():
+        right, total = totals[key]
+        rows.append((f"stance accuracy, {key}", *cells, f"{right}/{total} = {right / total:.3f}"))
+    return rows
+
+
+def timing_row(shared: Path, model_analysers: list[str]) -> tuple[str, str]:
+    document = read_document(str(shared / "corpus" / "lavrov-kommersant-2025-10-15.txt"))
+    parser = Parser.shared()
+    without = build_pipeline(skip=model_analysers)
+    with_models = build_pipeline()
+    analyze(document, without, parser=parser)
+    warm = analyze(document, with_models, parser=parser)  # loads the encoder and heads once
+    if warm.unavailable:
+        return ("seed analysis time, models / default", f"n/a: unavailable {sorted(warm.unavailable)}")
+    times = {"without": [], "with": []}
+    for _ in range(3):
+        for key, pipeline in (("without", without), ("with", with_models)):
+            t0 = time.perf_counter()
+            analyze(document, pipeline, parser=parser)
+            times[key].append(time.perf_counter() - t0)
+    a, b = min(times["without"]), min(times["with"])
+    return ("seed analysis time, with models / default (CPU, best of 3)",
+            f"{b / a:.2f}x ({b:.2f}s / {a:.2f}s; models: {', '.join(model_analysers)})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--no-timing", action="store_true")
+    args = ap.parse_args(argv)
+    registry = build_pipeline()
+    model_analysers = [a.name for a in registry if a.check is not None]
+
+    print("| measure | clarity macro-F1 | evasion macro-F1 |")
+    print("|---|---|---|")
+    for row in qevasion_rows(args.shared):
+        print("| " + " | ".join(row) + " |")
+    print()
+    print("| stance | " + " | ".join(n.split("_")[0].split("-")[0] for n in GOLD_STANCE) + " | all |")
+    print("|---|---|---|---|---|")
+    for row in stance_rows(args.shared, model_analysers):
+        print("| " + " | ".join(row) + " |")
+    if not args.no_timing:
+        print()
+        print("| cost | value |")
+        print("|---|---|")
+        print("| " + " | ".join(timing_row(args.shared, model_analysers)) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Train the answer clarity and evasion heads on QEvasion train.
+
+    .venv/bin/python scripts/train_answers.py [--shared ../shared] [--out src/parley/data/models/answers_heads.npz]
+
+Needs the ``models`` extra (MiniLM encoder, scikit-learn) and the ``export``
+extra (pyarrow, to read the parquet splits). Features come from
+``parley.analysers.answers.pair_features``; embeddings are cached under /tmp.
+Each head is a logistic regression (balanced class weights) on the first 128
+principal components of the embedding features plus the scalar cue features,
+folded back into one linear map over the standardised features. The
+regularisation strength is chosen by 5-fold cross-validation on the train
+split only (folds keep each interview answer in one fold; macro-F1); the test split is scored once, at the end, and
+the figures are printed (they go in docs/models/answers.md).
+Deterministic: fixed folds and a deterministic solver.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from parley.analysers.answers import (  # noqa: E402
+    CLARITY, EVASION, EVASION_TO_CLARITY, HEADS_PATH, Head, pair_features, predict, save_heads,
+)
+from parley.encoder import DIMENSION  # noqa: E402
+from parley.qevasion import cached_embedder, evasion_gold, load_split, macro_f1, pairs_of  # noqa: E402
+
+C_GRID = (0.01, 0.1, 1.0)
+FOLDS = 5
+PCA_COMPONENTS = 128
+
+
+def fit_head(X, y, classes, c, n_embedding, components=PCA_COMPONENTS):
+    """Standardise, project the embedding part on its first principal
+    components, fit a balanced logistic regression on (components, scalar
+    features), and fold the projection back into one linear head."""
+    import numpy as np
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(0)
+    scale = X.std(0) + 1e-6
+    Z = (X - mean) / scale
+    pca = PCA(components, random_state=0).fit(Z[:, :n_embedding])
+    reduced = np.hstack([pca.transform(Z[:, :n_embedding]), Z[:, n_embedding:]])
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, tol=1e-4)
+    model.fit(reduced, y)
+    w_pca, w_rest = model.coef_[:, :components], model.coef_[:, components:]
+    coef = np.hstack([w_pca @ pca.components_, w_rest])
+    intercept = model.intercept_ - w_pca @ (pca.components_ @ pca.mean_)
+    order = [list(model.classes_).index(k) for k in classes if k in model.classes_]
+    return Head(tuple(str(model.classes_[i]) for i in order), mean.astype(np.float32), scale.astype(np.float32),
+                coef[order].astype(np.float32), intercept[order].astype(np.float32))
+
+
+def cross_validate(X, y, groups, classes, grid, n_embedding, folds=FOLDS):
+    """Mean macro-F1 per C over folds that keep each interview answer in one fold."""
+    import numpy as np
+
+    scores = {}
+    for c in grid:
+        fold_scores = []
+        for k in range(folds):
+            test = groups % folds == k
+            head = fit_head(X[~test], y[~test], classes, c, n_embedding)
+            pred = [head.classes[i] for i in head.proba(X[test]).argmax(1)]
+            fold_scores.append(macro_f1(list(y[test]), pred, classes))
+        scores[c] = float(np.mean(fold_scores))
+        print(f"  C={c}: CV macro-F1 {scores[c]:.3f}", flush=True)
+    return max(scores, key=scores.get), scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    import numpy as np
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=HEADS_PATH)
+    args = ap.parse_args(argv)
+
+    t0 = time.time()
+    train, test = load_split(args.shared, "train"), load_split(args.shared, "test")
+    embed = cached_embedder()
+    X = pair_features(pairs_of(train), embed)
+    print(f"train {len(train)} pairs, {X.shape[1]} features ({time.time() - t0:.0f}s)", flush=True)
+    y_clarity = np.asarray([r["clarity_label"] for r in train])
+    y_evasion = np.asarray([r["evasion_label"] for r in train])
+    groups = np.asarray([int(hashlib.sha1(a.encode("utf-8")).hexdigest()[:8], 16) for _, a in pairs_of(train)])
+    n_embedding = 5 * DIMENSION
+
+    print("clarity head:")
+    c_clarity, _ = cross_validate(X, y_clarity, groups, CLARITY, C_GRID, n_embedding)
+    print("evasion head:")
+    c_evasion, _ = cross_validate(X, y_evasion, groups, EVASION, C_GRID, n_embedding)
+    heads = {"clarity": fit_head(X, y_clarity, CLARITY, c_clarity, n_embedding),
+             "evasion": fit_head(X, y_evasion, EVASION, c_evasion, n_embedding)}
+    save_heads(heads, args.out)
+    print(f"saved {args.out} (clarity C={c_clarity}, evasion C={c_evasion})")
+
+    labels = predict(pairs_of(test), embed, heads)
+    clarity_f1 = macro_f1([r["clarity_label"] for r in test], [c for c, _, _, _ in labels], CLARITY)
+    evasion_pred = [e for _, _, e, _ in labels]
+    evasion_f1 = macro_f1([evasion_gold(r, p) for r, p in zip(test, evasion_pred)], evasion_pred, EVASION)
+    via = [EVASION_TO_CLARITY[e] for e in evasion_pred]
+    via_f1 = macro_f1([r["clarity_label"] for r in test], via, CLARITY)
+    print(f"QEvasion test ({len(test)} pairs): clarity macro-F1 {clarity_f1:.3f}; "
+          f"evasion macro-F1 {evasion_f1:.3f}; clarity via evasion head {via_f1:.3f} "
+          f"({time.time() - t0:.0f}s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
