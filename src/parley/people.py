@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from .document import Span
 from .identity import AliasTable, EntityInfo, fold, slug, surface_key
