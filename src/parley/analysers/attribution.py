@@ -146,7 +146,10 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
     """A cue right after the closing mark, right before the opening one, or a label."""
     table = cue_table()
     turn = resolver.turn_at(quote.outer.start)
-    after = _tokens_between(resolver.chunks, quote.outer.end, _stop_after(text, quote.outer.end))
+    ends_sentence = text[quote.outer.end - 2:quote.outer.end - 1] == "." and \
+        text[quote.outer.end:].lstrip()[:1].isupper()  # “... peace.” It emphasises: a new sentence
+    after = [] if ends_sentence else _tokens_between(resolver.chunks, quote.outer.end,
+                                                     _stop_after(text, quote.outer.end))
     for tok, offset in after:
         if tok.lemma_.lower() in table.verbs | table.parenthetical and tok.pos_ in ("VERB", "AUX"):
             src = source_token(tok)
