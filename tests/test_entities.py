@@ -323,3 +323,12 @@ def test_resolutions_weapons_and_plurals_without_the_table():
         "UN Security Council Resolution 2417"]
     harrow = entities["harrow"]
     assert harrow.type == "PRODUCT" and len(harrow.mentions) == 3
+
+
+def test_mentions_highlight_by_type(interview):
+    from parley.analysers.entities import highlight_entity
+
+    entity = _by_id(find_entities(interview, _spacy_like(interview.text), alias_table()))["kyiv"]
+    marks = highlight_entity(interview, entity)
+    assert [label for _, label, _ in marks] == ["GPE", "GPE"]
+    assert "kyiv" in marks[0][2]

@@ -36,7 +36,7 @@ from ..people import HONORIFICS, People, add_surnames, collect_people, first_nam
 from ..offices import office_candidates, unique_title_candidates
 from ..pipeline import Config, analyser
 from ..records import Entity
-from ..render.sections import Cell, section
+from ..render.sections import Cell, highlighter, section
 
 VERSION = "1.0"
 _FUNCTION_WORDS = {"of", "the", "and", "for", "on", "in", "to", "a", "an", "de", "al", "la"}
@@ -339,6 +339,14 @@ def entity_rows(analysis: Analysis):
         first = e.mentions[0] if e.mentions else None
         rows.append((Cell(e.id, first), e.name, e.type, len(e.mentions), "; ".join(e.roles)))
     return header, rows
+
+
+@highlighter("entities")
+def highlight_entity(analysis: Analysis, entity: Entity) -> list[tuple[Span, str, str]]:
+    """Every mention, labelled by type (one toggle per type in the HTML report)."""
+    roles = f"; {', '.join(entity.roles)}" if entity.roles else ""
+    tip = f"{entity.name} ({entity.type}, {entity.id}){roles}"
+    return [(m, entity.type, tip) for m in entity.mentions]
 
 
 __all__ = ["analyse_entities", "entity_at", "entity_rows", "find_entities", "spacy_ner_baseline", "trim"]
