@@ -303,6 +303,15 @@ def _verb_report(verb: Any, table: CueTable, offset: int) -> Report | None:
         if content is None:
             return None
         return Report(_cue_span(verb, offset), content, subject, "verb", verb)
+    if lemma in table.verbs:
+        # a parse that took the complementiser for an object: "It emphasises that/dobj X/dobj ..."
+        that = next((c for c in verb.children if c.lower_ == "that" and c.dep_ in ("dobj", "nsubj", "attr")
+                     and verb.i < c.i <= verb.i + 3 and c.i < len(c.doc) - 1
+                     and not c.doc[c.i + 1].is_punct), None)
+        if that is not None and not _blocked(verb, table, subject):
+            content = _tokens_span([t for t in verb.subtree if t.i > that.i], offset)
+            if content is not None:
+                return Report(_cue_span(verb, offset), content, subject, "verb", verb)
     return None
 
 
