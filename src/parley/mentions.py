@@ -281,11 +281,12 @@ def trim(text: str, span: Span, type_: str) -> tuple[Span, str | None] | None:
     m = _POSSESSIVE.search(raw)
     if m and len(raw) > 3:
         end -= len(m.group(0)) - (1 if m.group(0)[0] == "s" else 0)
-    while end > start and text[end - 1] in ".,;:!?\"“”‘’'()-–— \n\t":
+    while end > start and (text[end - 1] in ".,;:!?\"“”‘’'()-–—" or not text[end - 1].isprintable()
+                           or text[end - 1].isspace()):
         if text[end - 1] == "." and re.search(r"\b[A-Z]\.$|\b[A-Z][a-z]?\.$", text[start:end]):
             break
         end -= 1
-    while start < end and text[start] in "\"“”‘’'(-–— \n\t":
+    while start < end and (text[start] in "\"“”‘’'(-–—" or not text[start].isprintable() or text[start].isspace()):
         start += 1
     while True:
         m = _TRAILING_FUNCTION.search(text[start:end])

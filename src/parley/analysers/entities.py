@@ -183,8 +183,8 @@ def _known_plus_common(text: str, cand: Candidate, known: dict[Span, Candidate],
 
 
 def _known_compound(text: str, cand: Candidate, table: AliasTable) -> bool:
-    """"U.S.-China", "Russia-Ukraine": hyphenated known names stay apart."""
-    parts = text[cand.span.start:cand.span.end].split("-")
+    """"U.S.-China", "Russia and Ukraine": known names joined by a hyphen or "and" stay apart."""
+    parts = re.split(r"-|\s+and\s+|,\s*|\s*/\s*", text[cand.span.start:cand.span.end])
     return len(parts) > 1 and all(table.lookup(p) is not None for p in parts)
 
 
