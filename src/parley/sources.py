@@ -228,6 +228,8 @@ class SourceResolver:
             m = self._latest(at.start, ("PERSON",), turn, exclude,
                              accept=lambda e: self._is_female(e) == female)
             m = m or self._latest(at.start, ("PERSON",), turn, exclude)
+            # the antecedent may sit in the question before the answer
+            m = m or self._latest(at.start, ("PERSON",), None, exclude, accept=lambda e: self._is_female(e) == female)
             return m.entity.id if m else ("she" if female else "he")
         own_country = self.country_of(self.principal(turn) if speaker in (None, "interviewer") else speaker)
         if own_country:
