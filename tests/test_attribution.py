@@ -215,3 +215,30 @@ def test_who_said_what_section_links_spans(interview):
 def test_json_round_trip_keeps_the_layer(interview):
     back = Analysis.from_json(interview.to_json())
     assert back.layer("attributions") == interview.layer("attributions")
+
+
+# -- the seed gold (needs ../shared) ----------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_seed_gold_floor(shared, parser):
+    """On the seed, with its gold turns and entities: F1 >= 0.80, >= 0.70 with the source."""
+    import importlib.util
+    import json
+
+    from parley.analysers.attribution import find_attributions
+    from parley.records import layer_to_json
+
+    name = "lavrov-kommersant-2025-10-15"
+    gold = json.loads((shared / "gold" / f"{name}.json").read_text(encoding="utf-8"))
+    text = (shared / "corpus" / f"{name}.txt").read_text(encoding="utf-8")
+    given = {k: v for k, v in gold.items() if k in ("doc_id", "turns", "entities", "boilerplate")}
+    analysis = Analysis.from_json(given, text=text)
+    records = find_attributions(analysis, parser.parse(text))
+    spec = importlib.util.spec_from_file_location("gold_score", shared / "gold" / "score.py")
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    pred = {"attributions": layer_to_json("attributions", records)["attributions"], "entities": gold["entities"]}
+    result = score.score(gold, pred)["attributions"]
+    assert result["f1"] >= 0.80, result
+    assert result["with_source"]["f1"] >= 0.70, result
