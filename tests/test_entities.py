@@ -332,3 +332,12 @@ def test_mentions_highlight_by_type(interview):
     marks = highlight_entity(interview, entity)
     assert [label for _, label, _ in marks] == ["GPE", "GPE"]
     assert "kyiv" in marks[0][2]
+
+
+def test_labels_without_names_are_not_mentions():
+    from parley.mentions import label_candidates
+
+    text = "THE VICE PRESIDENT: Hi.\nMODERATOR: Next.\nSECRETARY BLINKEN: Yes.\nQ: Why?"
+    labels = [Span(m.start(), m.end()) for m in re.finditer(r"^[^:\n]+(?=:)", text, re.MULTILINE)]
+    found = [text[c.span.start:c.span.end] for c in label_candidates(text, labels, alias_table())]
+    assert found == ["BLINKEN"]

@@ -122,7 +122,10 @@ def label_candidates(text: str, labels: Iterable[Span], table: AliasTable) -> li
     out = []
     for span in labels:
         raw = text[span.start:span.end]
-        cut, role = strip_title(raw)
+        lead = re.match(r"(?i)the\s+", raw)
+        skip = lead.end() if lead else 0
+        cut, role = strip_title(raw[skip:])
+        cut += skip
         name = raw[cut:].strip()
         if not name or not re.search(r"[^\W\d_]{2,}", name) or fold(name) in not_names():
             continue
