@@ -60,7 +60,7 @@ def _is_past(verb: Any) -> bool:
     if verb.tag_ == "VBD":
         return True
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    if verb.tag_ == "VBN" and any(a.lower_ in ("has", "have", "had", "was", "were", "'ve", "'s") for a in auxes):
+    if verb.tag_ == "VBN" and any(a.lower_.replace("’", "'") in ("has", "have", "had", "was", "were", "'ve", "'s", "'d") for a in auxes):
         return True
     return any(a.tag_ == "VBD" and a.lower_ not in ("would", "could", "might", "should") for a in auxes)
 
@@ -70,6 +70,16 @@ def _modal(verb: Any) -> bool:
     return any(c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in modals) for c in verb.children) or (
         any(c.lower_ == "going" for c in verb.children) and any(c.lower_ == "to" for c in verb.children)
     )
+
+
+def _reports_content(verb: Any) -> bool:
+    """A verb of saying with what was said: a clause, a parenthetical
+    ("X, he said, Y"), or a topic ("spoke of", "calls for", "point to")."""
+    if verb.pos_ != "VERB":
+        return False
+    if verb.dep_ == "parataxis" or any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children):
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in ("of", "about", "for") for c in verb.children)
 
 
 def _imperative(tokens: Any, root: Any) -> bool:
@@ -104,6 +114,10 @@ def cues(tokens: Any, text: str) -> dict[str, float]:
     f["past"] = float(any(_is_past(v) for v in verbs))
     f["root_past"] = float(root is not None and _is_past(root))
     f["root_present"] = float(root is not None and root.tag_ in ("VBZ", "VBP") and not _modal(root))
+    f["progressive"] = float(
+        root is not None and root.tag_ == "VBG" and root.pos_ == "VERB"
+        and any(c.dep_ == "aux" and c.lemma_ == "be" and c.tag_ in ("VBZ", "VBP", "VBD") for c in root.children)
+    )
     f["root_modal"] = float(root is not None and _modal(root))
     f["conditional"] = float(any(tok.dep_ == "mark" and tok.lower_ in ("if", "unless") for tok in tokens))
     f["hedge"] = float(has_phrase("hedges", text))
@@ -118,10 +132,8 @@ def cues(tokens: Any, text: str) -> dict[str, float]:
         any(l in reporting and tok.pos_ == "VERB" for l, tok in zip(lemmas, tokens)) or has_phrase("reporting_phrases", text)
     )
     f["reported_content"] = float(
-        any(
-            tok.lemma_.lower() in reporting and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
-            for tok in tokens
-        )
+        any(tok.lemma_.lower() in reporting and _reports_content(tok) for tok in tokens)
+        or any(tok.lemma_.lower() in set(t["reporting_nouns"]) and tok.pos_ == "NOUN" for tok in tokens)
     )
     f["quote_marks"] = float(any(ch in text for ch in _QUOTES))
     f["greeting"] = float(has_phrase("greetings", text))
@@ -156,6 +168,6 @@ def claim_kind(f: dict[str, float], text: str) -> str:
         return "causal"
     if has_phrase("stipulation_verbs", text):
         return "other"
-    if f.get("past") or f.get("reporting"):
+    if f.get("past") or f.get("reporting") or f.get("progressive"):
         return "event"
     return "other"
