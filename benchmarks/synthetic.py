@@ -135,8 +135,8 @@ def queries(n: int, seed: int = 11, corpus_seed: int = 7) -> list[dict[str, Any]
     out = []
     for _ in range(n):
         words = [corpus.word(rng) for _ in range(rng.choice([1, 1, 2]))]
-        if rng.random() < 0.1:
-            words[-1] = words[-1][:4] + "*"
+        if rng.random() < 0.1:  # a word with its ending left open, as people type "negotiat*"
+            words[-1] = words[-1][:max(5, len(words[-1]) - 2)] + "*"
         request: dict[str, Any] = {"query": " ".join(words), "layer": "sentences", "filters": {}}
         roll = rng.random()
         if roll < 0.12:

@@ -158,6 +158,9 @@ def test_search_finds_offsets_turn_and_speaker(store):
     assert hit.turn == 1 and hit.speaker == "olga-berg"
     assert DOCS[0]["text"][hit.start:hit.end] == hit.snippet
     assert {h.doc_id for h in store.search("fisher*").hits} == {"alpha", "beta"}
+    assert [h.snippet for h in store.search("harbour protect* fisher*").hits] == [
+        "The harbour treaty protects fishermen."]
+    assert store.search("zebra*").hits == [] and store.search("treaty zebra*").hits == []
     assert store.search("treaty OR ) \" *").complete  # punctuation cannot break the query
 
 

@@ -313,7 +313,7 @@ class Store(ABC):
         ``query`` is plain words (all must occur; a trailing ``*`` makes a
         prefix); punctuation is ignored, so user input cannot break the
         query syntax. An empty query with filters lists segments, newest
-        document first. Hits come best first: the newest 1,000 matches are
+        document first. Hits come best first: the newest 300 matches are
         scored (BM25-like on term counts and length) and the best ``limit``
         returned, so the cost stays bounded in a large store. A search that
         runs past ``time_limit`` seconds returns what it found with

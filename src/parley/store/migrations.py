@@ -205,6 +205,20 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        3,
+        "terms: every indexed word, so a prefix query expands to words (SQLite)",
+        sqlite=(
+            "CREATE TABLE terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
+            "CREATE VIRTUAL TABLE temp.segments_vocab USING fts5vocab(main, 'segments_fts', 'row')",
+            "INSERT OR IGNORE INTO terms (term) SELECT term FROM temp.segments_vocab",
+            "DROP TABLE temp.segments_vocab",
+        ),
+        postgresql=(),  # GIN answers prefix queries itself
+    ),
+)
+
 LATEST = MIGRATIONS[-1].version
 
 

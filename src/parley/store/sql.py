@@ -28,7 +28,7 @@ HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.sp
 # A search ranks the newest CANDIDATES matches (by insertion order) and
 # returns the best ``limit`` of them: bounded work however common the words
 # and however large the store.
-CANDIDATES = 1000
+CANDIDATES = 300
 _WORD = re.compile(r"[^\W_]+\*?")
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 
@@ -154,6 +154,9 @@ class SQLStore(Store):
                               (step.version, step.description, now_iso()))
         return max(current, migrations.LATEST)
 
+    def _index_terms(self, segments: list[tuple]) -> None:
+        """Record the words of new segments (a backend that needs them)."""
+
     def _lock_for_migration(self) -> None:
         """Serialise concurrent migrations (PostgreSQL takes an advisory lock)."""
 
@@ -180,6 +183,7 @@ class SQLStore(Store):
                 self._executemany(
                     "INSERT INTO segments (hash, layer, turn, span_start, span_end, speaker, label, body, facets) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(h, *r) for r in rows.segments])
+            self._index_terms(rows.segments)
             if rows.speakers:
                 self._executemany("INSERT INTO speakers (hash, speaker, name) VALUES (?, ?, ?)",
                                   [(h, *r) for r in rows.speakers])

@@ -9,14 +9,30 @@ document is one transaction, so a crash leaves whole documents or none.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import StoreError
 from .sql import CANDIDATES, SQLStore, rank_candidates
+
+MAIN_LAYER = "sentences"
+MAX_EXPANSION = 100  # words a prefix may stand for before FTS5's own prefix query is used
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, as FTS5's unicode61 tokenizer indexes words."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def index_words(body: str) -> set[str]:
+    return set(_TOKEN.findall(fold(body)))
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -132,21 +148,58 @@ class SQLiteStore(SQLStore):
         finally:
             conn.set_progress_handler(None, 0)
 
+    def _index_terms(self, segments: list[tuple]) -> None:
+        words = {w for segment in segments for w in index_words(segment[6])}
+        if words:
+            self._executemany("INSERT OR IGNORE INTO terms (term) VALUES (?)", [(w,) for w in words])
+
+    def _expand(self, prefix: str) -> list[str] | None:
+        """The indexed words that start with ``prefix``; None when too many.
+
+        FTS5 answers ``"pre"*`` by merging the postings of every such word
+        in full before the first hit; an OR of the words reads them lazily,
+        newest first, and stops at the LIMIT.
+        """
+        prefix = fold(prefix)
+        if not prefix:
+            return None
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        found = [r[0] for r in self._execute("SELECT term FROM terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
+                                             (prefix, after, MAX_EXPANSION + 1))]
+        return None if len(found) > MAX_EXPANSION else found
+
     def _search(self, words: list[str], layer: str, facets: list[list[str]], where: list[str], params: list[Any],
                 deadline: float | None) -> tuple[list[tuple], bool]:
-        terms = " ".join('"' + w.rstrip("*") + '"' + ("*" if w.endswith("*") else "") for w in words)
-        match = f'body : ({terms}) AND layer : "{layer}"'
+        terms = []
+        for word in words:
+            if not word.endswith("*"):
+                terms.append(f'"{word}"')
+                continue
+            expanded = self._expand(word[:-1])
+            if expanded is None:
+                terms.append(f'"{word[:-1]}"*')
+            elif not expanded:
+                return [], True  # no indexed word starts so
+            else:
+                terms.append("(" + " OR ".join(f'"{t}"' for t in expanded) + ")")
+        match = f"body : ({' AND '.join(terms)})"
+        if layer == MAIN_LAYER:
+            # Most segments are sentences: intersecting with that long
+            # posting list costs more than checking each candidate's row.
+            where = [*where, "s.layer = ?"]
+            params = [*params, layer]
+        else:
+            match += f' AND layer : "{layer}"'
         for group in facets:
             match += " AND facets : (" + " OR ".join(f'"{token}"' for token in group) + ")"
-        if where:
-            # CROSS JOIN keeps the full-text index as the outer loop, read
-            # newest first, so the LIMIT stops the scan early.
-            sql = ("SELECT segments_fts.rowid, s.body FROM segments_fts "
-                   "CROSS JOIN segments s ON s.id = segments_fts.rowid CROSS JOIN documents d ON d.hash = s.hash "
-                   f"WHERE segments_fts MATCH ? AND {' AND '.join(where)} "
-                   "ORDER BY segments_fts.rowid DESC LIMIT ?")
-        else:
-            sql = "SELECT rowid, body FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+        # CROSS JOIN keeps the full-text index as the outer loop, read newest
+        # first, so the LIMIT stops the scan early.
+        sql = ("SELECT segments_fts.rowid, s.body FROM segments_fts "
+               "CROSS JOIN segments s ON s.id = segments_fts.rowid "
+               + ("CROSS JOIN documents d ON d.hash = s.hash " if any("d." in w for w in where) else "")
+               + "WHERE segments_fts MATCH ?"
+               + "".join(f" AND {w}" for w in where)
+               + " ORDER BY segments_fts.rowid DESC LIMIT ?")
         # FTS5's bm25() counts every match of each word in the whole index
         # (O(matches) per query); rank_candidates scores the candidates alone.
         rows, complete = self._timed_rows(sql, [match, *params, CANDIDATES], deadline)
