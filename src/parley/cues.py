@@ -45,6 +45,7 @@ class CueTable:
     first_person_present: frozenset[str]
     not_speech_subjects: frozenset[str]
     modals: frozenset[str]
+    topic_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +62,7 @@ def cue_table() -> CueTable:
         naming=f(raw["naming"]), evidential=f(raw["evidential"]), parenthetical=f(raw["parenthetical"]),
         first_person_present=f(raw["first_person_present"]),
         not_speech_subjects=f(raw["not_speech_subjects"]), modals=f(raw["modals_hypothetical"]),
+        topic_nouns=f(raw.get("topic_nouns", ())),
     )
 
 
@@ -234,7 +236,8 @@ def _complement(verb: Any, table: CueTable) -> Any | None:
                 return c
     if lemma in table.noun_object:
         for c in verb.children:
-            if c.dep_ in ("dobj",) and c.i > verb.i and not _is_pronoun_only(c) and len(list(c.subtree)) >= 2:
+            if c.dep_ in ("dobj",) and c.i > verb.i and not _is_pronoun_only(c) and len(list(c.subtree)) >= 2 \
+                    and c.lemma_.lower() not in table.topic_nouns:
                 return c
     particles = table.prepositional.get(lemma, ())
     for c in verb.children:
@@ -295,6 +298,9 @@ def _verb_report(verb: Any, table: CueTable, offset: int) -> Report | None:
             return None  # "discussed how to move forward": a topic, not a proposition
         if subject is not None and subject.lemma_.lower() in table.not_speech_subjects:
             return None
+        if verb.dep_ == "relcl" and subject is not None and subject.lower_ not in RELATIVE and not any(
+                c.lower_ in ("where", "when") for c in verb.children) and comp.dep_ != "ccomp":
+            return None  # "the teams we have proposed creating": names the proposal, reports nothing
         if comp.i < verb.i and verb.dep_ == "parataxis":
             comp = verb.head
         content = subtree_span(comp, offset)
