@@ -73,7 +73,8 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
     named_labels = {c.span for c in candidates if c.source == "label"}
     nameless = [lab for lab in labels if not any(lab.contains(s) for s in named_labels)]
     spacy_ents = [(_after_label(text, span, nameless), label) for span, label in spacy_ents]
-    candidates += [_product_by_context(text, c) for c in spacy_candidates(text, [e for e in spacy_ents if e[0] is not None], known)
+    from_spacy = spacy_candidates(text, [e for e in spacy_ents if e[0] is not None], known)
+    candidates += [_product_by_context(text, c) for c in from_spacy
                    if not _language(text, c, table) and not _common_word(text, c, lower_words)
                    and not _known_plus_common(text, c, known, lower_words)
                    and not _known_compound(text, c, table)]
