@@ -188,8 +188,13 @@ def _is_patient(target: Any, cue: Any) -> bool:
     """Whether ``target`` undergoes the action of a clause that also holds
     ``cue`` and has a subject of its own (the victim, not the actor)."""
     node = target
-    while node.dep_ in ("compound", "conj", "appos", "amod", "flat") and node.head is not node:
-        node = node.head
+    while node.head is not node:
+        if node.dep_ in ("compound", "conj", "appos", "amod", "flat", "nmod"):
+            node = node.head
+        elif node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            node = node.head.head  # "the people of X": X shares the fate of "the people"
+        else:
+            break
     dep, verb = node.dep_, node.head
     if dep == "pobj" and verb.dep_ in ("prep", "agent") and verb.head is not verb:
         if verb.dep_ == "agent":
