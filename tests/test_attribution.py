@@ -193,6 +193,13 @@ def test_by_flatly_stating_finds_the_named_subject(interview):
 
 
 @pytest.mark.slow
+def test_description_resolves_to_the_person_of_that_country(interview):
+    r = _only(interview, "the talks had been useful")
+    assert r.source == "alexander-stubb"
+    assert interview.text[r.source_span.start:r.source_span.end] == "the Finnish President"
+
+
+@pytest.mark.slow
 def test_quote_over_paragraphs_after_a_colon(interview):
     r = _only(interview, "The farmers will get their money")
     assert r.direct and r.source == "paul-renner"

@@ -184,6 +184,13 @@ class SourceResolver:
             return slug(self.analysis.text[own.start:own.end]), own
         phrase = self._phrase_span(token, offset)
         found = self._mention_for(token, offset, own)
+        if found is not None and found.entity.type in ("NORP", "GPE") and token.lower_ in TITLE_NOUNS \
+                and not found.span.overlaps(own):
+            # "the Finnish President": a person of that country, not the Finns
+            person = self._description(token, phrase, turn, speaker, offset)
+            if person is not None and self.by_id.get(person[0]) is not None \
+                    and self.by_id[person[0]].type == "PERSON":
+                return person
         if found is not None:
             return found.entity.id, found.span
         return self._description(token, phrase, turn, speaker, offset)
