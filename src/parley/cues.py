@@ -272,7 +272,7 @@ def _extend_right(content: Span, verb: Any, comp: Any, table: CueTable, offset: 
     return Span(content.start, end)
 
 
-def _cue_span(verb: Any, offset: int) -> Span:
+def verb_group_span(verb: Any, offset: int) -> Span:
     """The verb group: adverbs and auxiliaries right before it, particles after."""
     first = verb
     for c in sorted(verb.children, key=lambda t: -t.i):
@@ -308,7 +308,7 @@ def _verb_report(verb: Any, table: CueTable, offset: int) -> Report | None:
             content = _extend_right(content, verb, comp, table, offset)
         if content is None:
             return None
-        return Report(_cue_span(verb, offset), content, subject, "verb", verb)
+        return Report(verb_group_span(verb, offset), content, subject, "verb", verb)
     if lemma in table.verbs:
         # a parse that took the complementiser for an object: "It emphasises that/dobj X/dobj ..."
         that = next((c for c in verb.children if c.lower_ == "that" and c.dep_ in ("dobj", "nsubj", "attr")
@@ -317,7 +317,7 @@ def _verb_report(verb: Any, table: CueTable, offset: int) -> Report | None:
         if that is not None and not _blocked(verb, table, subject):
             content = _tokens_span([t for t in verb.subtree if t.i > that.i], offset)
             if content is not None:
-                return Report(_cue_span(verb, offset), content, subject, "verb", verb)
+                return Report(verb_group_span(verb, offset), content, subject, "verb", verb)
     return None
 
 
@@ -333,7 +333,7 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
                   and verb.doc[verb.i + 1].text == ",")
     if interposed and not _blocked(verb, table, subjects[-1]):
         content = _tokens_span(list(verb.subtree), offset)
-        return Report(_cue_span(verb, offset), content, subjects[-1], "parenthetical", verb) if content else None
+        return Report(verb_group_span(verb, offset), content, subjects[-1], "parenthetical", verb) if content else None
     if not (verb.dep_ == "parataxis" or as_clause):
         return None
     if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
@@ -341,7 +341,7 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
     subject = source_token(verb)
     if subject is None or _blocked(verb, table, subject, chain=False) or verb.head.pos_ not in ("VERB", "AUX"):
         return None
-    if as_clause and _idiom(verb, subject):
+    if as_clause and is_idiom(verb, subject):
         return None
     head = verb.head
     content = subtree_span(head, offset, exclude=verb)
@@ -359,10 +359,10 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
         whole = subtree_span(head, offset)
         if left and whole is not None:
             content = Span(offset + left[-1].idx, whole.end)
-    return Report(_cue_span(verb, offset), content, subject, "parenthetical", verb)
+    return Report(verb_group_span(verb, offset), content, subject, "parenthetical", verb)
 
 
-def _idiom(verb: Any, subject: Any) -> bool:
+def is_idiom(verb: Any, subject: Any) -> bool:
     """ "as we say", "as they say": a saying, not a report."""
     return (verb.lemma_ in ("say", "put") and verb.tag_ != "VBD"
             and subject.lower_ in ("we", "they", "you", "one"))
@@ -379,7 +379,7 @@ def _naming_report(verb: Any, table: CueTable, offset: int) -> Report | None:
     if not oprd or subject is None or _blocked(verb, table, subject):
         return None
     content = subtree_span(oprd[0], offset)
-    return Report(_cue_span(verb, offset), content, subject, "naming", verb) if content else None
+    return Report(verb_group_span(verb, offset), content, subject, "naming", verb) if content else None
 
 
 def _noun_report(noun: Any, table: CueTable, offset: int) -> Report | None:

@@ -20,7 +20,7 @@ import bisect
 import re
 from typing import Any
 
-from ..cues import Report, _cue_span, cue_table, find_reports, source_token
+from ..cues import Report, cue_table, find_reports, is_idiom, source_token, verb_group_span
 from ..document import Analysis, Span
 from ..pipeline import Config, analyser
 from ..quotes import Quotation, find_quotations
@@ -156,8 +156,8 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
             if src is None or any(c.dep_ == "neg" for c in tok.children) or _inside(src, offset, quote):
                 continue
             resolved = resolver.resolve(src, offset, turn)
-            if resolved and not _idiom(tok, src):
-                cue = _cue_span(tok, offset)
+            if resolved and not (is_idiom(tok, src) and any(c.lower_ == "as" for c in tok.children)):
+                cue = verb_group_span(tok, offset)
                 return Attribution(resolved[0], quote.inner, True, resolved[1], cue, turn)
     before_end = quote.outer.start
     gap = text[:before_end].rstrip()
@@ -184,7 +184,7 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
                     continue
                 resolved = resolver.resolve(src, offset, turn)
                 if resolved:
-                    cue = _cue_span(holder, offset)
+                    cue = verb_group_span(holder, offset)
                     if holder is not tok:
                         cue = Span(cue.start, offset + tok.idx + len(tok.text))
                     return Attribution(resolved[0], quote.inner, True, resolved[1], cue, turn)
@@ -193,12 +193,6 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
 
 def _inside(token: Any, offset: int, quote: Quotation) -> bool:
     return quote.outer.start <= offset + token.idx < quote.outer.end
-
-
-def _idiom(verb: Any, subject: Any) -> bool:
-    """ "as we say", "as they say": a saying, not a report."""
-    return (verb.lemma_ in ("say", "put") and any(c.lower_ == "as" for c in verb.children)
-            and verb.tag_ != "VBD" and subject.lower_ in ("we", "they", "you", "one"))
 
 
 def _stop_after(text: str, start: int) -> int:
