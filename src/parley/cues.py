@@ -353,6 +353,11 @@ def _parenthetical_report(verb: Any, table: CueTable, offset: int) -> Report | N
         rest = [t for t in head.subtree if t.i > verb.right_edge.i and not t.is_punct]
         if rest:
             content = Span(offset + rest[0].idx, content.end)
+        opening = [t for t in verb.sent if t.i < verb.left_edge.i and not (t.is_punct or t.dep_ == "cc")]
+        if not opening:  # "As I said, X — Y.": the rest of the sentence
+            whole = _tokens_span([t for t in verb.sent if t.i > verb.right_edge.i], offset)
+            if whole is not None:
+                content = Span(content.start, max(content.end, whole.end))
     if as_clause and lemma == "put":
         # "consult, as he put it, with his allies": the phrase around the cue
         left = [t for t in head.subtree if t.i < verb.i and t.pos_ == "VERB"]

@@ -116,7 +116,8 @@ def _with_quotations(analysis: Analysis, parse: Any, resolver: SourceResolver,
             continue
         same = [i for i, r in enumerate(out) if not r.direct and (_covers(quote, r.content_span) or (
             r.cue_span is not None and r.content_span.contains(r.cue_span) and r.content_span.contains(quote.outer)
-            and len(quote.outer) >= 0.5 * len(r.content_span)) or (
+            and (len(quote.outer) >= 0.5 * len(r.content_span) or r.cue_span.end <= quote.outer.start
+                 and len(text[r.content_span.start:quote.outer.start].split()) <= 8)) or (
             quote.outer.contains(r.content_span) and r.cue_span is not None
             and not quote.outer.overlaps(r.cue_span)))]
         if same:
