@@ -249,3 +249,32 @@ def test_seed_gold_floor(shared, parser):
     result = score.score(gold, pred)["attributions"]
     assert result["f1"] >= 0.80, result
     assert result["with_source"]["f1"] >= 0.70, result
+
+
+PRESS = ("THE PRESIDENT: I will take a question from Maria Lopez of the Daily Post.\n\n"
+         "Q: Thank you. You said last week that the bridge would be rebuilt by June.\n\n"
+         "THE PRESIDENT: You asked me, “When will the bridge be rebuilt?” By June.\n")
+
+
+@pytest.mark.slow
+def test_press_conference_reporter_named_by_the_principal(parser):
+    from parley.analysers.attribution import find_attributions
+
+    text = PRESS
+    turns = []
+    for m in re.finditer(r"(?m)^(THE PRESIDENT|Q): ", text):
+        end = text.find("\n\n", m.end())
+        end = len(text.rstrip()) if end < 0 else end
+        speaker = "interviewer" if m.group(1) == "Q" else "the-president"
+        turns.append(Turn(Span(m.start(), end), speaker, "question" if speaker == "interviewer" else "answer",
+                          Span(m.start(), m.start() + len(m.group(1))), Span(m.end(), end)))
+    name = text.index("Maria Lopez")
+    analysis = Analysis(Document(text=text, doc_id="press"))
+    analysis.set_layer("turns", turns)
+    analysis.set_layer("sentences", [])
+    analysis.set_layer("entities", [Entity("maria-lopez", "Maria Lopez", "PERSON", (Span(name, name + 11),))])
+    records = find_attributions(analysis, parser.parse(text))
+    said = [r for r in records if text[r.content_span.start:].startswith("the bridge would be rebuilt")]
+    asked = [r for r in records if text[r.content_span.start:].startswith("When will the bridge")]
+    assert [r.source for r in said] == ["the-president"]  # "you" in a question: the principal
+    assert [(r.source, r.direct) for r in asked] == [("maria-lopez", True)]  # "you" in the answer: the reporter

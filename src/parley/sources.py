@@ -110,6 +110,56 @@ class SourceResolver:
         self.speaker_country = speakers
         self.demonyms = demonyms
         self.demonym_country = {v: k for k, v in demonyms.items()}
+        self.reporters = self._reporters()
+
+    # -- reporters -----------------------------------------------------------
+    def _reporters(self) -> dict[int, str]:
+        """The named reporter of each question turn, where the text names one:
+        the principal calling on him ("I'm going to start with Alex of Yahoo
+        News.") or the reporter introducing himself ("Q  Olga Koshelenko, 1+1
+        tv channel."). A follow-up question keeps the last reporter named."""
+        principals = {t.speaker for t in self.turns if t.speaker != "interviewer"}
+        out: dict[int, str] = {}
+        current: str | None = None
+        text = self.analysis.text
+        for i, turn in enumerate(self.turns):
+            if turn.speaker != "interviewer":
+                continue
+            named = None
+            if turn.label_span is not None:  # "Mohammed al Tomaihi:" labels a named journalist
+                labelled = [m for m in self.mentions_in(turn.label_span)
+                            if m.entity.type == "PERSON" and m.entity.id not in principals]
+                named = labelled[0].entity.id if labelled else None
+            body = turn.body_span or turn.span
+            opening = text[body.start:body.start + 160]
+            for m in ([] if named else self.mentions_in(Span(body.start, body.start + len(opening)))):
+                after = text[m.span.end:m.span.end + 2]
+                if m.entity.type == "PERSON" and m.entity.id not in principals and after[:1] in (",", "."):
+                    named = m.entity.id
+                    break
+            if named is None and i > 0 and self.turns[i - 1].speaker != "interviewer":
+                prev = self.turns[i - 1].span
+                tail = text[prev.start:prev.end].rstrip()
+                cut = max(tail.rfind(". ", 0, len(tail) - 1), tail.rfind("? ", 0, len(tail) - 1),
+                          tail.rfind(":", 0, len(tail) - 1))
+                last = Span(prev.start + cut + 1, prev.start + len(tail))
+                if len(text[last.start:last.end].split()) <= 12:
+                    people = [m for m in self.mentions_in(last)
+                              if m.entity.type == "PERSON" and m.entity.id not in principals]
+                    named = people[-1].entity.id if people else None
+            current = named or current
+            if current:
+                out[i] = current
+        return out
+
+    def reporter_before(self, turn: int | None) -> str:
+        """The reporter of ``turn`` or of the latest question before it."""
+        if turn is None:
+            return "interviewer"
+        for i in range(turn, -1, -1):
+            if self.turns[i].speaker == "interviewer":
+                return self.reporters.get(i, "interviewer")
+        return "interviewer"
 
     # -- lookups -------------------------------------------------------------
     def mentions_in(self, span: Span) -> list[Mention]:
@@ -221,14 +271,14 @@ class SourceResolver:
 
     def _pronoun(self, word: str, at: Span, turn: int | None, speaker: str | None) -> str | None:
         if word in FIRST_SINGULAR:
-            return speaker
+            return self.reporter_before(turn) if speaker == "interviewer" else speaker
         if word in FIRST_PLURAL:
             who = self.principal(turn) if speaker in (None, "interviewer") else speaker
             return self.country_of(who) or who
         if word in SECOND:
             if speaker == "interviewer":
                 return self.principal(turn)
-            return "interviewer"
+            return self.reporter_before(turn)
         exclude = {speaker} if speaker else set()
         if word in PERSONAL:
             female = word in ("she", "her", "hers", "herself")
