@@ -15,7 +15,7 @@ bigrams, number shapes, length). The regularisation strength is chosen by
 mean average precision over three folds of training debates; the yes/no
 threshold is the one with the best positive-class F1 on those folds' held-out
 scores. Features seen in fewer than ``--min-count`` training sentences and
-weights that round to zero are dropped, to keep the file small.
+weights smaller than ``--prune`` (0.01) are dropped, to keep the file small.
 
 ``--decider`` trains the second model, data/claims_decider.json, which says
 whether a sentence is a claim in the sense of GUIDELINES.md. It reads the
@@ -73,7 +73,7 @@ def _best_threshold(scores, labels):
     return best, best_f1
 
 
-def train(datasets: Path, min_count: int = 2, folds: int = 3) -> tuple[LinearModel, dict]:
+def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.01) -> tuple[LinearModel, dict]:
     import numpy as np
 
     held_out = checkthat.test_debates(datasets, 2019) + checkthat.test_debates(datasets, 2020)
@@ -99,13 +99,14 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3) -> tuple[LinearMod
     threshold, f1 = _best_threshold(list(best_scores), list(y))
     fit = _fit(x, y, best_c)
     names = vec.get_feature_names_out()
-    weights = {str(n): round(float(w), 4) for n, w in zip(names, fit.coef_[0]) if abs(w) >= 5e-4}
+    weights = {str(n): round(float(w), 4) for n, w in zip(names, fit.coef_[0]) if abs(w) >= prune}
     report.update({"C": best_c, "cv_map": round(best_map, 4), "cv_threshold_f1": round(f1, 4)})
     meta = {
         "name": "parley-checkworthiness",
         "trained_on": "CLEF CheckThat! 2020 task 5 + 2019 task 1 training debates (test repeats removed)",
         "features": "parley.claimfeatures.sentence_features",
         "min_count": min_count,
+        "pruned_below": prune,
         **report,
     }
     return LinearModel(round(float(fit.intercept_[0]), 4), weights, float(threshold), meta), report
@@ -198,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "parley" / "data" / "claims_model.json")
     ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--prune", type=float, default=0.01, help="drop weights smaller than this")
     ap.add_argument("--decider", action="store_true", help="train data/claims_decider.json instead")
     ap.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
     ap.add_argument("--hold-out", default=SEED_GOLD, help="gold transcript never trained on (the seed)")
@@ -207,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out = args.out.with_name("claims_decider.json")
         model, report = train_decider(args.gold, args.hold_out)
     else:
-        model, report = train(args.datasets, args.min_count)
+        model, report = train(args.datasets, args.min_count, prune=args.prune)
     args.out.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
     print(f"wrote {args.out} ({len(model.weights)} weights, threshold {model.threshold:.3f})")

@@ -91,8 +91,9 @@ def training_debates(datasets: Path, exclude: Iterable[Debate] = ()) -> list[Deb
     for debate in exclude:
         taken |= _long_sentences(debate)
     out: list[Debate] = []
-    candidates = read_folder(datasets / DIR_2020 / "data" / "v2.0" / "training")
-    candidates += read_folder(datasets / DIR_2019 / "training")
+    # 2019 first: where a debate is in both, its 2019 labels are the denser.
+    candidates = read_folder(datasets / DIR_2019 / "training")
+    candidates += read_folder(datasets / DIR_2020 / "data" / "v2.0" / "training")
     for debate in candidates:
         long = _long_sentences(debate)
         if long and len(long & taken) / len(long) > 0.3:
