@@ -356,6 +356,18 @@ class SourceResolver:
                 return f"{self.demonyms.get(country, country)}-{slug(token.text)}", phrase
             if country:
                 return country, phrase
+        if head in TITLE_NOUNS and any(t.lower_ == "the" and t.dep_ == "det" for t in token.children):
+            # "the President", "the Prime Minister": the latest person holding that title
+            # (a bare title is first read as the speaker's own country's: in a
+            # White House briefing "the President" is the American one)
+            title = {t.lower_ for t in words if t.lower_ in TITLE_NOUNS}
+            home = self.country_of(self.principal(turn) if speaker in (None, "interviewer") else speaker)
+            i = bisect.bisect_left(self.starts, phrase.start)
+            holders = [m for m in reversed(self.mentions[:i]) if m.entity.type == "PERSON" and m.entity.id != speaker
+                       and title <= set(" ".join(getattr(m.entity, "roles", ()) or ()).lower().split())]
+            ours = [m for m in holders if home and self.country_of(m.entity.id) == home]
+            if ours or holders:
+                return (ours or holders)[0].entity.id, phrase
         if any(t.lower_ == "the" and t.dep_ == "det" for t in token.children):
             # "the declaration", "the treaty": the latest document or body so named
             i = bisect.bisect_left(self.starts, phrase.start)
