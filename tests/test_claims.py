@@ -137,3 +137,18 @@ def test_threshold_option_and_missing_model(claims_analysis, parser, monkeypatch
     assert len(everything["claims"]) > len(claims_analysis.layer("claims"))
     monkeypatch.setattr(claims, "load_decider", lambda: (_ for _ in ()).throw(ModelUnavailable("gone", code="E401")))
     assert "gone" in claims._check()
+
+
+@pytest.mark.slow
+def test_every_sentence_has_a_score(claims_analysis, parser):
+    from parley.analysers.claims import sentence_scores
+
+    scored = sentence_scores(claims_analysis, parser.parse(claims_analysis.text))
+    assert len(scored) == len(claims_analysis.layer("sentences"))
+    by_text = {claims_analysis.text[s.span.start:s.span.end]: (cw, yes, p) for s, cw, yes, p in scored}
+    assert by_text["Do you think the talks in Vienna will succeed?"][2] == 0.0  # questions are never claims
+    claim_spans = {c.span for c in claims_analysis.layer("claims")}
+    for sentence, cw, yes, p in scored:
+        assert 0.0 <= cw <= 1.0 and yes == (cw >= load_model().threshold)
+        if sentence.span in claim_spans:
+            assert p > 0.0

@@ -90,6 +90,18 @@ def score_sentence(analysis: Analysis, parse: Any, sentence: Sentence, turns: li
     return cw, decider.score(feats), feats, tokens, offset
 
 
+def sentence_scores(analysis: Analysis, parse: Any) -> list[tuple[Sentence, float, bool, float]]:
+    """Every sentence with its check-worthiness score, yes/no, and claim
+    probability: the scores of the sentences the layer leaves out, too."""
+    model, decider = load_model(), load_decider()
+    turns = analysis.layer("turns")
+    out = []
+    for sentence in analysis.layer("sentences"):
+        cw, p_claim, feats, _, _ = score_sentence(analysis, parse, sentence, turns, model, decider)
+        out.append((sentence, cw, cw >= model.threshold, 0.0 if excluded(feats) else p_claim))
+    return out
+
+
 @analyser(
     "claims",
     version="1",
