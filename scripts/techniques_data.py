@@ -114,7 +114,8 @@ def tables(name: str, articles: list[Article], sample: bool = False) -> list[Tok
     """Token tables of every article, from the /tmp cache or computed once."""
     path = CACHE / f"{name}{'-sampled' if sample else ''}.npz"
     if path.exists():
-        data = np.load(path)
+        with np.load(path) as npz:
+            data = {k: npz[k] for k in npz.files}  # read each array once
         out = []
         for i in range(len(articles)):
             tok = data["tok_article"] == i

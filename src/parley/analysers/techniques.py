@@ -38,11 +38,15 @@ def check() -> str | None:
     reason = encoder.available()
     if reason:
         return reason
-    missing = [f"{t}-{k}.npz" for t in TAXONOMIES for k in ("spans", "labels")
-               if not (MODELS_DIR / f"{t}-{k}.npz").is_file()]
-    if missing:
-        return f"technique heads missing from {MODELS_DIR}: {', '.join(missing)} (scripts/train_techniques.py)"
+    if not trained_taxonomies():
+        return f"no technique heads in {MODELS_DIR} (train them with scripts/train_techniques.py)"
     return None
+
+
+def trained_taxonomies() -> tuple[str, ...]:
+    """The taxonomies whose two heads are installed."""
+    return tuple(t for t in TAXONOMIES
+                 if all((MODELS_DIR / f"{t}-{k}.npz").is_file() for k in ("spans", "labels")))
 
 
 @lru_cache(maxsize=None)
@@ -105,7 +109,7 @@ def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = 
 @analyser("techniques", version=VERSION, requires=("sentences",), assigns=("techniques",), order=60, check=check)
 def analyse_techniques(analysis: Analysis, parse: Any, config: Any) -> dict[str, list[Technique]]:
     options = (config.options or {}).get("techniques", {}) if config else {}
-    taxonomies = tuple(options.get("taxonomies", TAXONOMIES))
+    taxonomies = tuple(options.get("taxonomies", trained_taxonomies()))
     min_score = float(options.get("min_score", 0.0))
     return {"techniques": find_techniques(analysis.text, sentence_segments(analysis), taxonomies, min_score)}
 
