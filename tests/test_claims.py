@@ -152,3 +152,15 @@ def test_every_sentence_has_a_score(claims_analysis, parser):
         assert 0.0 <= cw <= 1.0 and yes == (cw >= load_model().threshold)
         if sentence.span in claim_spans:
             assert p > 0.0
+
+
+@pytest.mark.slow
+def test_without_a_parse_quantities_come_from_the_text(claims_analysis):
+    from parley.analysers import claims
+    from parley.pipeline import Config
+
+    result = claims.claims(claims_analysis, None, Config(options={"claims": {"threshold": 0.0}}))
+    text = claims_analysis.text
+    by_text = {text[c.span.start:c.span.end]: c for c in result["claims"]}
+    exports = by_text["Exports fell by 12 percent, to $4 billion, after the northern port was closed in May."]
+    assert [text[q.start:q.end] for q in exports.quantities] == ["12 percent", "$4 billion"]

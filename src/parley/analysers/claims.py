@@ -28,7 +28,7 @@ from ..claimlinguistics import claim_kind, cues, excluded
 from ..document import Analysis, Span
 from ..errors import ModelUnavailable
 from ..pipeline import Config, analyser
-from ..quantities import find as find_quantities
+from ..quantities import find as find_quantities, find_in_text
 from ..records import Claim, Sentence, Turn
 from ..render.sections import Cell, section
 
@@ -122,7 +122,8 @@ def claims(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Cla
         if p_claim < threshold or excluded(feats):
             continue
         text = analysis.text[sentence.span.start:sentence.span.end]
-        quantities = tuple(q for q in find_quantities(tokens, offset) if sentence.span.contains(q))
+        found = find_quantities(tokens, offset) if len(tokens) else find_in_text(text, sentence.span.start)
+        quantities = tuple(q for q in found if sentence.span.contains(q))
         out.append(Claim(sentence.span, claim_kind(feats, text), round(cw, 4), cw >= model.threshold, quantities))
     return {"claims": out}
 
