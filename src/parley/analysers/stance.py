@@ -151,6 +151,7 @@ def tree_distance(a: Any, b: Any) -> int:
 REPORTED = 0.3  # the cue is in words the target is reported to have said
 PATIENT = 0.3  # the target undergoes the criticised action
 CONDITIONAL = 0.3  # the cue sits in an if-clause
+FARTHER = 0.5  # another target of the sentence is nearer to the cue
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent", "expl")
 _OBJECTS = ("dobj", "pobj", "nsubjpass", "dative", "attr")
 
@@ -245,19 +246,23 @@ def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY) -> list[
         offset = sent_span.start - sent.start_char
         cues = sentence_cues(sent, offset, lexicon)
         quoted = long_quotes(sent, lexicon)
+        targets = []
         for m, eid in inside:
-            if eid == holder:
-                continue
             mspan = sent.doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
-            if mspan is None or len(mspan) == 0:
-                continue
-            score = 0.0
-            for cue in cues:
+            if eid != holder and mspan is not None and len(mspan):
+                targets.append((m, eid, mspan.root))
+        scores = [0.0] * len(targets)
+        for cue in cues:
+            dist = [tree_distance(cue.token, root) for _, _, root in targets]
+            nearest = min((d for d, (m, _, _) in zip(dist, targets) if not cue.span.overlaps(m)), default=0)
+            for k, (m, _, root) in enumerate(targets):
                 if cue.span.overlaps(m):
                     continue
-                weight = role_factor(cue, mspan.root, quoted, lexicon)
-                score += weight * cue.value / (1.0 + decay * tree_distance(cue.token, mspan.root))
-            out.append((turn, holder, eid, score, sent_span))
+                weight = role_factor(cue, root, quoted, lexicon)
+                if dist[k] > nearest + 1:
+                    weight *= FARTHER  # a nearer target in the sentence takes the cue
+                scores[k] += weight * cue.value / (1.0 + decay * dist[k])
+        out.extend((turn, holder, eid, score, sent_span) for (_, eid, _), score in zip(targets, scores))
     return out
 
 
