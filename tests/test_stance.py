@@ -155,3 +155,28 @@ def test_stance_record_round_trips_through_json():
 
     record = Stance("h", "t", "negative", 0.7, (Span(1, 4),), None)
     assert layers_from_json(layer_to_json("stance", [record]))["stance"] == [record]
+
+
+def one_sentence_scores(parser, sentence: str, names: tuple[str, ...]) -> dict[str, float]:
+    text = "Ann Chief: " + sentence
+    analysis = Analysis(Document(text=text, doc_id="one"))
+    analysis.set_layer("turns", [Turn(Span(0, len(text)), "ann-chief", "answer", Span(0, 9), Span(11, len(text)))])
+    analysis.set_layer("entities", [
+        Entity(n.lower(), n, "GPE", (Span(text.index(n), text.index(n) + len(n)),)) for n in names])
+    scores: dict[str, float] = {}
+    for _, _, target, score, _ in stance.score_targets(analysis, parser.parse(text)):
+        scores[target] = scores.get(target, 0.0) + score
+    return scores
+
+
+@pytest.mark.slow
+def test_the_victim_of_a_criticised_action_is_not_the_culprit(parser):
+    scores = one_sentence_scores(parser, "Ostland brutally attacked Norland.", ("Ostland", "Norland"))
+    assert scores["ostland"] < scores["norland"] <= 0
+
+
+@pytest.mark.slow
+def test_words_a_target_is_reported_to_say_count_less(parser):
+    scores = one_sentence_scores(parser, "Ostland said that the treaty is a wonderful success.", ("Ostland",))
+    plain = one_sentence_scores(parser, "Ostland is a wonderful success.", ("Ostland",))
+    assert 0 < scores["ostland"] < plain["ostland"]
