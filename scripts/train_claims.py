@@ -11,7 +11,9 @@ repeats and without any debate that repeats a 2019 or 2020 test debate (see
 except to drop those repeats.
 
 Features are ``parley.claimfeatures.sentence_features`` (word unigrams and
-bigrams, number shapes, length). The regularisation strength is chosen by
+bigrams, number shapes, length, speaker role) as binary values; ``--tfidf``
+tries their TF-IDF form instead (sublinear term weights, idf, unit length,
+the idf table shipped with the weights). The regularisation strength is chosen by
 mean average precision over three folds of training debates; the yes/no
 threshold is the one with the best positive-class F1 on those folds' held-out
 scores. Features seen in fewer than ``--min-count`` training sentences and
@@ -57,6 +59,13 @@ def _vectorise(debates, min_count):
     return vec, vec.fit_transform(feats)
 
 
+def _tfidf(x):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    tfidf = TfidfTransformer(sublinear_tf=True)
+    return tfidf, tfidf.fit_transform(x)
+
+
 def _fit(x, y, c):
     from sklearn.linear_model import LogisticRegression
 
@@ -73,7 +82,8 @@ def _best_threshold(scores, labels):
     return best, best_f1
 
 
-def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.01) -> tuple[LinearModel, dict]:
+def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.01,
+          use_tfidf: bool = False) -> tuple[LinearModel, dict]:
     import numpy as np
 
     held_out = checkthat.test_debates(datasets, 2019) + checkthat.test_debates(datasets, 2020)
@@ -81,11 +91,14 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.0
     y = np.array([line.label for d in debates for line in d.lines])
     owner = np.array([i % folds for i, d in enumerate(debates) for _ in d.lines])
     vec, x = _vectorise(debates, min_count)
+    tfidf = None
+    if use_tfidf:
+        tfidf, x = _tfidf(x)
     sizes = [len(d.lines) for d in debates]
     starts = np.cumsum([0] + sizes)
     report: dict = {"debates": len(debates), "sentences": int(len(y)), "positives": int(y.sum()), "cv": {}}
     best_c, best_map, best_scores = None, -1.0, None
-    for c in (0.003, 0.01, 0.03, 0.1):
+    for c in ((0.01, 0.03, 0.1, 0.3, 1.0) if use_tfidf else (0.003, 0.01, 0.03, 0.1)):
         scores = np.zeros(len(y))
         for k in range(folds):
             fit = _fit(x[owner != k], y[owner != k], c)
@@ -100,16 +113,17 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.0
     fit = _fit(x, y, best_c)
     names = vec.get_feature_names_out()
     weights = {str(n): round(float(w), 4) for n, w in zip(names, fit.coef_[0]) if abs(w) >= prune}
+    idf = {str(n): round(float(v), 4) for n, v in zip(names, tfidf.idf_)} if tfidf is not None else None
     report.update({"C": best_c, "cv_map": round(best_map, 4), "cv_threshold_f1": round(f1, 4)})
     meta = {
         "name": "parley-checkworthiness",
         "trained_on": "CLEF CheckThat! 2020 task 5 + 2019 task 1 training debates (test repeats removed)",
-        "features": "parley.claimfeatures.sentence_features",
+        "features": "parley.claimfeatures.sentence_features" + (", TF-IDF (sublinear, l2)" if use_tfidf else ""),
         "min_count": min_count,
         "pruned_below": prune,
         **report,
     }
-    return LinearModel(round(float(fit.intercept_[0]), 4), weights, float(threshold), meta), report
+    return LinearModel(round(float(fit.intercept_[0]), 4), weights, float(threshold), meta, idf), report
 
 
 SEED_GOLD = "lavrov-kommersant-2025-10-15"
@@ -199,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "parley" / "data" / "claims_model.json")
     ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--tfidf", action="store_true", help="TF-IDF form of the features (an experiment; not shipped)")
     ap.add_argument("--prune", type=float, default=0.01, help="drop weights smaller than this")
     ap.add_argument("--decider", action="store_true", help="train data/claims_decider.json instead")
     ap.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
@@ -209,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out = args.out.with_name("claims_decider.json")
         model, report = train_decider(args.gold, args.hold_out)
     else:
-        model, report = train(args.datasets, args.min_count, prune=args.prune)
+        model, report = train(args.datasets, args.min_count, prune=args.prune, use_tfidf=args.tfidf)
     args.out.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
     print(f"wrote {args.out} ({len(model.weights)} weights, threshold {model.threshold:.3f})")

@@ -40,6 +40,10 @@ def test_linear_model_round_trips_and_rejects_malformed_files():
     again = LinearModel.from_json(json.loads(json.dumps(model.to_json())))
     assert again == model
     assert again.score({"w=tax": 1.0}) == pytest.approx(1 / (1 + 2.718281828 ** -1.0), rel=1e-6)
+    weighted = LinearModel(0.0, {"w=tax": 1.0, "w=cut": 1.0}, 0.5, {}, idf={"w=tax": 2.0, "w=cut": 1.0})
+    again = LinearModel.from_json(json.loads(json.dumps(weighted.to_json())))
+    x = again.transform({"w=tax": 1.0, "w=cut": 1.0, "w=unseen": 1.0})
+    assert set(x) == {"w=tax", "w=cut"} and x["w=tax"] == pytest.approx(2 / 5 ** 0.5)
     with pytest.raises(ModelUnavailable) as e:
         LinearModel.from_json({"weights": {}})
     assert e.value.code == "E401"

@@ -7,8 +7,12 @@ from the sentence text alone (word unigrams and bigrams, with numbers folded
 to a placeholder) plus a few shape cues (numbers, percentages, money, years,
 comparatives, questions, length), so no parse is needed to score a sentence.
 
-The model itself is a linear scorer: ``sigmoid(bias + sum(w[f] * v))`` over
-these features, with weights read from ``data/claims_model.json``.
+The model itself is a linear scorer: ``sigmoid(bias + sum(w[f] * x[f]))``,
+where ``x`` is the TF-IDF form of the features when the model has an ``idf``
+table (sublinear term weight ``1 + ln v``, times the feature's idf, the
+vector scaled to unit length over the features the table knows; exactly
+scikit-learn's ``TfidfTransformer(sublinear_tf=True)``), else the raw values.
+Weights are read from ``data/claims_model.json``.
 """
 from __future__ import annotations
 
@@ -101,27 +105,41 @@ class LinearModel:
     weights: Mapping[str, float]
     threshold: float  # the score at and above which a sentence is check-worthy
     meta: Mapping[str, object]
+    idf: Mapping[str, float] | None = None  # TF-IDF weighting when present
+
+    def transform(self, feats: Mapping[str, float]) -> dict[str, float]:
+        if self.idf is None:
+            return dict(feats)
+        x = {k: (1.0 + math.log(v)) * self.idf[k] for k, v in feats.items() if v > 0 and k in self.idf}
+        norm = math.sqrt(sum(v * v for v in x.values()))
+        return {k: v / norm for k, v in x.items()} if norm else x
 
     def score(self, feats: Mapping[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        x = self.transform(feats)
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in x.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def score_text(self, text: str, role: str = SPEAKER) -> float:
         return self.score(sentence_features(text, role))
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "meta": dict(self.meta),
             "bias": self.bias,
             "threshold": self.threshold,
             "weights": dict(sorted(self.weights.items())),
         }
+        if self.idf is not None:
+            out["idf"] = dict(sorted(self.idf.items()))
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> "LinearModel":
         try:
             weights = {str(k): float(v) for k, v in dict(data["weights"]).items()}  # type: ignore[arg-type]
-            return cls(float(data["bias"]), weights, float(data["threshold"]), dict(data.get("meta") or {}))  # type: ignore[arg-type]
+            idf = data.get("idf")
+            idf = {str(k): float(v) for k, v in dict(idf).items()} if idf is not None else None  # type: ignore[arg-type]
+            return cls(float(data["bias"]), weights, float(data["threshold"]), dict(data.get("meta") or {}), idf)  # type: ignore[arg-type]
         except (KeyError, TypeError, ValueError) as e:
             raise ModelUnavailable(f"the claims model file is malformed: {e}", code="E401") from e
 
