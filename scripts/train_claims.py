@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/train_claims.py [--datasets ../shared/datasets] [--out PATH]
     .venv/bin/python scripts/train_claims.py --decider [--gold ../shared/gold] [--hold-out NAME]
+    .venv/bin/python scripts/train_claims.py --head [--cache /tmp/parley-claims-cache]
 
 Needs the extra ``bench-claims`` (scikit-learn; scripts/setup.sh bench-claims).
 Data: the CheckThat! 2020 task 5 and 2019 task 1 training debates, without
@@ -27,6 +28,17 @@ sentence by the gold claims (character IoU >= 0.5, as score.py matches) and
 fits a logistic regression over ``analysers.claims.decider_features``. The
 yes/no threshold maximises the F1 of leave-one-transcript-out predictions.
 It needs the check-worthiness model first.
+
+``--head`` trains the encoder head, data/models/claims_head.npz
+(``parley.claimhead``): a logistic regression over MiniLM sentence embeddings
+(extra ``models``), optionally the previous/next sentence's embeddings, the
+lexical model's logit and the speaker role. The lexical logits it learns from
+are out-of-fold (three folds of training debates, the lexical model's C), so
+the head does not learn to trust an overfitted score. The feature layout and C
+are chosen by MAP over the same three folds; the yes/no threshold is the best
+positive-class F1 of the chosen configuration's held-out scores. Embeddings
+are cached under ``--cache`` (default /tmp/parley-claims-cache; never in the
+repository), so each sentence is embedded once.
 """
 from __future__ import annotations
 
@@ -126,6 +138,120 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.0
     return LinearModel(round(float(fit.intercept_[0]), 4), weights, float(threshold), meta, idf), report
 
 
+HEAD_LAYOUTS = (("emb",), ("emb", "lex", "role"), ("emb", "ctx", "lex", "role"))
+HEAD_CS = (0.3, 1.0, 3.0)
+
+
+def cached_embeddings(texts, cache: Path):
+    """Embeddings of ``texts`` (float32, in order), read from / added to the
+    ``*.npz`` chunks (arrays ``texts``, ``vectors``) under ``cache``."""
+    import hashlib
+
+    import numpy as np
+
+    from parley import encoder
+
+    known: dict[str, object] = {}
+    cache.mkdir(parents=True, exist_ok=True)
+    for path in sorted(cache.glob("*.npz")):
+        with np.load(path, allow_pickle=True) as data:
+            known.update(zip((str(t) for t in data["texts"]), data["vectors"]))
+    missing = sorted({t for t in texts if t not in known}, key=len)
+    for i in range(0, len(missing), 2048):
+        chunk = missing[i:i + 2048]
+        vectors = encoder.embed(chunk)
+        name = hashlib.sha1("\n".join(chunk).encode("utf-8")).hexdigest()[:12]
+        np.savez(cache / f"extra-{name}.npz", texts=np.array(chunk, dtype=object), vectors=vectors)
+        known.update(zip(chunk, vectors))
+        print(f"embedded {i + len(chunk)}/{len(missing)} new sentences", file=sys.stderr)
+    return np.stack([known[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, encoder.DIMENSION), np.float32)
+
+
+def lexical_oof_logits(debates, owner, folds: int, c: float, min_count: int):
+    """Out-of-fold logits of the lexical model (binary features, as shipped)."""
+    import numpy as np
+
+    _, x = _vectorise(debates, min_count)
+    y = np.array([line.label for d in debates for line in d.lines])
+    z = np.zeros(len(y))
+    for k in range(folds):
+        fit = _fit(x[owner != k], y[owner != k], c)
+        z[owner == k] = fit.decision_function(x[owner == k])
+    return z
+
+
+def _debate_features(debates, vectors, lex, layout):
+    import numpy as np
+
+    from parley.claimhead import head_features
+
+    rows, at = [], 0
+    for d in debates:
+        roles = checkthat.speaker_roles(d)
+        n = len(d.lines)
+        rows.append(head_features(vectors[at:at + n], lex[at:at + n], [roles[l.speaker] for l in d.lines], layout))
+        at += n
+    return np.vstack(rows)
+
+
+def train_head(datasets: Path, cache: Path, folds: int = 3, min_count: int = 2):
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from parley.claimfeatures import load_model
+    from parley.claimhead import EncoderHead
+
+    held_out = checkthat.test_debates(datasets, 2019) + checkthat.test_debates(datasets, 2020)
+    debates = checkthat.training_debates(datasets, exclude=held_out)
+    y = np.array([line.label for d in debates for line in d.lines])
+    owner = np.array([i % folds for i, d in enumerate(debates) for _ in d.lines])
+    starts = np.cumsum([0] + [len(d.lines) for d in debates])
+    vectors = cached_embeddings([line.text for d in debates for line in d.lines], cache)
+    lex_c = float(load_model().meta.get("C", 0.01))
+    lex_file = cache / f"lexical-oof-C{lex_c}-m{min_count}-f{folds}-n{len(y)}.npy"
+    if lex_file.exists():
+        lex = np.load(lex_file)
+    else:
+        lex = lexical_oof_logits(debates, owner, folds, lex_c, min_count)
+        np.save(lex_file, lex)
+    report: dict = {"debates": len(debates), "sentences": int(len(y)), "positives": int(y.sum()),
+                    "lexical_C": lex_c, "cv": {}}
+    per = [(lex[a:b], y[a:b]) for a, b in zip(starts[:-1], starts[1:])]
+    report["cv"]["lexical only"] = round(checkthat.ranking_measures(per)["map"], 4)
+    print(f"lexical (out-of-fold): cross-validated MAP {report['cv']['lexical only']:.4f}", file=sys.stderr)
+
+    def fit(x, labels, c):
+        return LogisticRegression(C=c, class_weight="balanced", max_iter=1000, random_state=SEED).fit(x, labels)
+
+    best = (-1.0, None, None, None)
+    for layout in HEAD_LAYOUTS:
+        x = _debate_features(debates, vectors, lex, layout)
+        for c in HEAD_CS:
+            scores = np.zeros(len(y))
+            for k in range(folds):
+                scores[owner == k] = fit(x[owner != k], y[owner != k], c).predict_proba(x[owner == k])[:, 1]
+            per = [(scores[a:b], y[a:b]) for a, b in zip(starts[:-1], starts[1:])]
+            mean_ap = checkthat.ranking_measures(per)["map"]
+            key = f"{'+'.join(layout)} C={c}"
+            report["cv"][key] = round(mean_ap, 4)
+            print(f"{key}: cross-validated MAP {mean_ap:.4f}", file=sys.stderr)
+            if mean_ap > best[0]:
+                best = (mean_ap, layout, c, scores)
+    best_map, layout, c, scores = best
+    threshold, f1 = _best_threshold(list(scores), list(y))
+    x = _debate_features(debates, vectors, lex, layout)
+    final = fit(x, y, c)
+    report.update({"layout": list(layout), "C": c, "cv_map": round(best_map, 4), "cv_threshold_f1": round(f1, 4)})
+    meta = {
+        "name": "parley-checkworthiness-head",
+        "encoder": "all-MiniLM-L6-v2 (parley.encoder)",
+        "trained_on": "CLEF CheckThat! 2020 task 5 + 2019 task 1 training debates (test repeats removed)",
+        **report,
+    }
+    head = EncoderHead(final.coef_[0].astype(np.float32), float(final.intercept_[0]), float(threshold), tuple(layout), meta)
+    return head, report
+
+
 SEED_GOLD = "lavrov-kommersant-2025-10-15"
 
 
@@ -216,9 +342,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tfidf", action="store_true", help="TF-IDF form of the features (an experiment; not shipped)")
     ap.add_argument("--prune", type=float, default=0.01, help="drop weights smaller than this")
     ap.add_argument("--decider", action="store_true", help="train data/claims_decider.json instead")
+    ap.add_argument("--head", action="store_true", help="train data/models/claims_head.npz (needs the models extra)")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/parley-claims-cache"), help="embedding cache (--head)")
     ap.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
     ap.add_argument("--hold-out", default=SEED_GOLD, help="gold transcript never trained on (the seed)")
     args = ap.parse_args(argv)
+    if args.head:
+        out = args.out if args.out.name != "claims_model.json" else args.out.parent / "models" / "claims_head.npz"
+        head, report = train_head(args.datasets, args.cache)
+        head.save(out)
+        print(json.dumps(report, indent=1))
+        print(f"wrote {out} ({head.weights.shape[0]} weights, layout {'+'.join(head.layout)}, threshold {head.threshold:.3f})")
+        return 0
     if args.decider:
         if args.out.name == "claims_model.json":
             args.out = args.out.with_name("claims_decider.json")

@@ -92,6 +92,17 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class CheckWorthiness:
+    """One sentence's check-worthiness: every sentence gets one (claims analyser)."""
+
+    span: Span  # the sentence
+    sentence: int = 0  # index into the sentences layer
+    score: float = 0.0  # would a fact-checker check it? in [0, 1]
+    checkworthy: bool = False  # score at or above the model's threshold
+    model: str = "lexical"  # which model scored it: "encoder" (MiniLM head) or "lexical"
+
+
+@dataclass(frozen=True)
 class Stance:
     holder: str
     target: str
@@ -128,6 +139,7 @@ LAYERS: dict[str, type] = {
     "attributions": Attribution,
     "timex": Timex,
     "claims": Claim,
+    "checkworthiness": CheckWorthiness,
     "stance": Stance,
     "techniques": Technique,
     "answers": Answer,

@@ -2,37 +2,47 @@
 
 Every sentence of the ``sentences`` layer is scored twice:
 
-1. **Check-worthiness** (``Claim.score``, ``Claim.checkworthy``): a logistic
-   model over word n-grams and number shapes, trained on the CLEF CheckThat!
-   2019 and 2020 debate data (``scripts/train_claims.py``,
-   ``data/claims_model.json``; see docs/models/claims.md). It ranks sentences
-   by how likely a fact-checker is to check them.
+1. **Check-worthiness** (``Claim.score``, ``Claim.checkworthy`` and the
+   ``checkworthiness`` layer, one record per sentence): with the ``models``
+   extra, a logistic head over MiniLM embeddings of the sentence and its
+   neighbours plus the lexical logit (``parley.claimhead``,
+   ``data/models/claims_head.npz``); without it, the lexical model alone, a
+   logistic model over word n-grams and number shapes
+   (``data/claims_model.json``). Both are trained on the CLEF CheckThat! 2019
+   and 2020 debate data (``scripts/train_claims.py``; see
+   docs/models/claims.md). Each record names the model that scored it.
 2. **Is it a claim** in the sense of GUIDELINES.md (a checkable fact presented
    as fact, not opinion, prediction or rhetoric): a second, small logistic
    model (``data/claims_decider.json``) over linguistic cues from the shared
-   parse (``parley.claimlinguistics``) plus the check-worthiness logit. Its
+   parse (``parley.claimlinguistics``) plus the *lexical* check-worthiness
+   logit (what it was fitted with, whichever model gives the scores). Its
    weights were fitted on annotated transcripts other than the seed.
    Questions and bare imperatives are never claims (the guidelines' rule).
 
 The layer holds the sentences that pass (2), each with its kind, its
 CheckThat! score and yes/no from (1), and its quantities. Options
-(``config.options["claims"]``): ``threshold`` overrides the decider's cut.
+(``config.options["claims"]``): ``threshold`` overrides the decider's cut;
+``checkworthiness`` is ``auto`` (default), ``encoder`` or ``lexical``.
 """
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from .. import encoder
 from ..claimfeatures import ASKER, SPEAKER, LinearModel, load_model
+from ..claimhead import load_head
 from ..claimlinguistics import claim_kind, cues, excluded
 from ..document import Analysis, Span
-from ..errors import ModelUnavailable
+from ..errors import ModelUnavailable, PipelineError
 from ..pipeline import Config, analyser
 from ..quantities import find as find_quantities, find_in_text
-from ..records import Claim, Sentence, Turn
+from ..records import Claim, CheckWorthiness, Sentence, Turn
 from ..render.sections import Cell, section
 
 DECIDER_FILE = "claims_decider.json"
+ENCODER = "encoder"  # the MiniLM head (data/models/claims_head.npz)
+LEXICAL = "lexical"  # the word n-gram model (data/claims_model.json)
 
 
 def _check() -> str | None:
@@ -90,42 +100,82 @@ def score_sentence(analysis: Analysis, parse: Any, sentence: Sentence, turns: li
     return cw, decider.score(feats), feats, tokens, offset
 
 
-def sentence_scores(analysis: Analysis, parse: Any) -> list[tuple[Sentence, float, bool, float]]:
-    """Every sentence with its check-worthiness score, yes/no, and claim
-    probability: the scores of the sentences the layer leaves out, too."""
+def checkworthiness_scores(texts: list[str], roles: list[str], lexical: list[float],
+                           wanted: str = "auto") -> tuple[list[float], str, float]:
+    """(scores, model name, threshold) of an ordered run of sentences.
+
+    ``wanted`` is ``auto`` (the encoder head when the ``models`` extra and the
+    head file are there, else the lexical model), ``encoder`` (E400/E401 when
+    it cannot run) or ``lexical``. ``lexical`` holds the lexical model's
+    scores of the same sentences (the head reads their logits)."""
+    if wanted not in ("auto", "encoder", "lexical"):
+        raise PipelineError(f"claims option checkworthiness must be auto, encoder or lexical, not {wanted!r}", code="E300")
+    if wanted != "lexical":
+        try:
+            reason = encoder.available()
+            if reason:
+                raise ModelUnavailable(reason)
+            head = load_head()
+            scores = head.score(encoder.embed(texts), [logit(p) for p in lexical], roles)
+            return scores, ENCODER, head.threshold
+        except ModelUnavailable:
+            if wanted == "encoder":
+                raise
+    return list(lexical), LEXICAL, load_model().threshold
+
+
+def _score_all(analysis: Analysis, parse: Any, wanted: str):
+    """Per sentence (sentence, check-worthiness, claim probability, feats,
+    tokens, offset), plus the model name and its threshold."""
     model, decider = load_model(), load_decider()
     turns = analysis.layer("turns")
-    out = []
-    for sentence in analysis.layer("sentences"):
-        cw, p_claim, feats, _, _ = score_sentence(analysis, parse, sentence, turns, model, decider)
-        out.append((sentence, cw, cw >= model.threshold, 0.0 if excluded(feats) else p_claim))
-    return out
+    sentences = analysis.layer("sentences")
+    rows = [score_sentence(analysis, parse, s, turns, model, decider) for s in sentences]
+    texts = [analysis.text[s.span.start:s.span.end] for s in sentences]
+    roles = [role_of(s, turns) for s in sentences]
+    scores, used, threshold = checkworthiness_scores(texts, roles, [r[0] for r in rows], wanted)
+    out = [(s, cw, p, feats, tokens, offset) for s, cw, (_, p, feats, tokens, offset) in zip(sentences, scores, rows)]
+    return out, used, threshold
+
+
+def _options(config: Config) -> dict:
+    options = config.options.get("claims", {}) if isinstance(config.options, dict) else {}
+    return options if isinstance(options, dict) else {}
+
+
+def sentence_scores(analysis: Analysis, parse: Any, config: Config | None = None) -> list[tuple[Sentence, float, bool, float]]:
+    """Every sentence with its check-worthiness score, yes/no, and claim
+    probability: the scores of the sentences the layer leaves out, too."""
+    wanted = str(_options(config or Config()).get("checkworthiness", "auto"))
+    rows, _, threshold = _score_all(analysis, parse, wanted)
+    return [(s, cw, cw >= threshold, 0.0 if excluded(feats) else p) for s, cw, p, feats, _, _ in rows]
 
 
 @analyser(
     "claims",
-    version="1",
+    version="2",
     requires=("sentences", "turns"),
-    assigns=("claims",),
+    assigns=("claims", "checkworthiness"),
     needs_parse=True,
     order=50,
     check=_check,
 )
-def claims(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Claim]]:
-    model, decider = load_model(), load_decider()
-    options = config.options.get("claims", {}) if isinstance(config.options, dict) else {}
+def claims(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Any]]:
+    decider = load_decider()
+    options = _options(config)
     threshold = float(options.get("threshold", decider.threshold))
-    turns = analysis.layer("turns")
+    rows, used, cw_threshold = _score_all(analysis, parse, str(options.get("checkworthiness", "auto")))
     out: list[Claim] = []
-    for sentence in analysis.layer("sentences"):
-        cw, p_claim, feats, tokens, offset = score_sentence(analysis, parse, sentence, turns, model, decider)
+    scored: list[CheckWorthiness] = []
+    for index, (sentence, cw, p_claim, feats, tokens, offset) in enumerate(rows):
+        scored.append(CheckWorthiness(sentence.span, index, round(cw, 4), cw >= cw_threshold, used))
         if p_claim < threshold or excluded(feats):
             continue
         text = analysis.text[sentence.span.start:sentence.span.end]
         found = find_quantities(tokens, offset) if len(tokens) else find_in_text(text, sentence.span.start)
         quantities = tuple(q for q in found if sentence.span.contains(q))
-        out.append(Claim(sentence.span, claim_kind(feats, text), round(cw, 4), cw >= model.threshold, quantities))
-    return {"claims": out}
+        out.append(Claim(sentence.span, claim_kind(feats, text), round(cw, 4), cw >= cw_threshold, quantities))
+    return {"claims": out, "checkworthiness": scored}
 
 
 @section("claims", "Check-worthy claims", ("claims",), order=50)
