@@ -15,7 +15,7 @@ Prints one table:
   with a ``check``, i.e. the models extra) on CPU, as a ratio to the default
   pipeline without them, for all model analysers that can run and for
   answers alone; the pipelines are warmed up once, then timed interleaved,
-  best of 2 (the machine is shared).
+  best of 3 (the machine is shared, so the ratio is noisy).
 
 Needs the models extra and the export extra (pyarrow) for the QEvasion rows;
 embeddings are cached under /tmp (scripts/train_answers.py fills the cache).
@@ -41,7 +41,7 @@ from parley.parse import Parser  # noqa: E402
 from parley.pipeline import Config, analyze, build_pipeline  # noqa: E402
 from parley.qevasion import cached_embedder, evasion_gold, load_split, macro_f1, pairs_of  # noqa: E402
 
-REPEATS = 2
+REPEATS = 3
 GOLD_STANCE = ("lavrov-kommersant-2025-10-15", "putin_2019-10_al-arabiya-interview",
                "wh_2022-12-21_biden-zelenskyy-joint-press-conference")
 
