@@ -7,7 +7,10 @@ PostgreSQL:
 
 1. ingest throughput on ../shared/corpus with 1 and 2 workers, into an empty
    store: documents/s and words/s over the whole wall time (worker start and
-   model load included), and the ratio 2 workers / 1 worker;
+   model load included), the ratio 2 workers / 1 worker, and the CPU seconds
+   used with "cores" = CPU seconds / wall seconds (how much of the machine
+   the run actually got: on a shared machine 2 workers may get far less
+   than 2 cores);
 2. search latency over --queries requests (benchmarks/synthetic.py: 1-2
    words, a third with a speaker, date, entity or layer filter) on a store of
    --docs synthetic documents: p50, p95, p99, max, and how many stopped at
@@ -54,18 +57,28 @@ def fresh_sqlite(path: Path) -> str:
 
 
 def bench_ingest(url_for, corpus: str, only: list[str], workers: int, repeat: int) -> dict:
-    best = None
+    best, best_cpu = None, 0.0
     for _ in range(repeat):
         url = url_for()
+        before = _cpu()
         with open_store(url) as store:
             report = ingest([corpus], store, only=only, workers=workers, progress=False, log=io.StringIO())
+        cpu = _cpu() - before  # this process and its (reaped) workers; not a database server
         if report.failed:
             print(f"  warning: {report.failed} failures: {report.failures[:3]}", file=sys.stderr)
         if best is None or report.seconds < best.seconds:
-            best = report
-    return {"workers": workers, "docs": best.stored, "words": best.words, "seconds": best.seconds,
+            best, best_cpu = report, cpu
+    return {"workers": workers, "docs": best.stored, "words": best.words, "seconds": best.seconds, "cpu": best_cpu,
             "docs_s": best.stored / best.seconds, "words_s": best.words / best.seconds,
             "pipeline": best.pipeline_version}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def load_synthetic(url: str, n: int, reuse: bool) -> tuple[float | None, int]:
@@ -151,12 +164,13 @@ def main() -> int:
     if ingest_rows:
         print(f"\nIngest of {args.corpus} (pipeline {ingest_rows[0][1]['pipeline']}; best of {args.repeat})")
         print(f"{'backend':<11} {'workers':>7} {'docs':>5} {'words':>7} {'seconds':>8} {'docs/s':>7} {'words/s':>8} "
-              f"{'ratio':>6}")
+              f"{'ratio':>6} {'cpu s':>7} {'cores':>5}")
         base: dict[str, float] = {}
         for name, r in ingest_rows:
             base.setdefault(name, r["words_s"])
             print(f"{name:<11} {r['workers']:>7} {r['docs']:>5} {r['words']:>7} {r['seconds']:>8.2f} "
-                  f"{r['docs_s']:>7.2f} {r['words_s']:>8.0f} {r['words_s'] / base[name]:>5.2f}x")
+                  f"{r['docs_s']:>7.2f} {r['words_s']:>8.0f} {r['words_s'] / base[name]:>5.2f}x "
+                  f"{r['cpu']:>7.1f} {r['cpu'] / r['seconds']:>5.2f}")
     if search_rows:
         print(f"\nSearch latency, {args.queries} queries (ms; synthetic store; time limit 2 s per query)")
         print(f"{'backend':<11} {'documents':>9} {'load s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7} "
