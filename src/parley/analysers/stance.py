@@ -35,6 +35,8 @@ DECAY = 0.5
 MARGIN = 0.05
 MAX_EVIDENCE = 3
 INTERVIEWER = "interviewer"
+# Parts of speech whose words never carry the speaker's evaluation by themselves.
+NON_EVALUATIVE_POS = frozenset({"PROPN", "ADP", "SCONJ", "CCONJ", "DET", "PRON", "PART", "NUM"})
 _QUOTED = re.compile(r"[“\"‘]([^“”\"‘’\n]{1,60})[”\"’]")
 
 
@@ -47,6 +49,7 @@ class Lexicon:
     speech_cues: frozenset[str]
     scare_quote_max_words: int
     scare_quote_weight: float
+    only_as: dict[str, frozenset[str]]  # lemma -> the parts of speech it evaluates in
 
 
 @lru_cache(maxsize=4)
@@ -67,6 +70,7 @@ def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
             speech_cues=frozenset(data.get("speech_cues", ())),
             scare_quote_max_words=int(data.get("scare_quote_max_words", 3)),
             scare_quote_weight=float(data.get("scare_quote_weight", 2.0)),
+            only_as={k: frozenset(v) for k, v in data.get("only_as", {}).items()},
         )
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise ModelUnavailable(f"the stance lexicon {path} cannot be read: {e}") from e
@@ -101,10 +105,13 @@ def sentence_cues(sent: Any, offset: int, lexicon: Lexicon) -> list[Cue]:
         in_scare.update(t.i for t in qspan)
         cues.append(Cue(qspan.root, -lexicon.scare_quote_weight, _tok_span(qspan[0], offset, qspan[-1])))
     for tok in sent:
-        if tok.i in in_scare or tok.is_punct:
-            continue
+        if tok.i in in_scare or tok.is_punct or tok.pos_ in NON_EVALUATIVE_POS:
+            continue  # a word of a name ("United States") or a function word ("just like")
         lemma = tok.lemma_.lower()
         low = tok.lower_
+        allowed = lexicon.only_as.get(lemma, lexicon.only_as.get(low))
+        if allowed is not None and tok.pos_ not in allowed:
+            continue  # "kind" the noun (a sort of), not the adjective
         value = lexicon.positive.get(lemma, lexicon.positive.get(low, 0.0))
         value -= lexicon.negative.get(lemma, lexicon.negative.get(low, 0.0))
         if not value:
