@@ -179,9 +179,12 @@ def role_factor(cue: Cue, target: Any, quoted: list[tuple[int, int]], lexicon: L
     tok = cue.token
     if any(start <= tok.i < end for start, end in quoted):
         return REPORTED
+    if any(start <= target.i < end for start, end in quoted):
+        return REPORTED  # the target is named in someone else's words: the cue is about those words
     for anc in tok.ancestors:
         if anc.lemma_.lower() in lexicon.speech_cues and anc.pos_ in ("VERB", "AUX"):
-            if any(c.dep_ in _SUBJECTS and c.left_edge.i <= target.i <= c.right_edge.i for c in anc.children):
+            if any(c.dep_ in _SUBJECTS and c.left_edge.i <= target.i <= c.right_edge.i
+                   for c in _subjects_of(anc)):
                 return REPORTED
             break
     for anc in [tok] + list(tok.ancestors):
@@ -190,6 +193,19 @@ def role_factor(cue: Cue, target: Any, quoted: list[tuple[int, int]], lexicon: L
     if cue.value < 0 and _is_patient(target, tok):
         return PATIENT
     return 1.0
+
+
+def _subjects_of(verb: Any) -> list[Any]:
+    """The subject children of ``verb``, or for a participle or infinitive
+    without one ("..., saying that ...", "by claiming that ...") those of the
+    verb it hangs on: the one who says is the subject of the main clause."""
+    node = verb
+    for _ in range(3):
+        subjects = [c for c in node.children if c.dep_ in _SUBJECTS]
+        if subjects or node.dep_ not in ("advcl", "xcomp", "pcomp", "acl", "conj", "prep") or node.head is node:
+            return subjects
+        node = node.head
+    return []
 
 
 def _is_patient(target: Any, cue: Any) -> bool:
