@@ -26,6 +26,7 @@ from ..errors import ModelUnavailable
 from ..pipeline import analyser
 from ..records import Stance, Turn
 from ..render.sections import Cell, Rows, section
+from ..sources import PERSONAL, PLURAL, SourceResolver
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_lexicon.json"
 # How fast a cue's weight falls with distance in the dependency tree, and the
@@ -35,6 +36,9 @@ DECAY = 0.5
 MARGIN = 0.05
 MAX_EVIDENCE = 3
 INTERVIEWER = "interviewer"
+# Pronouns read as mentions of the entity they stand for ("it" is left out:
+# it mostly stands for a situation or a proposal, not an actor).
+COREFERENT_PRONOUNS = PERSONAL | PLURAL
 # Parts of speech whose words never carry the speaker's evaluation by themselves.
 NON_EVALUATIVE_POS = frozenset({"PROPN", "ADP", "SCONJ", "CCONJ", "DET", "PRON", "PART", "NUM"})
 _QUOTED = re.compile(r"[“\"‘]([^“”\"‘’\n]{1,60})[”\"’]")
@@ -159,6 +163,8 @@ REPORTED = 0.3  # the cue is in words the target is reported to have said
 PATIENT = 0.3  # the target undergoes the criticised action
 CONDITIONAL = 0.3  # the cue sits in an if-clause
 FARTHER = 0.5  # another target of the sentence is nearer to the cue
+RESOLVED = 0.5  # the target is a pronoun resolved to it (the resolution may be wrong)
+AVOIDED = 0.0  # the cue is in what the target did not do ("instead of", "rather than")
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent", "expl")
 _OBJECTS = ("dobj", "pobj", "nsubjpass", "dative", "attr")
 
@@ -187,9 +193,17 @@ def role_factor(cue: Cue, target: Any, quoted: list[tuple[int, int]], lexicon: L
                    for c in _subjects_of(anc)):
                 return REPORTED
             break
+    for sib in tok.sent:
+        # a parenthetical "..., he said, ..." makes the whole sentence reported
+        if sib.dep_ == "parataxis" and sib.lemma_.lower() in lexicon.speech_cues and any(
+                c.dep_ in _SUBJECTS and c.left_edge.i <= target.i <= c.right_edge.i for c in sib.children):
+            return REPORTED
     for anc in [tok] + list(tok.ancestors):
         if anc.dep_ == "advcl" and any(c.lower_ == "if" and c.dep_ == "mark" for c in anc.children):
             return CONDITIONAL
+        if anc.dep_ == "prep" and (anc.lower_ == "instead" or anc.lower_ == "than" and anc.i > 0
+                                   and anc.doc[anc.i - 1].lower_ == "rather"):
+            return AVOIDED
     if cue.value < 0 and _is_patient(target, tok):
         return PATIENT
     return 1.0
@@ -246,13 +260,36 @@ def _mentions(analysis: Analysis, turns: list[Turn]) -> list[tuple[Span, str]]:
     return sorted(out)
 
 
-def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY) -> list[tuple[int, str, str, float, Span]]:
+def pronoun_mentions(sent: Any, offset: int, turn: int, resolver: SourceResolver, entity_ids: set[str],
+                     named: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """Third-person pronouns of the sentence ("he", "her", "they", "their")
+    as mentions of the entity ``sources.SourceResolver`` resolves them to
+    (the latest person or group named before them), so that "He is a danger"
+    after a name reaches that name. Pronouns that resolve to nothing named,
+    or to an entity already named in the sentence, add nothing."""
+    out = []
+    seen = {eid for _, eid in named}
+    for tok in sent:
+        if tok.lower_ not in COREFERENT_PRONOUNS:
+            continue
+        found = resolver.resolve(tok, offset, turn)
+        if found is None or found[0] not in entity_ids or found[0] in seen:
+            continue
+        out.append((Span(offset + tok.idx, offset + tok.idx + len(tok.text)), found[0]))
+        seen.add(found[0])  # one pronoun per entity and sentence
+    return out
+
+
+def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY,
+                  coreference: bool = True) -> list[tuple[int, str, str, float, Span]]:
     """Every (turn, holder, target, signed score, sentence span) contribution."""
     lexicon = load_lexicon()
     turns = analysis.layer("turns")
     principal = principal_turns(turns)
     bodies = sorted((t.body_span or t.span, i) for i, t in principal.items())
     mentions = _mentions(analysis, turns)
+    entity_ids = {e.id for e in analysis.layer("entities")}
+    resolver = SourceResolver(analysis, parse) if coreference else None
     out = []
     for sent_span, sent in parse.sentences():
         # the turn whose words overlap the sentence most (a sentence may run
@@ -262,11 +299,15 @@ def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY) -> list[
         if best[0] <= 0:
             continue
         turn, body = best[1], best[2]
-        inside = [(m, eid) for m, eid in mentions if sent_span.contains(m) and body.contains(m)]
-        if not inside:
-            continue
         holder = principal[turn].speaker
         offset = sent_span.start - sent.start_char
+        inside = [(m, eid) for m, eid in mentions if sent_span.contains(m) and body.contains(m)]
+        pronouns: list[tuple[Span, str]] = []
+        if resolver is not None:
+            pronouns = pronoun_mentions(sent, offset, turn, resolver, entity_ids, inside)
+            inside += pronouns
+        if not inside:
+            continue
         cues = sentence_cues(sent, offset, lexicon)
         quoted = long_quotes(sent, lexicon)
         targets = []
@@ -282,6 +323,8 @@ def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY) -> list[
                 if cue.span.overlaps(m):
                     continue
                 weight = role_factor(cue, root, quoted, lexicon)
+                if (m, targets[k][1]) in pronouns:
+                    weight *= RESOLVED
                 if dist[k] > nearest + 1:
                     weight *= FARTHER  # a nearer target in the sentence takes the cue
                 scores[k] += weight * cue.value / (1.0 + decay * dist[k])
