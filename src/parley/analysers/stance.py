@@ -35,6 +35,8 @@ LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_lexicon
 DECAY = 0.5
 MARGIN = 0.05
 MAX_EVIDENCE = 3
+BALANCE = 0.1  # the share of all evidence the net must reach for a polarity
+MIN_TOTAL = 0.02  # less evidence than this (one far, weak cue) is no stance
 INTERVIEWER = "interviewer"
 # Pronouns read as mentions of the entity they stand for ("it" is left out:
 # it mostly stands for a situation or a proposal, not an actor).
@@ -54,6 +56,7 @@ class Lexicon:
     scare_quote_max_words: int
     scare_quote_weight: float
     only_as: dict[str, frozenset[str]]  # lemma -> the parts of speech it evaluates in
+    disbelief: frozenset[str]  # adverbs by which the speaker disowns a report ("allegedly")
 
 
 @lru_cache(maxsize=4)
@@ -75,6 +78,7 @@ def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
             scare_quote_max_words=int(data.get("scare_quote_max_words", 3)),
             scare_quote_weight=float(data.get("scare_quote_weight", 2.0)),
             only_as={k: frozenset(v) for k, v in data.get("only_as", {}).items()},
+            disbelief=frozenset(data.get("disbelief", ())),
         )
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise ModelUnavailable(f"the stance lexicon {path} cannot be read: {e}") from e
@@ -164,20 +168,33 @@ PATIENT = 0.3  # the target undergoes the criticised action
 CONDITIONAL = 0.3  # the cue sits in an if-clause
 FARTHER = 0.5  # another target of the sentence is nearer to the cue
 RESOLVED = 0.5  # the target is a pronoun resolved to it (the resolution may be wrong)
+DISOWNED = 0.0  # the cue is in a report the speaker disowns ("X supposedly did Y")
 AVOIDED = 0.0  # the cue is in what the target did not do ("instead of", "rather than")
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent", "expl")
 _OBJECTS = ("dobj", "pobj", "nsubjpass", "dative", "attr")
 
 
-def long_quotes(sent: Any, lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Token ranges of quotations longer than a scare quote (someone's words)."""
-    out = []
-    for m in _QUOTED.finditer(sent.text):
-        if len(m.group(1).split()) > lexicon.scare_quote_max_words:
-            span = sent.doc.char_span(sent.start_char + m.start(1), sent.start_char + m.end(1), alignment_mode="expand")
-            if span is not None:
-                out.append((span.start, span.end))
-    return out
+_QUOTATION = re.compile(r"“[^“”]{1,3000}”|\"[^\"\n]{1,3000}\"")
+
+
+def long_quotes(sent: Any, lexicon: Lexicon, cache: dict[int, Any] | None = None) -> list[tuple[int, int]]:
+    """Token ranges of quotations longer than a scare quote (someone's words)
+    that overlap ``sent``; a quotation may run over several sentences, so
+    they are found in the whole parsed chunk (once per chunk with ``cache``)."""
+    doc = sent.doc
+    cache = {} if cache is None else cache
+    ranges = cache.get(id(doc))
+    if ranges is None or ranges[0] is not doc:
+        found = []
+        for m in _QUOTATION.finditer(doc.text):
+            if len(m.group(0)[1:-1].split()) > lexicon.scare_quote_max_words:
+                span = doc.char_span(m.start() + 1, m.end() - 1, alignment_mode="expand")
+                if span is not None:
+                    found.append((span.start, span.end))
+        ranges = (doc, found)
+        cache.clear()  # one chunk at a time: sentences come in document order
+        cache[id(doc)] = ranges
+    return [(a, b) for a, b in ranges[1] if a < sent.end and sent.start < b]
 
 
 def role_factor(cue: Cue, target: Any, quoted: list[tuple[int, int]], lexicon: Lexicon) -> float:
@@ -204,9 +221,31 @@ def role_factor(cue: Cue, target: Any, quoted: list[tuple[int, int]], lexicon: L
         if anc.dep_ == "prep" and (anc.lower_ == "instead" or anc.lower_ == "than" and anc.i > 0
                                    and anc.doc[anc.i - 1].lower_ == "rather"):
             return AVOIDED
+    if cue.value < 0 and _disowned(tok, target, lexicon):
+        return DISOWNED
     if cue.value < 0 and _is_patient(target, tok):
         return PATIENT
     return 1.0
+
+
+def _clause_of(tok: Any) -> Any:
+    """The verb heading the clause ``tok`` belongs to (``tok`` itself for a verb)."""
+    node = tok
+    while node.pos_ not in ("VERB", "AUX") and node.head is not node:
+        node = node.head
+    return node
+
+
+def _disowned(cue: Any, target: Any, lexicon: Lexicon) -> bool:
+    """Whether ``cue`` sits in a clause the speaker disowns with an adverb of
+    disbelief ("whatever X is supposedly plotting", "X allegedly cheated")
+    and ``target`` takes part in that clause: the blame is someone else's
+    report, which the speaker does not endorse, so it says nothing against
+    the target (the adverb itself is a cue against whoever made the report)."""
+    clause = _clause_of(cue)
+    if not any(c.lower_ in lexicon.disbelief for c in clause.children):
+        return False
+    return clause.left_edge.i <= target.i <= clause.right_edge.i
 
 
 def _subjects_of(verb: Any) -> list[Any]:
@@ -289,6 +328,7 @@ def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY,
     bodies = sorted((t.body_span or t.span, i) for i, t in principal.items())
     mentions = _mentions(analysis, turns)
     entity_ids = {e.id for e in analysis.layer("entities")}
+    quote_cache: dict[int, Any] = {}
     resolver = SourceResolver(analysis, parse) if coreference else None
     out = []
     for sent_span, sent in parse.sentences():
@@ -309,7 +349,7 @@ def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY,
         if not inside:
             continue
         cues = sentence_cues(sent, offset, lexicon)
-        quoted = long_quotes(sent, lexicon)
+        quoted = long_quotes(sent, lexicon, quote_cache)
         targets = []
         for m, eid in inside:
             mspan = sent.doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
@@ -348,7 +388,10 @@ def aggregate(contributions: list[tuple[int, str, str, float, Span]], margin: fl
 def _record(holder: str, target: str, items: list[tuple[float, Span]], turn: int | None, margin: float) -> Stance:
     net = sum(s for s, _ in items)
     total = sum(abs(s) for s, _ in items)
-    polarity = "positive" if net > margin else "negative" if net < -margin else "neutral"
+    # neutral only when there is next to no evidence or it is balanced: the
+    # net must clear ``margin`` or a share BALANCE of all the evidence
+    clear = total > MIN_TOTAL and (abs(net) > margin or abs(net) > BALANCE * total)
+    polarity = "neutral" if not clear else "positive" if net > 0 else "negative"
     confidence = round(0.5 + 0.5 * abs(net) / (total + 1.0), 3) if polarity != "neutral" else round(
         1.0 - min(1.0, total) * 0.5, 3)
     sign = 1 if net >= 0 else -1
