@@ -57,6 +57,7 @@ class Lexicon:
     scare_quote_weight: float
     only_as: dict[str, frozenset[str]]  # lemma -> the parts of speech it evaluates in
     disbelief: frozenset[str]  # adverbs by which the speaker disowns a report ("allegedly")
+    opposing: frozenset[str]  # verbs whose subject acts against their object ("resist", "stand up")
 
 
 @lru_cache(maxsize=4)
@@ -79,6 +80,7 @@ def load_lexicon(path: str = str(LEXICON_PATH)) -> Lexicon:
             scare_quote_weight=float(data.get("scare_quote_weight", 2.0)),
             only_as={k: frozenset(v) for k, v in data.get("only_as", {}).items()},
             disbelief=frozenset(data.get("disbelief", ())),
+            opposing=frozenset(data.get("opposing_verbs", ())),
         )
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise ModelUnavailable(f"the stance lexicon {path} cannot be read: {e}") from e
@@ -167,8 +169,11 @@ REPORTED = 0.3  # the cue is in words the target is reported to have said
 PATIENT = 0.3  # the target undergoes the criticised action
 CONDITIONAL = 0.3  # the cue sits in an if-clause
 FARTHER = 0.5  # another target of the sentence is nearer to the cue
+BUT_BEFORE = 0.5  # a cue before a contrastive "but" in its sentence
+BUT_AFTER = 1.5  # a cue after it
 RESOLVED = 0.5  # the target is a pronoun resolved to it (the resolution may be wrong)
 DISOWNED = 0.0  # the cue is in a report the speaker disowns ("X supposedly did Y")
+OPPOSED = -0.5  # the target acts against what the cue evaluates ("X resists aggression")
 AVOIDED = 0.0  # the cue is in what the target did not do ("instead of", "rather than")
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent", "expl")
 _OBJECTS = ("dobj", "pobj", "nsubjpass", "dative", "attr")
@@ -223,6 +228,8 @@ def role_factor(cue: Cue, target: Any, quoted: list[tuple[int, int]], lexicon: L
             return AVOIDED
     if cue.value < 0 and _disowned(tok, target, lexicon):
         return DISOWNED
+    if _opposed_by(tok, target, lexicon):
+        return OPPOSED
     if cue.value < 0 and _is_patient(target, tok):
         return PATIENT
     return 1.0
@@ -246,6 +253,22 @@ def _disowned(cue: Any, target: Any, lexicon: Lexicon) -> bool:
     if not any(c.lower_ in lexicon.disbelief for c in clause.children):
         return False
     return clause.left_edge.i <= target.i <= clause.right_edge.i
+
+
+def _opposed_by(cue: Any, target: Any, lexicon: Lexicon) -> bool:
+    """Whether ``target`` is the subject of a verb of opposition whose object
+    holds ``cue`` ("X resists aggression", "X stood up to the bullies"): X's
+    acting against something bad speaks for X, against something good
+    against X, so the cue counts with its sign reversed."""
+    for verb in cue.ancestors:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+        name = verb.lemma_.lower()
+        if name not in lexicon.opposing and not any(f"{name} {p}" in lexicon.opposing for p in particles):
+            return False  # only the nearest verb above the cue decides
+        return any(c.left_edge.i <= target.i <= c.right_edge.i for c in _subjects_of(verb))
+    return False
 
 
 def _subjects_of(verb: Any) -> list[Any]:
@@ -297,6 +320,20 @@ def _mentions(analysis: Analysis, turns: list[Turn]) -> list[tuple[Span, str]]:
             if not any(lab.contains(m) for lab in labels):
                 out.append((m, entity.id))
     return sorted(out)
+
+
+def but_weights(sent: Any) -> dict[int, float]:
+    """Weight of each token of ``sent`` by its side of a contrastive "but"
+    (a coordinating or sentence-joining "but", "however", "yet"): what
+    follows is what the speaker stands by ("a fine plan, but a dangerous
+    one"), so cues before it weigh BUT_BEFORE and after it BUT_AFTER."""
+    weights = dict.fromkeys(range(sent.start, sent.end), 1.0)
+    pivot = next((t for t in sent if t.lower_ in ("but", "however", "yet") and t.i > sent.start
+                  and t.dep_ in ("cc", "advmod", "mark")), None)
+    if pivot is not None:
+        for i in weights:
+            weights[i] = BUT_BEFORE if i < pivot.i else BUT_AFTER
+    return weights
 
 
 def pronoun_mentions(sent: Any, offset: int, turn: int, resolver: SourceResolver, entity_ids: set[str],
@@ -356,13 +393,14 @@ def score_targets(analysis: Analysis, parse: Any, decay: float = DECAY,
             if eid != holder and mspan is not None and len(mspan):
                 targets.append((m, eid, mspan.root))
         scores = [0.0] * len(targets)
+        contrast = but_weights(sent)
         for cue in cues:
             dist = [tree_distance(cue.token, root) for _, _, root in targets]
             nearest = min((d for d, (m, _, _) in zip(dist, targets) if not cue.span.overlaps(m)), default=0)
             for k, (m, _, root) in enumerate(targets):
                 if cue.span.overlaps(m):
                     continue
-                weight = role_factor(cue, root, quoted, lexicon)
+                weight = role_factor(cue, root, quoted, lexicon) * contrast[cue.token.i]
                 if (m, targets[k][1]) in pronouns:
                     weight *= RESOLVED
                 if dist[k] > nearest + 1:
