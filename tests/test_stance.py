@@ -180,3 +180,101 @@ def test_words_a_target_is_reported_to_say_count_less(parser):
     scores = one_sentence_scores(parser, "Ostland said that the treaty is a wonderful success.", ("Ostland",))
     plain = one_sentence_scores(parser, "Ostland is a wonderful success.", ("Ostland",))
     assert 0 < scores["ostland"] < plain["ostland"]
+
+
+def scores_of(parser, body: str, entities: tuple[tuple[str, str], ...]) -> dict[str, float]:
+    """Summed contributions per target for an invented answer ``body``;
+    ``entities``: (name, type), every occurrence of the name is a mention."""
+    text = "Ann Chief: " + body
+    analysis = Analysis(Document(text=text, doc_id="many"))
+    analysis.set_layer("turns", [Turn(Span(0, len(text)), "ann-chief", "answer", Span(0, 9), Span(11, len(text)))])
+    ents = []
+    for name, kind in entities:
+        spans, i = [], text.find(name)
+        while i >= 0:
+            spans.append(Span(i, i + len(name)))
+            i = text.find(name, i + 1)
+        ents.append(Entity(name.lower().replace(" ", "-"), name, kind, tuple(spans)))
+    analysis.set_layer("entities", ents)
+    scores: dict[str, float] = {}
+    for _, _, target, score, _ in stance.score_targets(analysis, parser.parse(text)):
+        scores[target] = scores.get(target, 0.0) + score
+    return scores
+
+
+@pytest.mark.slow
+def test_function_words_and_names_are_not_cues(parser):
+    # "like" the preposition, "kind" the noun and "United" in a name evaluate nothing
+    scores = scores_of(parser, "Ostland voted just like the United Provinces. It is the kind of vote Ostland casts.",
+                       (("Ostland", "GPE"),))
+    assert scores["ostland"] == 0
+
+
+@pytest.mark.slow
+def test_a_pronoun_carries_stance_to_the_person_named_before(parser):
+    scores = scores_of(parser, "We met John Smith last week. He is a dishonest and reckless man.",
+                       (("John Smith", "PERSON"),))
+    assert scores["john-smith"] < 0
+
+
+@pytest.mark.slow
+def test_a_participle_of_saying_reports_the_main_subject(parser):
+    said = scores_of(parser, "Ostland signed the paper, saying that it was a wonderful success.", (("Ostland", "GPE"),))
+    plain = scores_of(parser, "Ostland signed the paper, and it was a wonderful success.", (("Ostland", "GPE"),))
+    assert 0 <= said["ostland"] < plain["ostland"]
+
+
+@pytest.mark.slow
+def test_a_parenthetical_he_said_reports_the_whole_sentence(parser):
+    said = scores_of(parser, "Those who join, Ostland said, will get a wonderful success.", (("Ostland", "GPE"),))
+    plain = scores_of(parser, "Those who join Ostland will get a wonderful success.", (("Ostland", "GPE"),))
+    assert said["ostland"] < plain["ostland"]
+
+
+@pytest.mark.slow
+def test_a_target_named_inside_a_long_quotation_is_reported(parser):
+    # the ridicule of the remark is about its author, not about what the remark names;
+    # the quotation runs over two sentences
+    body = ("Bob Lee made a “clever” remark: “We will win soon. Ostland will surely lose this war.” "
+            "Such is the level of their diplomacy.")
+    scores = scores_of(parser, body, (("Bob Lee", "PERSON"), ("Ostland", "GPE")))
+    assert scores["bob-lee"] < 0
+    assert abs(scores.get("ostland", 0.0)) < abs(scores["bob-lee"])
+
+
+@pytest.mark.slow
+def test_blame_in_a_disowned_report_does_not_count(parser):
+    disowned = scores_of(parser, "Ostland is supposedly plotting an attack.", (("Ostland", "GPE"),))
+    plain = scores_of(parser, "Ostland is plotting an attack.", (("Ostland", "GPE"),))
+    assert plain["ostland"] < 0 and disowned["ostland"] == 0
+
+
+@pytest.mark.slow
+def test_what_a_target_avoided_does_not_count_against_it(parser):
+    avoided = scores_of(parser, "Norland chose to talk instead of spreading lies.", (("Norland", "GPE"),))
+    assert avoided["norland"] >= 0
+
+
+@pytest.mark.slow
+def test_opposing_something_bad_speaks_for_the_subject(parser):
+    scores = scores_of(parser, "Norland resisted the brutal aggression.", (("Norland", "GPE"),))
+    assert scores["norland"] > 0
+
+
+@pytest.mark.slow
+def test_what_follows_but_weighs_more(parser):
+    sent = parser.parse("The plan is good, but it is dangerous.").chunks[0].doc[:]
+    weights = stance.but_weights(sent)
+    good = next(t.i for t in sent if t.text == "good")
+    dangerous = next(t.i for t in sent if t.text == "dangerous")
+    assert weights[good] < 1 < weights[dangerous]
+    scores = scores_of(parser, "Norland is good, but Norland is dangerous.", (("Norland", "GPE"),))
+    assert scores["norland"] < 0
+
+
+def test_aggregate_is_neutral_only_when_evidence_is_scant_or_balanced():
+    s = Span(0, 1)
+    balanced = stance.aggregate([(0, "h", "t", 1.0, s), (0, "h", "t", -0.95, s)])
+    assert balanced[0].polarity == "neutral"
+    weak_but_clear = stance.aggregate([(0, "h", "t", -0.04, s)])
+    assert weak_but_clear[0].polarity == "negative"
