@@ -135,12 +135,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--no-timing", action="store_true")
     ap.add_argument("--only-timing", action="store_true", help="skip the QEvasion and stance rows")
+    ap.add_argument("--only-stance", action="store_true", help="print the stance rows alone")
     args = ap.parse_args(argv)
     registry = build_pipeline()
     model_analysers = [a.name for a in registry if a.check is not None]
 
     if args.only_timing:
         for row in timing_rows(args.shared, model_analysers):
+            print("| " + " | ".join(row) + " |")
+        return 0
+    if args.only_stance:
+        print("| stance | " + " | ".join(n.split("_")[0].split("-")[0] for n in GOLD_STANCE) + " | all |")
+        print("|---|---|---|---|---|")
+        for row in stance_rows(args.shared, model_analysers):
             print("| " + " | ".join(row) + " |")
         return 0
     print("| measure | clarity macro-F1 | evasion macro-F1 |")
