@@ -62,7 +62,8 @@ def predict(articles, tabs, spans_head: Head, labels_head: Head | None):
     out = []
     threshold = float(spans_head.meta.get("threshold", 0.5))
     for article, table in zip(articles, tabs):
-        found = decode_spans(table, spans_head.probabilities(token_features(table, np)), threshold)
+        found = decode_spans(table, spans_head.probabilities(token_features(table, np)), threshold,
+                             int(spans_head.meta.get("max_gap", 1)))
         if labels_head is None or not found:
             out.append([("x", s) for s, _ in found])
             continue

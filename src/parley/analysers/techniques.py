@@ -93,7 +93,8 @@ def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = 
     records: list[Technique] = []
     for taxonomy in taxonomies:
         span_head, label_head = heads(taxonomy)
-        found = decode_spans(table, span_head.probabilities(features), float(span_head.meta.get("threshold", 0.5)))
+        found = decode_spans(table, span_head.probabilities(features), float(span_head.meta.get("threshold", 0.5)),
+                             int(span_head.meta.get("max_gap", 1)))
         if not found:
             continue
         probs = label_head.probabilities(span_features(table, text, [s for s, _ in found], np))
