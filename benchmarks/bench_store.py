@@ -147,6 +147,8 @@ def main() -> int:
             for workers in (1, 2):
                 print(f"{name}: ingest {args.corpus} with {workers} worker(s)...", file=sys.stderr)
                 ingest_rows.append((name, bench_ingest(url_for, args.corpus, only, workers, args.repeat)))
+                r = ingest_rows[-1][1]
+                print(f"  {r['seconds']:.1f} s, {r['words_s']:.0f} words/s, {r['cpu']:.1f} CPU s", file=sys.stderr)
         if not args.skip_search:
             if name == "sqlite":
                 url, reuse = str(work / f"synthetic-{args.docs}.db"), True
