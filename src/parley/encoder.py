@@ -78,7 +78,11 @@ def _load() -> tuple[Any, Any]:
         try:
             import torch
             from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as transformers_logging
 
+            # The CLI's stderr is for Parley's own messages, not load progress.
+            transformers_logging.disable_progress_bar()
+            transformers_logging.set_verbosity_error()
             tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
             model = AutoModel.from_pretrained(str(path), local_files_only=True)
         except (ImportError, OSError, ValueError) as e:
