@@ -4,13 +4,18 @@ Lexicon and syntax, no model: every sentence a principal speaks (a turn whose
 speaker is not the interviewer) is searched for evaluative cues, namely words
 and phrases of the table ``data/stance_lexicon.json``, negated cues (flipped),
 and scare quotes ("another great “strategist”" is ridicule, so negative).
-Each cue is credited to each entity mentioned in the same sentence, weighted
-by how close the two are in the dependency tree, so that praise of one actor
-and blame of another in one sentence land on the right targets.
+Each cue is credited to each entity mentioned in the same sentence (named, or
+a third-person pronoun resolved by ``sources.SourceResolver``), weighted by
+how close the two are in the dependency tree, so that praise of one actor
+and blame of another in one sentence land on the right targets. Syntactic
+roles adjust the weight: someone else's words (quotations, reported speech),
+if-clauses, victims, disowned reports ("supposedly"), avoided actions
+("instead of"), verbs of opposition (reversed) and a contrastive "but".
 
 Scores add up per (holder, target) over the whole document (``turn=None``)
-and per turn; the sign gives the polarity when it clears a margin, otherwise
-the stance is neutral. The evidence is the sentences that weigh most.
+and per turn; the sign gives the polarity when the net clears a margin and a
+share of all the evidence, otherwise the stance is neutral. The evidence is
+the sentences that weigh most.
 """
 from __future__ import annotations
 
