@@ -12,8 +12,10 @@ measures), and precision/recall/F1 of the positive class at each system's own
 yes/no cut. Rows: ``line order`` (the floor: sentences ranked as they come),
 ``tfidf-lr`` (TF-IDF unigrams and bigrams, logistic regression with balanced
 class weights, trained on the same training debates as Parley's model), and
-``parley`` (the shipped data/claims_model.json; never trained on a test
-debate). Claims table: precision/recall/F1 of the claims layer under
+``lexical`` (the shipped data/claims_model.json) and ``encoder head`` (the
+shipped data/models/claims_head.npz over MiniLM embeddings, extra ``models``;
+its row is skipped without the extra); neither was trained on a test debate.
+Embeddings are cached under ``--cache`` (outside the project). Claims table: precision/recall/F1 of the claims layer under
 ``../shared/gold/score.py``'s rule (IoU >= 0.5), per gold transcript. The
 claim decider was fitted on every gold transcript except the seed, so only the
 seed row is held out; the others are marked ``in-sample``.
@@ -53,6 +55,25 @@ def parley_scores(debates):
     return out, model.threshold
 
 
+def head_scores(debates, lexical, cache: Path):
+    """The encoder head's scores per debate, or None without the models extra."""
+    from parley import encoder
+    from parley.analysers.claims import logit
+    from parley.claimhead import load_head
+
+    if encoder.available():
+        return None, None
+    head = load_head()
+    vectors = checkthat.cached_embeddings([l.text for d in debates for l in d.lines], cache)
+    out, at = [], 0
+    for d, (lex, labels) in zip(debates, lexical):
+        roles = checkthat.speaker_roles(d)
+        n = len(d.lines)
+        out.append((head.score(vectors[at:at + n], [logit(p) for p in lex], [roles[l.speaker] for l in d.lines]), labels))
+        at += n
+    return out, head.threshold
+
+
 def tfidf_baseline(train, tests):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -67,10 +88,13 @@ def tfidf_baseline(train, tests):
     }
 
 
-def claims_rows(shared: Path) -> list[dict]:
+def claims_rows(shared: Path, checkworthiness: str) -> list[dict]:
     from parley.analysers import claims, structure  # noqa: F401  (register)
     from parley.document import Document
-    from parley.pipeline import REGISTRY, analyze
+    from parley.pipeline import REGISTRY, Config, analyze
+    from parley.parse import Parser
+
+    config = Config(options={"claims": {"checkworthiness": checkworthiness}})
 
     spec = importlib.util.spec_from_file_location("gold_score", shared / "gold" / "score.py")
     scorer = importlib.util.module_from_spec(spec)
@@ -86,14 +110,20 @@ def claims_rows(shared: Path) -> list[dict]:
         if "claims" not in gold or not corpus.exists():
             continue
         text = corpus.read_text(encoding="utf-8")
-        analysis = analyze(Document(text, path.stem), [REGISTRY["structure"], REGISTRY["claims"]])
+        analysis = analyze(Document(text, path.stem), [REGISTRY["structure"], REGISTRY["claims"]], config,
+                           parser=Parser.shared())
+        if "claims" in analysis.unavailable:
+            continue
+        used = {r.model for r in analysis.layer("checkworthiness")}
         extent = gold.get("extent") or [0, len(text)]
         pred = [c for c in analysis.to_json(include_text=False)["claims"] if extent[0] <= c["span"][0] and c["span"][1] <= extent[1]]
         res = scorer.score_claims(gold["claims"], pred)
         kinds = {tuple(c["span"]): c["kind"] for c in gold["claims"]}
         same = [c for c in pred if tuple(c["span"]) in kinds]
+        res["cw_yes"] = sum(1 for c in pred if c["checkworthy"])
         res["kind_acc"] = sum(kinds[tuple(c["span"])] == c["kind"] for c in same) / len(same) if same else 0.0
         res["transcript"] = path.stem
+        res["model"] = ",".join(sorted(used)) or "-"
         res["split"] = "in-sample" if path.stem in trained_on else ("held-out seed" if path.stem == SEED else "held-out")
         rows.append(res)
     return rows
@@ -102,6 +132,7 @@ def claims_rows(shared: Path) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/parley-claims-cache"), help="MiniLM embedding cache")
     args = ap.parse_args(argv)
     datasets = args.shared / "datasets"
     started = time.time()
@@ -109,22 +140,29 @@ def main(argv: list[str] | None = None) -> int:
     train = checkthat.training_debates(datasets, exclude=tests[2019] + tests[2020])
     baseline = tfidf_baseline(train, tests)
     print(f"CheckThat! check-worthiness ({len(train)} training debates; test debates never trained on)")
-    print(f"{'test':<6}{'system':<12}{'MAP':>8}{'P@10':>8}{'pos P':>8}{'pos R':>8}{'pos F1':>8}")
+    print(f"{'test':<6}{'system':<14}{'MAP':>8}{'P@10':>8}{'pos P':>8}{'pos R':>8}{'pos F1':>8}")
     for year, debates in tests.items():
         ours, cut = parley_scores(debates)
+        head, head_cut = head_scores(debates, ours, args.cache)
         table = [
             rank_rows("line order", [([-i for i in range(len(l))], l) for _, l in ours], lambda s: False),
             rank_rows("tfidf-lr", baseline[year], lambda s: s >= 0.5),
-            rank_rows("parley", ours, lambda s, t=cut: s >= t),
+            rank_rows("lexical", ours, lambda s, t=cut: s >= t),
         ]
+        if head is not None:
+            table.append(rank_rows("encoder head", head, lambda s, t=head_cut: s >= t))
         for r in table:
-            print(f"{year:<6}{r['system']:<12}{r['map']:>8.4f}{r['p@10']:>8.4f}{r['pos_p']:>8.4f}{r['pos_r']:>8.4f}{r['pos_f1']:>8.4f}")
+            print(f"{year:<6}{r['system']:<14}{r['map']:>8.4f}{r['p@10']:>8.4f}{r['pos_p']:>8.4f}{r['pos_r']:>8.4f}{r['pos_f1']:>8.4f}")
     print()
     print("Claims layer against gold (score.py rule: IoU >= 0.5)")
-    print(f"{'transcript':<56}{'split':<15}{'P':>7}{'R':>7}{'F1':>7}{'pred':>6}{'gold':>6}{'kind':>7}")
-    for r in claims_rows(args.shared):
-        print(f"{r['transcript']:<56}{r['split']:<15}{r['p']:>7.3f}{r['r']:>7.3f}{r['f1']:>7.3f}{r['pred']:>6}{r['gold']:>6}{r['kind_acc']:>7.3f}")
-    print(f"\n(one run, {time.time() - started:.0f} s; kind = kind accuracy over exact-span matches)")
+    print(f"{'transcript':<56}{'split':<15}{'scores by':<10}{'P':>7}{'R':>7}{'F1':>7}{'pred':>6}{'gold':>6}{'kind':>7}{'cw yes':>7}")
+    for wanted in ("lexical", "encoder"):
+        for r in claims_rows(args.shared, wanted):
+            print(f"{r['transcript']:<56}{r['split']:<15}{r['model']:<10}{r['p']:>7.3f}{r['r']:>7.3f}{r['f1']:>7.3f}"
+                  f"{r['pred']:>6}{r['gold']:>6}{r['kind_acc']:>7.3f}{r['cw_yes']:>7}")
+    print(f"\n(one run, {time.time() - started:.0f} s; kind = kind accuracy over exact-span matches; "
+          "cw yes = claims marked check-worthy. The decider reads the lexical logit with either "
+          "scoring model, so which claims are found does not depend on it.)")
     return 0
 
 

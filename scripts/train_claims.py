@@ -142,31 +142,6 @@ HEAD_LAYOUTS = (("emb",), ("emb", "lex", "role"), ("emb", "ctx", "lex", "role"))
 HEAD_CS = (0.3, 1.0, 3.0)
 
 
-def cached_embeddings(texts, cache: Path):
-    """Embeddings of ``texts`` (float32, in order), read from / added to the
-    ``*.npz`` chunks (arrays ``texts``, ``vectors``) under ``cache``."""
-    import hashlib
-
-    import numpy as np
-
-    from parley import encoder
-
-    known: dict[str, object] = {}
-    cache.mkdir(parents=True, exist_ok=True)
-    for path in sorted(cache.glob("*.npz")):
-        with np.load(path, allow_pickle=True) as data:
-            known.update(zip((str(t) for t in data["texts"]), data["vectors"]))
-    missing = sorted({t for t in texts if t not in known}, key=len)
-    for i in range(0, len(missing), 2048):
-        chunk = missing[i:i + 2048]
-        vectors = encoder.embed(chunk)
-        name = hashlib.sha1("\n".join(chunk).encode("utf-8")).hexdigest()[:12]
-        np.savez(cache / f"extra-{name}.npz", texts=np.array(chunk, dtype=object), vectors=vectors)
-        known.update(zip(chunk, vectors))
-        print(f"embedded {i + len(chunk)}/{len(missing)} new sentences", file=sys.stderr)
-    return np.stack([known[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, encoder.DIMENSION), np.float32)
-
-
 def lexical_oof_logits(debates, owner, folds: int, c: float, min_count: int):
     """Out-of-fold logits of the lexical model (binary features, as shipped)."""
     import numpy as np
@@ -206,7 +181,7 @@ def train_head(datasets: Path, cache: Path, folds: int = 3, min_count: int = 2):
     y = np.array([line.label for d in debates for line in d.lines])
     owner = np.array([i % folds for i, d in enumerate(debates) for _ in d.lines])
     starts = np.cumsum([0] + [len(d.lines) for d in debates])
-    vectors = cached_embeddings([line.text for d in debates for line in d.lines], cache)
+    vectors = checkthat.cached_embeddings([line.text for d in debates for line in d.lines], cache)
     lex_c = float(load_model().meta.get("C", 0.01))
     lex_file = cache / f"lexical-oof-C{lex_c}-m{min_count}-f{folds}-n{len(y)}.npy"
     if lex_file.exists():

@@ -86,6 +86,15 @@ def claims_analysis(parser):
     return analyze(Document(text, "claims-fixture"), [REGISTRY["structure"], REGISTRY["claims"]], parser=parser)
 
 
+def _cw_threshold(analysis) -> float:
+    """The yes/no cut of whichever model scored ``analysis``."""
+    from parley.claimhead import load_head
+
+    used = {r.model for r in analysis.layer("checkworthiness")}
+    assert len(used) == 1
+    return load_head().threshold if used == {"encoder"} else load_model().threshold
+
+
 def _claims(analysis) -> dict[str, object]:
     return {analysis.text[c.span.start:c.span.end]: c for c in analysis.layer("claims")}
 
@@ -114,8 +123,9 @@ def test_claim_kinds_scores_and_quantities(claims_analysis):
     assert found["Prices rose because the central bank cut interest rates."].kind == "causal"
     exports = found["Exports fell by 12 percent, to $4 billion, after the northern port was closed in May."]
     assert [text[q.start:q.end] for q in exports.quantities] == ["12 percent", "$4 billion"]
+    threshold = _cw_threshold(claims_analysis)
     for claim in found.values():
-        assert 0.0 <= claim.score <= 1.0 and claim.checkworthy == (claim.score >= load_model().threshold)
+        assert 0.0 <= claim.score <= 1.0 and claim.checkworthy == (claim.score >= threshold)
         assert claim.quantities == tuple(q for q in claim.quantities if claim.span.contains(q))
 
 
@@ -152,8 +162,9 @@ def test_every_sentence_has_a_score(claims_analysis, parser):
     by_text = {claims_analysis.text[s.span.start:s.span.end]: (cw, yes, p) for s, cw, yes, p in scored}
     assert by_text["Do you think the talks in Vienna will succeed?"][2] == 0.0  # questions are never claims
     claim_spans = {c.span for c in claims_analysis.layer("claims")}
+    threshold = _cw_threshold(claims_analysis)
     for sentence, cw, yes, p in scored:
-        assert 0.0 <= cw <= 1.0 and yes == (cw >= load_model().threshold)
+        assert 0.0 <= cw <= 1.0 and yes == (cw >= threshold)
         if sentence.span in claim_spans:
             assert p > 0.0
 
@@ -168,3 +179,97 @@ def test_without_a_parse_quantities_come_from_the_text(claims_analysis):
     by_text = {text[c.span.start:c.span.end]: c for c in result["claims"]}
     exports = by_text["Exports fell by 12 percent, to $4 billion, after the northern port was closed in May."]
     assert [text[q.start:q.end] for q in exports.quantities] == ["12 percent", "$4 billion"]
+
+
+def test_head_features_layout():
+    np = pytest.importorskip("numpy")
+    from parley.claimhead import head_features
+
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], dtype=np.float32)
+    x = head_features(vectors, [0.5, -1.0, 2.0], [ASKER, SPEAKER, SPEAKER], ("emb", "ctx", "lex", "role"))
+    assert x.shape == (3, 2 + 4 + 1 + 1)
+    assert x[0, 2:4].tolist() == [0.0, 0.0] and x[0, 4:6].tolist() == [0.0, 1.0]  # no previous; next is row 1
+    assert x[2, 2:4].tolist() == [0.0, 1.0] and x[2, 4:6].tolist() == [0.0, 0.0]  # previous is row 1; no next
+    assert x[:, 6].tolist() == [0.5, -1.0, 2.0] and x[:, 7].tolist() == [1.0, 0.0, 0.0]
+    with pytest.raises(ModelUnavailable):
+        head_features(vectors, [0, 0, 0], [SPEAKER] * 3, ("emb", "nonsense"))
+
+
+def test_encoder_head_scores_and_round_trips(tmp_path: Path):
+    np = pytest.importorskip("numpy")
+    from parley.claimhead import EncoderHead
+
+    head = EncoderHead(np.array([1.0, -1.0, 0.5], dtype=np.float32), -0.25, 0.4, ("emb", "lex"), {"name": "toy"})
+    scores = head.score(np.array([[1.0, 0.0], [0.0, 1.0]]), [0.0, 2.0], [SPEAKER, SPEAKER])
+    assert scores[0] == pytest.approx(1 / (1 + np.exp(-0.75))) and scores[1] == pytest.approx(1 / (1 + np.exp(0.25)))
+    assert head.score(np.zeros((0, 2)), [], []) == []
+    head.save(tmp_path / "toy.npz")
+    with np.load(tmp_path / "toy.npz", allow_pickle=False) as data:
+        assert str(data["layout"]) == "emb,lex" and data["weights"].tolist() == [1.0, -1.0, 0.5]
+    with pytest.raises(ModelUnavailable):  # wrong width for the layout
+        head.score(np.zeros((1, 5)), [0.0], [SPEAKER])
+
+
+def test_shipped_head_matches_its_layout():
+    from parley import encoder
+    from parley.claimhead import PARTS, load_head
+
+    head = load_head()
+    width = {"emb": encoder.DIMENSION, "ctx": 2 * encoder.DIMENSION, "lex": 1, "role": 1}
+    assert set(head.layout) <= set(PARTS)
+    assert head.weights.shape == (sum(width[p] for p in head.layout),)
+    assert 0.0 < head.threshold < 1.0 and head.meta["cv_map"] > 0.0
+
+
+@pytest.mark.slow
+def test_every_sentence_gets_a_checkworthiness_record(parser):
+    from parley.analysers import claims, structure  # noqa: F401
+    from parley.document import Document
+    from parley.pipeline import REGISTRY, Config, analyze
+
+    text = (Path(__file__).parent / "fixtures" / "claims_interview.txt").read_text(encoding="utf-8")
+    config = Config(options={"claims": {"checkworthiness": "lexical"}})
+    analysis = analyze(Document(text, "cw"), [REGISTRY["structure"], REGISTRY["claims"]], config, parser=parser)
+    records = analysis.layer("checkworthiness")
+    sentences = analysis.layer("sentences")
+    assert [r.span for r in records] == [s.span for s in sentences]
+    assert [r.sentence for r in records] == list(range(len(sentences)))
+    model = load_model()
+    for r in records:
+        assert r.model == "lexical" and 0.0 <= r.score <= 1.0 and r.checkworthy == (r.score >= model.threshold)
+    by_text = {text[r.span.start:r.span.end]: r for r in records}
+    assert by_text["The ministry received 339 requests from families in 2024."].score > by_text["Thank you for having me."].score
+    assert analysis.to_json(include_text=False)["checkworthiness"][0]["model"] == "lexical"
+    from parley.errors import PipelineError
+
+    with pytest.raises(PipelineError) as e:
+        claims.claims(analysis, None, Config(options={"claims": {"checkworthiness": "oracle"}}))
+    assert e.value.code == "E300"
+
+
+@pytest.mark.slow
+def test_encoder_head_scores_every_sentence(claims_analysis, parser, monkeypatch):
+    pytest.importorskip("torch")
+    from parley import encoder
+    from parley.analysers import claims
+    from parley.claimhead import load_head
+    from parley.pipeline import Config
+
+    if encoder.available():
+        pytest.skip(encoder.available())
+    records = claims_analysis.layer("checkworthiness")
+    assert {r.model for r in records} == {"encoder"}  # auto picks the head when it can run
+    head = load_head()
+    text = claims_analysis.text
+    by_text = {text[r.span.start:r.span.end]: r for r in records}
+    assert by_text["The ministry received 339 requests from families in 2024."].score > by_text["Thank you for having me."].score
+    for r in records:
+        assert r.checkworthy == (r.score >= head.threshold)
+    # without the extra, auto falls back to the lexical model; 'encoder' then fails with E400
+    monkeypatch.setattr(encoder, "available", lambda: "the 'models' extra is not installed")
+    fallback = claims.claims(claims_analysis, parser.parse(text), Config())
+    assert {r.model for r in fallback["checkworthiness"]} == {"lexical"}
+    assert [c.span for c in fallback["claims"]] == [c.span for c in claims_analysis.layer("claims")]
+    with pytest.raises(ModelUnavailable) as e:
+        claims.claims(claims_analysis, parser.parse(text), Config(options={"claims": {"checkworthiness": "encoder"}}))
+    assert e.value.code == "E400"
