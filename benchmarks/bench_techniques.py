@@ -34,7 +34,7 @@ from techniques_data import PTC, SHARED, load, tables  # noqa: E402
 from train_techniques import merge, overlap_f1  # noqa: E402
 
 from parley.document import Span  # noqa: E402
-from parley.techniquefeatures import Head, decode_spans, span_features, token_features  # noqa: E402
+from parley.techniquefeatures import Head, decode_head, head_span_features  # noqa: E402
 
 SEED = SHARED.parent / "corpus" / "lavrov-kommersant-2025-10-15.txt"
 
@@ -46,7 +46,7 @@ def classify_gold(articles, tabs, head: Head) -> float:
         if not article.labels:
             continue
         spans = [s for _, s in article.labels]
-        probs = head.probabilities(span_features(table, article.text, spans, np))
+        probs = head.probabilities(head_span_features(head, table, article.text, spans, np))
         used: Counter = Counter()
         for (gold, span), row in zip(article.labels, probs):
             rank = used[span]  # the k-th copy of one span gets the k-th choice
@@ -60,14 +60,12 @@ def classify_gold(articles, tabs, head: Head) -> float:
 
 def predict(articles, tabs, spans_head: Head, labels_head: Head | None):
     out = []
-    threshold = float(spans_head.meta.get("threshold", 0.5))
     for article, table in zip(articles, tabs):
-        found = decode_spans(table, spans_head.probabilities(token_features(table, np)), threshold,
-                             int(spans_head.meta.get("max_gap", 1)))
+        found = decode_head(table, spans_head, np)
         if labels_head is None or not found:
             out.append([("x", s) for s, _ in found])
             continue
-        probs = labels_head.probabilities(span_features(table, article.text, [s for s, _ in found], np))
+        probs = labels_head.probabilities(head_span_features(labels_head, table, article.text, [s for s, _ in found], np))
         out.append([(labels_head.labels[int(r.argmax())], s) for (s, _), r in zip(found, probs)])
     return out
 

@@ -100,6 +100,9 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, n_out: int, hidden: int, epochs: int, 
     device = "cuda" if torch.cuda.is_available() else "cpu"  # same result either way, up to float noise
     mean = x.mean(0)
     scale = x.std(0) + 1e-6
+    binary = ((x == 0) | (x == 1)).all(0)  # indicator columns (hashed words) stay as they are:
+    mean = np.where(binary, 0.0, mean).astype(np.float32)  # standardising a rare one would blow it up
+    scale = np.where(binary, 1.0, scale).astype(np.float32)
     xt = torch.from_numpy((x - mean) / scale).float().to(device)
     yt = torch.from_numpy(y).to(device)
     net = torch.nn.Sequential(

@@ -18,7 +18,7 @@ from parley.pipeline import analyze, build_pipeline
 from parley.records import Technique
 from parley.render.sections import HIGHLIGHTERS, SECTIONS
 from parley.techniquefeatures import (
-    MODELS_DIR, Head, TokenTable, assemble, decode_spans, segments, span_features, token_features,
+    LEXICAL_BUCKETS, MODELS_DIR, Head, TokenTable, assemble, decode_spans, segments, span_features, token_features,
 )
 
 TEXT = ("They call it reform. It is a betrayal, a shameful betrayal!\n"
@@ -72,6 +72,37 @@ def test_span_features_count_repetition():
     assert x.shape == (2, 4 * 2 + 6)
     assert x[0, -4] > 0  # "betrayal" recurs
     assert x[1, -4] == 0  # "They" does not
+
+
+def test_decode_drops_runs_shorter_than_min_tokens():
+    table = _table(TEXT)
+    probs = np.zeros(len(table.offsets))
+    probs[0] = 0.9  # "They": one token
+    probs[4] = probs[5] = 0.9  # "It is": two tokens
+    texts = [TEXT[s.start:s.end] for s, _ in decode_spans(table, probs, 0.5, max_gap=0, min_tokens=2)]
+    assert texts == ["It is"]
+
+
+def test_span_feature_blocks_repeat_and_lexical():
+    table = _table(TEXT)
+    betrayal = Span(TEXT.index("betrayal"), TEXT.index("betrayal") + 8)
+    x = span_features(table, TEXT, [betrayal, Span(0, 4), betrayal], np, ("repeat", "lexical"))
+    assert x.shape == (3, 4 + LEXICAL_BUCKETS)
+    assert x[0, 0] == 1.0 and x[1, 0] == 0.0  # "betrayal" occurs twice, "they" once
+    assert x[0, 4:].sum() == 1 and np.array_equal(x[0], x[2])  # one word, hashed the same way each time
+    assert not np.array_equal(x[0, 4:], x[1, 4:])
+    both = span_features(table, TEXT, [betrayal], np, ("mean", "max", "context", "surface"))
+    assert both.shape == (1, 4 * 4 + 6)
+    assert span_features(table, TEXT, [], np, ("mean", "lexical")).shape == (0, 4 + LEXICAL_BUCKETS)
+
+
+def test_token_features_with_context_see_neighbours_in_segment_only():
+    table = _table(TEXT)
+    f = token_features(table, np, context=True)
+    assert f.shape == (len(table.offsets), 16)
+    first_of_second = int(np.nonzero(table.segment == 1)[0][0])
+    assert np.allclose(f[first_of_second, 4:8], 0.0)  # no previous token inside its segment
+    assert np.allclose(f[first_of_second, 8:12], table.vectors[first_of_second + 1])
 
 
 def test_token_features_add_segment_mean():

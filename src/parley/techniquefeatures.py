@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -98,49 +99,111 @@ def assemble(spans: Sequence[Span], per_segment: Sequence[tuple[Any, Any]], np: 
                       list(spans), np.stack(means).astype(np.float32))
 
 
-def token_features(table: TokenTable, np: Any) -> Any:
-    """Per token: its vector and its segment's mean vector (n, 768)."""
-    return np.concatenate([table.vectors, table.segment_means[table.segment]], axis=1)
+def token_features(table: TokenTable, np: Any, context: bool = False) -> Any:
+    """Per token: its vector and its segment's mean vector (n, 768); with
+    ``context``, also the previous and next token's vectors in its segment
+    (zeros at the edges), in the order [token, previous, next, segment] (n, 1536)."""
+    if not context:
+        return np.concatenate([table.vectors, table.segment_means[table.segment]], axis=1)
+    v, seg = table.vectors, table.segment
+    prev, nxt = np.zeros_like(v), np.zeros_like(v)
+    same = seg[1:] == seg[:-1]
+    prev[1:][same] = v[:-1][same]
+    nxt[:-1][same] = v[1:][same]
+    return np.concatenate([v, prev, nxt, table.segment_means[seg]], axis=1)
 
 
 SURFACE_FEATURES = 6
+LEXICAL_BUCKETS = 1024
+SPAN_BLOCKS = ("mean", "segment", "surface")  # what a label head without "span_blocks" in its meta reads
+_LEXICAL_WORD = re.compile(r"[a-z0-9']+")
 
 
-def span_features(table: TokenTable, text: str, spans: Sequence[Span], np: Any) -> Any:
-    """Per span: mean token vector, segment mean vector, surface counts (n, 768 + 6)."""
+def head_span_features(head: "Head", table: TokenTable, text: str, spans: Sequence[Span], np: Any) -> Any:
+    """``span_features`` with the blocks a label head was trained on (its meta)."""
+    return span_features(table, text, spans, np, tuple(head.meta.get("span_blocks", SPAN_BLOCKS)))
+
+
+def span_features(table: TokenTable, text: str, spans: Sequence[Span], np: Any,
+                  blocks: Sequence[str] = SPAN_BLOCKS) -> Any:
+    """Per span, the concatenation of ``blocks``, in the order given:
+
+    - ``mean`` / ``max``: mean / elementwise max of the span's token vectors;
+    - ``segment``: its segment's mean vector;
+    - ``context``: mean vectors of up to 3 tokens left, then right, in its segment;
+    - ``surface``: 6 counts (length in characters and words, how often the
+      phrase recurs in the document, ``!``, ``?``, capitalised share);
+    - ``repeat``: share of its content words (> 3 letters) occurring twice or
+      more in the document, their mean log count, quote mark, capital start;
+    - ``lexical``: its lowercased words and word pairs hashed (CRC32) into
+      LEXICAL_BUCKETS 0/1 indicators.
+    """
     starts, ends = table.offsets[:, 0], table.offsets[:, 1]
     lowered = text.lower()
+    dim = table.vectors.shape[1] if table.vectors.ndim == 2 else 384
+    counts: dict[str, int] = {}
+    if "repeat" in blocks:
+        for word in _LEXICAL_WORD.findall(lowered):
+            counts[word] = counts.get(word, 0) + 1
     rows = []
     for span in spans:
         inside = np.nonzero((starts < span.end) & (ends > span.start))[0]
+        zero = np.zeros(dim, np.float32)
+        parts = {}
         if len(inside):
-            mean = table.vectors[inside].mean(0)
-            seg = table.segment_means[table.segment[inside[0]]]
+            vectors = table.vectors[inside]
+            parts["mean"], parts["max"] = vectors.mean(0), vectors.max(0)
+            seg = table.segment[inside[0]]
+            parts["segment"] = table.segment_means[seg]
+            in_seg = np.nonzero(table.segment == seg)[0]
+            left, right = in_seg[in_seg < inside[0]][-3:], in_seg[in_seg > inside[-1]][:3]
+            parts["context"] = np.concatenate([table.vectors[left].mean(0) if len(left) else zero,
+                                               table.vectors[right].mean(0) if len(right) else zero])
         else:
-            mean = np.zeros(table.vectors.shape[1], np.float32)
-            seg = mean
-        words = text[span.start:span.end].split()
-        phrase = text[span.start:span.end].strip().lower()
+            parts.update(mean=zero, max=zero, segment=zero, context=np.concatenate([zero, zero]))
+        piece = text[span.start:span.end]
+        words = piece.split()
+        phrase = piece.strip().lower()
         repeats = lowered.count(phrase) - 1 if len(phrase) >= 3 else 0
         caps = sum(1 for w in words if w[:1].isupper()) / max(1, len(words))
-        surface = [
-            math.log1p(len(span)),
-            math.log1p(len(words)),
-            math.log1p(max(0, repeats)),
-            1.0 if "!" in phrase else 0.0,
-            1.0 if "?" in phrase else 0.0,
-            caps,
-        ]
-        rows.append(np.concatenate([mean, seg, np.asarray(surface, np.float32)]))
+        parts["surface"] = np.asarray([
+            math.log1p(len(span)), math.log1p(len(words)), math.log1p(max(0, repeats)),
+            1.0 if "!" in phrase else 0.0, 1.0 if "?" in phrase else 0.0, caps], np.float32)
+        tokens = _LEXICAL_WORD.findall(phrase)
+        if "repeat" in blocks:
+            content = [t for t in tokens if len(t) > 3]
+            parts["repeat"] = np.asarray([
+                sum(1 for t in content if counts.get(t, 0) >= 2) / max(1, len(content)),
+                sum(math.log(counts.get(t, 1)) for t in content) / max(1, len(content)),
+                1.0 if '"' in piece or "\u201c" in piece else 0.0,
+                1.0 if piece[:1].isupper() else 0.0], np.float32)
+        if "lexical" in blocks:
+            lexical = np.zeros(LEXICAL_BUCKETS, np.float32)
+            for gram in set(tokens) | {a + " " + b for a, b in zip(tokens, tokens[1:])}:
+                lexical[zlib.crc32(gram.encode("utf-8")) % LEXICAL_BUCKETS] = 1.0
+            parts["lexical"] = lexical
+        rows.append(np.concatenate([parts[b] for b in blocks]))
     if not rows:
-        return np.zeros((0, 2 * table.vectors.shape[1] + SURFACE_FEATURES), np.float32)
+        width = {"mean": dim, "max": dim, "segment": dim, "context": 2 * dim, "surface": SURFACE_FEATURES,
+                 "repeat": 4, "lexical": LEXICAL_BUCKETS}
+        return np.zeros((0, sum(width[b] for b in blocks)), np.float32)
     return np.stack(rows).astype(np.float32)
 
 
-def decode_spans(table: TokenTable, probs: Any, threshold: float, max_gap: int = 1) -> list[tuple[Span, float]]:
+def decode_head(table: TokenTable, head: "Head", np: Any) -> list[tuple[Span, float]]:
+    """The spans a span head finds in ``table``, with the decoding settings in its meta."""
+    probs = head.probabilities(token_features(table, np, context=bool(head.meta.get("context", False))))
+    return decode_spans(table, probs, float(head.meta.get("threshold", 0.5)), int(head.meta.get("max_gap", 1)),
+                        int(head.meta.get("min_tokens", 1)))
+
+
+def decode_spans(table: TokenTable, probs: Any, threshold: float, max_gap: int = 1,
+                 min_tokens: int = 1) -> list[tuple[Span, float]]:
     """Runs of tokens scoring >= threshold within a segment, as (span, mean score).
 
-    A gap of up to ``max_gap`` low tokens inside a run is bridged.
+    A gap of up to ``max_gap`` low tokens inside a run is bridged; runs of
+    fewer than ``min_tokens`` tokens are dropped (the partial-overlap measure
+    punishes stray fragments).
     """
     out: list[tuple[Span, float]] = []
     n = len(probs)
@@ -159,8 +222,9 @@ def decode_spans(table: TokenTable, probs: Any, threshold: float, max_gap: int =
                 gap += 1
                 if gap > max_gap:
                     break
-        span = Span(int(table.offsets[i, 0]), int(table.offsets[last, 1]))
-        out.append((span, float(probs[i:last + 1].mean())))
+        if last + 1 - i >= min_tokens:
+            span = Span(int(table.offsets[i, 0]), int(table.offsets[last, 1]))
+            out.append((span, float(probs[i:last + 1].mean())))
         i = last + 1
     return out
 

@@ -26,7 +26,7 @@ from ..errors import ModelUnavailable
 from ..pipeline import analyser
 from ..records import Technique
 from ..render.sections import Cell, highlighter, section
-from ..techniquefeatures import MODELS_DIR, Head, decode_spans, encode, segments, span_features, token_features
+from ..techniquefeatures import MODELS_DIR, Head, decode_head, encode, head_span_features, segments
 
 TAXONOMIES = ("semeval2020", "semeval2023")
 VERSION = "1"
@@ -89,15 +89,13 @@ def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = 
     table = encode(text, spans)
     if not len(table.vectors):
         return []
-    features = token_features(table, np)
     records: list[Technique] = []
     for taxonomy in taxonomies:
         span_head, label_head = heads(taxonomy)
-        found = decode_spans(table, span_head.probabilities(features), float(span_head.meta.get("threshold", 0.5)),
-                             int(span_head.meta.get("max_gap", 1)))
+        found = decode_head(table, span_head, np)
         if not found:
             continue
-        probs = label_head.probabilities(span_features(table, text, [s for s, _ in found], np))
+        probs = label_head.probabilities(head_span_features(label_head, table, text, [s for s, _ in found], np))
         for (span, span_score), row in zip(found, probs):
             k = int(row.argmax())
             score = round(float(span_score * row[k]), 3)
