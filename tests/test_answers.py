@@ -169,3 +169,51 @@ def test_real_heads_on_the_encoder():
     for r in records:
         assert r.clarity in answers.CLARITY and r.evasion in answers.EVASION
         assert 0.0 < r.clarity_score <= 1.0 and 0.0 < r.evasion_score <= 1.0
+
+
+def test_ngram_vectoriser_fits_vocabulary_and_unit_rows():
+    from parley.answer_ngrams import NgramVectoriser, ngrams
+
+    assert ngrams("I don't know.") == ["don", "know", "don know"]
+    texts = ["I will not comment on that", "I will raise the tax", "We will not comment", "A new harbour"]
+    vec = NgramVectoriser.fit(texts, min_df=2)
+    assert set(vec.vocabulary) == {"will", "not", "comment", "will not", "not comment"}
+    T = vec.transform(["I will not comment, not now", "nothing known"])
+    assert np.isclose(np.linalg.norm(T[0]), 1.0) and not T[1].any()
+    i = vec.vocabulary.index
+    assert T[0, i("not")] > T[0, i("will")]  # tf 2 > tf 1, same idf
+
+
+def test_mixed_heads_weigh_log_probabilities_and_offsets():
+    heads = toy_heads(4)
+    X = np.zeros((2, 4), np.float32)
+    other = answers.Head(answers.CLARITY, np.zeros(4, np.float32), np.ones(4, np.float32),
+                         np.zeros((3, 4), np.float32), np.asarray([9.0, 0, 0], np.float32))
+    assert (answers.mixed_proba([(heads["clarity"], X), (other, X)]).argmax(1) == 0).all()
+    muted = answers.Head(other.classes, other.mean, other.scale, other.coef, other.intercept, weight=0.0)
+    assert (answers.mixed_proba([(heads["clarity"], X), (muted, X)]).argmax(1) == 2).all()
+    shifted = answers.Head(muted.classes, muted.mean, muted.scale, muted.coef, muted.intercept, 0.0,
+                           np.asarray([0, 20.0, 0], np.float32))
+    assert (answers.mixed_proba([(heads["clarity"], X), (shifted, X)]).argmax(1) == 1).all()
+
+
+def test_heads_with_ngrams_round_trip_and_predict(tmp_path):
+    from parley.answer_ngrams import NgramVectoriser
+
+    vec = NgramVectoriser.fit(["not going to comment", "not going to say", "yes we will"], min_df=1)
+    n = len(vec.vocabulary)
+    coef = np.zeros((3, n), np.float32)
+    coef[2, vec.vocabulary.index("comment")] = 50.0
+    heads = toy_heads(5 * 16 + 5 + len(answers.cue_features("q", "a")))
+    heads["clarity"] = answers.Head(*[getattr(heads["clarity"], f) for f in ("classes", "mean", "scale", "coef")],
+                                    np.zeros(3, np.float32))
+    heads["clarity_ngram"] = answers.Head(answers.CLARITY, np.zeros(n, np.float32), np.ones(n, np.float32),
+                                          coef, np.zeros(3, np.float32))
+    heads["ngrams"] = vec
+    path = tmp_path / "heads.npz"
+    answers.save_heads(heads, path)
+    loaded = answers.load_heads(str(path))
+    assert set(loaded) == {"clarity", "evasion", "clarity_ngram", "ngrams"}
+    assert loaded["ngrams"].vocabulary == vec.vocabulary
+    labels = answers.predict([("Will you?", "I will not comment."), ("Will you?", "Yes.")], fake_embed, loaded)
+    assert labels[0][0] == "Clear Non-Reply" and labels[1][0] != "Clear Non-Reply"

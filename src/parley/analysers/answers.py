@@ -1,9 +1,10 @@
 """Answers: does each answer address its question (clarity and evasion).
 
 Every question turn is paired with the answer turns that follow it, up to the
-next question. Each pair gets two labels from small linear heads over MiniLM
-sentence embeddings (``parley.encoder``, the ``models`` extra) and a few
-surface cues (``data/answer_cues.json``):
+next question. Each pair gets two labels, each from a mix of two small linear
+heads: one over MiniLM sentence embeddings (``parley.encoder``, the ``models``
+extra) and a few surface cues (``data/answer_cues.json``), one over the
+answer's word n-grams (``parley.answer_ngrams``):
 
 - clarity, the three QEvasion classes: Clear Reply, Ambivalent, Clear Non-Reply;
 - evasion, the nine QEvasion labels (Explicit, Implicit, Dodging, ...).
@@ -32,7 +33,7 @@ from ..render.sections import Cell, Rows, section
 DATA = Path(__file__).resolve().parent.parent / "data"
 HEADS_PATH = DATA / "models" / "answers_heads.npz"
 CUES_PATH = DATA / "answer_cues.json"
-FEATURES_VERSION = "answers-features-1"
+FEATURES_VERSION = "answers-features-2"
 WINDOW_WORDS = 100  # an answer is embedded in windows of whole sentences up to this many words
 MAX_WINDOWS = 6
 CLARITY = ("Clear Reply", "Ambivalent", "Clear Non-Reply")
@@ -134,6 +135,13 @@ class Head:
     scale: Any
     coef: Any  # (n_classes, n_features)
     intercept: Any  # (n_classes,)
+    weight: float = 1.0  # of this head's log-probabilities when heads are mixed
+    offset: Any = None  # (n_classes,) added to the mixed scores, tuned for macro-F1
+
+    def log_proba(self, features: Any) -> Any:
+        import numpy as np
+
+        return np.log(self.proba(features) + 1e-12)
 
     def proba(self, features: Any) -> Any:
         import numpy as np
@@ -146,19 +154,36 @@ class Head:
     def arrays(self, name: str) -> dict[str, Any]:
         import numpy as np
 
+        offset = np.zeros(len(self.classes), np.float32) if self.offset is None else self.offset
         return {f"{name}_classes": np.asarray(self.classes), f"{name}_mean": self.mean,
-                f"{name}_scale": self.scale, f"{name}_coef": self.coef, f"{name}_intercept": self.intercept}
+                f"{name}_scale": self.scale, f"{name}_coef": self.coef, f"{name}_intercept": self.intercept,
+                f"{name}_weight": np.asarray(self.weight, np.float32), f"{name}_offset": offset}
 
     @classmethod
     def from_arrays(cls, data: Any, name: str) -> "Head":
         return cls(tuple(str(c) for c in data[f"{name}_classes"]), data[f"{name}_mean"], data[f"{name}_scale"],
-                   data[f"{name}_coef"], data[f"{name}_intercept"])
+                   data[f"{name}_coef"], data[f"{name}_intercept"], float(data[f"{name}_weight"]),
+                   data[f"{name}_offset"])
+
+
+def mixed_proba(parts: Sequence[tuple[Head, Any]]) -> Any:
+    """Softmax of the weighted sum of the heads' log-probabilities plus their offsets."""
+    import numpy as np
+
+    z = sum(head.weight * head.log_proba(x) + (0.0 if head.offset is None else head.offset) for head, x in parts)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 @lru_cache(maxsize=2)
-def load_heads(path: str = str(HEADS_PATH)) -> dict[str, Head]:
-    """The clarity and evasion heads stored by scripts/train_answers.py."""
+def load_heads(path: str = str(HEADS_PATH)) -> dict[str, Any]:
+    """The heads stored by scripts/train_answers.py: ``clarity`` and ``evasion``
+    over the pair features and, when present, ``clarity_ngram`` and
+    ``evasion_ngram`` over the answer's n-grams with their ``ngrams`` vectoriser."""
     import numpy as np
+
+    from ..answer_ngrams import NgramVectoriser
 
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -166,23 +191,28 @@ def load_heads(path: str = str(HEADS_PATH)) -> dict[str, Head]:
             if version != FEATURES_VERSION:
                 raise ModelUnavailable(f"the answer heads in {path} were trained on features '{version}', "
                                        f"this code makes '{FEATURES_VERSION}'; rerun scripts/train_answers.py")
-            return {name: Head.from_arrays(data, name) for name in ("clarity", "evasion")}
+            names = [str(n) for n in data["heads"]]
+            heads: dict[str, Any] = {name: Head.from_arrays(data, name) for name in names}
+            if "ngram_vocabulary" in data.files:
+                heads["ngrams"] = NgramVectoriser.from_arrays(data)
+            return heads
     except (OSError, KeyError, ValueError) as e:
         raise ModelUnavailable(f"the answer heads {path} cannot be read: {e}") from e
 
 
-def save_heads(heads: dict[str, Head], path: Path = HEADS_PATH) -> None:
+def save_heads(heads: dict[str, Any], path: Path = HEADS_PATH) -> None:
     import numpy as np
 
-    arrays: dict[str, Any] = {"features_version": np.asarray(FEATURES_VERSION)}
+    names = [name for name, head in heads.items() if isinstance(head, Head)]
+    arrays: dict[str, Any] = {"features_version": np.asarray(FEATURES_VERSION), "heads": np.asarray(names)}
     for name, head in heads.items():
-        arrays.update(head.arrays(name))
+        arrays.update(head.arrays(name) if isinstance(head, Head) else head.arrays())
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, **arrays)
 
 
 def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
-            heads: dict[str, Head] | None = None) -> list[tuple[str, float, str, float]]:
+            heads: dict[str, Any] | None = None) -> list[tuple[str, float, str, float]]:
     """(clarity, its probability, evasion, its probability) for each pair."""
     if embed is None:
         from ..encoder import embed
@@ -190,8 +220,10 @@ def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
     if not pairs:
         return []
     X = pair_features(pairs, embed)
+    T = heads["ngrams"].transform([a for _, a in pairs]) if "ngrams" in heads else None
     clarity, evasion = heads["clarity"], heads["evasion"]
-    pc, pe = clarity.proba(X), evasion.proba(X)
+    pc, pe = ([mixed_proba([(heads[name], X)] + ([(heads[f"{name}_ngram"], T)] if f"{name}_ngram" in heads else []))
+               for name in ("clarity", "evasion")])
     out = []
     for c_row, e_row in zip(pc, pe):
         ci, ei = int(c_row.argmax()), int(e_row.argmax())
