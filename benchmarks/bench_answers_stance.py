@@ -6,7 +6,8 @@ Prints one table:
 - QEvasion test (308 pairs): clarity macro-F1 (3 classes) and evasion
   macro-F1 (9 labels; a prediction that matches any of the three annotators
   counts as that label, as in SemEval-2026 Task 6), for a majority-class
-  baseline (the most frequent train label) and for the MiniLM heads;
+  baseline (the most frequent train label) and for the answers heads
+  (MiniLM embedding heads mixed with answer n-gram heads);
 - stance polarity accuracy over the gold (holder, target) records of the
   three gold transcripts, scored by ../shared/gold/score.py: with the gold
   turns and entities as input (the analyser alone) and end to end (Parley's
@@ -58,7 +59,7 @@ def qevasion_rows(shared: Path) -> list[tuple[str, str, str]]:
     labels = predict(pairs_of(test), cached_embedder(), load_heads())
     clarity = [c for c, _, _, _ in labels]
     evasion = [e for _, _, e, _ in labels]
-    rows.append(("QEvasion test, MiniLM heads (parley answers)",
+    rows.append(("QEvasion test, MiniLM + n-gram heads (parley answers)",
                  f"{macro_f1(gold_clarity, clarity, CLARITY):.3f}",
                  f"{macro_f1([evasion_gold(r, p) for r, p in zip(test, evasion)], evasion, EVASION):.3f}"))
     return rows
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-timing", action="store_true")
     ap.add_argument("--only-timing", action="store_true", help="skip the QEvasion and stance rows")
     ap.add_argument("--only-stance", action="store_true", help="print the stance rows alone")
+    ap.add_argument("--only-qevasion", action="store_true", help="print the QEvasion rows alone")
     args = ap.parse_args(argv)
     registry = build_pipeline()
     model_analysers = [a.name for a in registry if a.check is not None]
@@ -154,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|")
     for row in qevasion_rows(args.shared):
         print("| " + " | ".join(row) + " |")
+    if args.only_qevasion:
+        return 0
     print()
     print("| stance | " + " | ".join(n.split("_")[0].split("-")[0] for n in GOLD_STANCE) + " | all |")
     print("|---|---|---|---|---|")
