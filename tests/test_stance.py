@@ -278,3 +278,10 @@ def test_aggregate_is_neutral_only_when_evidence_is_scant_or_balanced():
     assert balanced[0].polarity == "neutral"
     weak_but_clear = stance.aggregate([(0, "h", "t", -0.04, s)])
     assert weak_but_clear[0].polarity == "negative"
+
+
+@pytest.mark.slow
+def test_a_sentence_without_a_verb_is_scored(parser):
+    # a verbless sentence: the clause search must stop at the root (it once looped forever)
+    scores = scores_of(parser, "A terrible plot by Ostland, supposedly.", (("Ostland", "GPE"),))
+    assert "ostland" in scores

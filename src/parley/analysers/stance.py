@@ -241,7 +241,7 @@ def role_factor(cue: Cue, target: Any, quoted: list[tuple[int, int]], lexicon: L
 def _clause_of(tok: Any) -> Any:
     """The verb heading the clause ``tok`` belongs to (``tok`` itself for a verb)."""
     node = tok
-    while node.pos_ not in ("VERB", "AUX") and node.head is not node:
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
         node = node.head
     return node
 
@@ -281,7 +281,7 @@ def _subjects_of(verb: Any) -> list[Any]:
     node = verb
     for _ in range(3):
         subjects = [c for c in node.children if c.dep_ in _SUBJECTS]
-        if subjects or node.dep_ not in ("advcl", "xcomp", "pcomp", "acl", "conj", "prep") or node.head is node:
+        if subjects or node.dep_ not in ("advcl", "xcomp", "pcomp", "acl", "conj", "prep") or node.head.i == node.i:
             return subjects
         node = node.head
     return []
