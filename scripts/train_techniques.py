@@ -47,7 +47,9 @@ SPAN_SETTINGS = [dict(hidden=256, epochs=6, batch=512, lr=1e-3),
                  dict(hidden=128, epochs=3, batch=512, lr=1e-3, dropout=0.5, weight_decay=1e-2)]
 LABEL_SETTINGS = [dict(hidden=512, epochs=40, dropout=0.5, batch=128),
                   dict(hidden=512, epochs=40, dropout=0.5, batch=128, blocks=("mean", "segment", "surface", "repeat")),
-                  dict(hidden=1024, epochs=40, dropout=0.6, batch=128, blocks=("mean", "segment", "surface", "repeat"))]
+                  dict(hidden=1024, epochs=40, dropout=0.6, batch=128, blocks=("mean", "segment", "surface", "repeat")),
+                  dict(hidden=512, epochs=40, dropout=0.5, batch=128,
+                       blocks=("mean", "segment", "surface", "repeat", "alone"))]
 MAX_GAPS = (0, 1, 2, 3)  # low tokens bridged inside a span, chosen with the threshold
 MIN_TOKENS = (1, 2, 3, 4)  # shortest run kept, chosen with the threshold
 REFIT = True  # True: refit the label head on the held-out articles too

@@ -96,6 +96,20 @@ def test_span_feature_blocks_repeat_and_lexical():
     assert span_features(table, TEXT, [], np, ("mean", "lexical")).shape == (0, 4 + LEXICAL_BUCKETS)
 
 
+def test_span_feature_block_alone_encodes_each_span_text(monkeypatch):
+    seen = []
+
+    def fake_embed(texts):
+        seen.extend(texts)
+        return np.stack([np.full(384, len(t), np.float32) for t in texts])
+
+    monkeypatch.setattr(encoder, "embed", fake_embed)
+    table = _table(TEXT)
+    x = span_features(table, TEXT, [Span(0, 4), Span(5, 9)], np, ("surface", "alone"))
+    assert seen == ["They", "call"]
+    assert x.shape == (2, 6 + 384) and (x[:, 6:] == 4.0).all()
+
+
 def test_token_features_with_context_see_neighbours_in_segment_only():
     table = _table(TEXT)
     f = token_features(table, np, context=True)

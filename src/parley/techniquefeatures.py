@@ -136,7 +136,9 @@ def span_features(table: TokenTable, text: str, spans: Sequence[Span], np: Any,
     - ``repeat``: share of its content words (> 3 letters) occurring twice or
       more in the document, their mean log count, quote mark, capital start;
     - ``lexical``: its lowercased words and word pairs hashed (CRC32) into
-      LEXICAL_BUCKETS 0/1 indicators.
+      LEXICAL_BUCKETS 0/1 indicators;
+    - ``alone``: the span's text encoded on its own (``encoder.embed``, 384;
+      needs the ``models`` extra, E400 without it).
     """
     starts, ends = table.offsets[:, 0], table.offsets[:, 1]
     lowered = text.lower()
@@ -145,8 +147,13 @@ def span_features(table: TokenTable, text: str, spans: Sequence[Span], np: Any,
     if "repeat" in blocks:
         for word in _LEXICAL_WORD.findall(lowered):
             counts[word] = counts.get(word, 0) + 1
+    alone = None
+    if "alone" in blocks and spans:
+        from . import encoder
+
+        alone = encoder.embed([text[s.start:s.end] for s in spans])
     rows = []
-    for span in spans:
+    for k, span in enumerate(spans):
         inside = np.nonzero((starts < span.end) & (ends > span.start))[0]
         zero = np.zeros(dim, np.float32)
         parts = {}
@@ -182,10 +189,12 @@ def span_features(table: TokenTable, text: str, spans: Sequence[Span], np: Any,
             for gram in set(tokens) | {a + " " + b for a, b in zip(tokens, tokens[1:])}:
                 lexical[zlib.crc32(gram.encode("utf-8")) % LEXICAL_BUCKETS] = 1.0
             parts["lexical"] = lexical
+        if alone is not None:
+            parts["alone"] = alone[k]
         rows.append(np.concatenate([parts[b] for b in blocks]))
     if not rows:
         width = {"mean": dim, "max": dim, "segment": dim, "context": 2 * dim, "surface": SURFACE_FEATURES,
-                 "repeat": 4, "lexical": LEXICAL_BUCKETS}
+                 "repeat": 4, "lexical": LEXICAL_BUCKETS, "alone": 384}
         return np.zeros((0, sum(width[b] for b in blocks)), np.float32)
     return np.stack(rows).astype(np.float32)
 
