@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -64,10 +65,23 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(only: Sequence[str], skip: Sequence[str], config: Config, parent: int) -> None:
+def _init_worker(only: Sequence[str], skip: Sequence[str], config: Config, parent: int, threads: int = 1) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    _limit_threads(threads)
     _worker["pipeline"] = build_pipeline(only=only, skip=skip)
     _worker["config"] = config
+
+
+def _limit_threads(threads: int) -> None:
+    """Parallelism comes from worker processes: each worker gets its share of
+    the cores for torch's (the encoder's) and OpenMP's thread pools, so that
+    N workers do not fight over the same cores."""
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    if importlib.util.find_spec("torch") is not None:
+        import torch
+
+        torch.set_num_threads(threads)
 
 
 def _analyse(document: Document) -> tuple[str, str, str]:
@@ -200,7 +214,8 @@ def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[st
     breaks: dict[int, int] = {}  # id(document) -> pool deaths it was in flight for
     while queue:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(only, skip, config, os.getpid()))
+                                   initargs=(only, skip, config, os.getpid(),
+                                             max(1, (os.cpu_count() or 1) // workers)))
         pending: dict[Future, Document] = {}
         broken = False
         try:
