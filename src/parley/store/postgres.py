@@ -43,16 +43,6 @@ class PostgresStore(SQLStore):
         except psycopg.Error as e:
             raise StoreError(f"cannot connect to PostgreSQL at {_safe(url)}: {str(e).strip()}", code="E602") from e
 
-    def close(self) -> None:
-        conn, self.conn = getattr(self, "conn", None), None
-        if conn is not None:
-            conn.close()
-
-    def _connection(self) -> Any:
-        if self.conn is None:
-            raise StoreError("the store is closed", code="E602")
-        return self.conn
-
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             return self._connection().execute(_sql(sql), tuple(params))

@@ -102,6 +102,17 @@ def _check_day(value: str | None, what: str) -> str | None:
 
 class SQLStore(Store):
     dialect = "sqlite"
+    conn: Any = None  # the driver's connection; None once closed
+
+    def close(self) -> None:
+        conn, self.conn = getattr(self, "conn", None), None
+        if conn is not None:
+            conn.close()
+
+    def _connection(self) -> Any:
+        if self.conn is None:
+            raise StoreError("the store is closed", code="E602")
+        return self.conn
 
     # -- backend hooks ---------------------------------------------------
     @abstractmethod

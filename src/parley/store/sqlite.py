@@ -70,17 +70,7 @@ class SQLiteStore(SQLStore):
         except sqlite3.DatabaseError as e:
             raise StoreError(f"cannot open {self.path} as a SQLite database: {e}", code="E602") from e
 
-    def close(self) -> None:
-        conn, self.conn = getattr(self, "conn", None), None
-        if conn is not None:
-            conn.close()
-
     # -- backend hooks ---------------------------------------------------
-    def _connection(self) -> sqlite3.Connection:
-        if self.conn is None:
-            raise StoreError("the store is closed", code="E602")
-        return self.conn
-
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
             return self._connection().execute(sql, tuple(params))
