@@ -66,7 +66,7 @@ def main() -> int:
     model = default_model()
     spacy_cmd = [sys.executable, "-c", f"import spacy,sys; nlp=spacy.load({model!r}); "
                  f"nlp(open(sys.argv[1], encoding='utf-8').read())", str(path)]
-    parley_cmd = [sys.executable, "-m", "parley", "analyze", str(path), "--format", "json", "-o", "/dev/null"]
+    parley_cmd = [sys.executable, "-m", "parley", "analyze", str(path), "--format", "json"]
     procs = []
     for label, cmd in (("process: bare spaCy (load + parse)", spacy_cmd), ("process: parley analyze --format json", parley_cmd)):
         seconds = median_seconds(lambda: subprocess.run(cmd, check=True, capture_output=True), max(1, args.repeat // 2))

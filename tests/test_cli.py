@@ -102,3 +102,16 @@ def test_evaluate_scores_a_small_gold_of_our_own(tmp_path):
     scores = json.loads(result.stdout)["sample-interview"]
     assert scores["turns"]["r"] == 1.0 and scores["turns"]["p"] == round(1 / 6, 4)
     assert scores["metadata"] == {"acc": 0.5, "wrong": ["outlet"]}
+
+
+def test_output_to_a_device_writes_through_it_and_leaves_it_a_device(tmp_path):
+    import os
+    import stat
+
+    from parley.files import write_atomic
+
+    write_atomic(os.devnull, "discarded")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    target = tmp_path / "sub" / "report.txt"
+    write_atomic(target, "kept")
+    assert target.read_text() == "kept" and stat.S_IMODE(os.stat(target).st_mode) & 0o044
