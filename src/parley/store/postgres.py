@@ -37,7 +37,6 @@ class PostgresStore(SQLStore):
         psycopg = _psycopg()
         self.url = url
         self._psycopg = psycopg
-        self._depth = 0
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.Error as e:
@@ -57,26 +56,12 @@ class PostgresStore(SQLStore):
             raise StoreError(f"PostgreSQL: {str(e).strip()}", code="E607") from e
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        self._depth = 1
+    def _outer_transaction(self) -> Iterator[None]:
         try:
             with self._connection().transaction():
                 yield
         except self._psycopg.Error as e:
             raise StoreError(f"PostgreSQL: {str(e).strip()}", code="E607") from e
-        finally:
-            self._depth = 0
-
-    def batch(self):
-        """Group several writes in one transaction (for bulk loads)."""
-        return self._transaction()
 
     def _lock_for_migration(self) -> None:
         self._execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))

@@ -125,8 +125,32 @@ class SQLStore(Store):
 
     @abstractmethod
     @contextmanager
+    def _outer_transaction(self) -> Iterator[None]:
+        """Begin, then commit (or roll back on error) one real transaction;
+        driver errors become StoreError E607."""
+
+    _depth = 0  # how many _transaction blocks are open; only the outermost is real
+
+    @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """A write transaction; driver errors become StoreError E607."""
+        """A write transaction; nested blocks join the outermost one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        try:
+            with self._outer_transaction():
+                yield
+        finally:
+            self._depth = 0
+
+    def batch(self):
+        """Group several writes in one transaction (for bulk loads)."""
+        return self._transaction()
 
     @abstractmethod
     def _search(self, words: list[str], layer: str, facets: list[list[str]], where: list[str], params: list[Any],

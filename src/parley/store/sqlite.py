@@ -58,7 +58,6 @@ class SQLiteStore(SQLStore):
             if not parent.is_dir():
                 raise StoreError(f"cannot create the database {self.path}: folder {parent} does not exist",
                                  code="E602")
-        self._depth = 0
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                         timeout=BUSY_TIMEOUT_MS / 1000)
@@ -84,38 +83,24 @@ class SQLiteStore(SQLStore):
             raise StoreError(f"SQLite: {e}", code="E607") from e
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _outer_transaction(self) -> Iterator[None]:
         conn = self._connection()
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
             raise StoreError(f"SQLite: cannot start a write: {e}", code="E607") from e
-        self._depth = 1
         try:
             yield
         except BaseException:
-            self._depth = 0
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        self._depth = 0
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as e:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(f"SQLite: commit failed: {e}", code="E607") from e
-
-    def batch(self):
-        """Group several writes in one transaction (for bulk loads)."""
-        return self._transaction()
 
     def _timed_rows(self, sql: str, params: Sequence[Any], deadline: float | None) -> tuple[list[tuple], bool]:
         conn = self._connection()
