@@ -48,8 +48,10 @@ def slug(name: str) -> str:
     if text.endswith("+"):
         text = text[:-1] + " plus"
     text = text.replace("+", " ")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    # a name with no Latin letters (Cyrillic, say) keeps its own letters
+    return out or re.sub(r"[\W_]+", "-", text.lower()).strip("-")
 
 
 def surface_key(text: str) -> str:

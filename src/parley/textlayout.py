@@ -75,11 +75,3 @@ def people() -> dict[str, tuple[str, str]]:
                     table.setdefault(form.strip().lower(), (pid, name))
     return table
 
-
-def slug(name: str) -> str:
-    """A lower-case id: 'Sergey Lavrov' -> 'sergey-lavrov'."""
-    import unicodedata
-
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    out = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return out or re.sub(r"[\W_]+", "-", name.lower()).strip("-")

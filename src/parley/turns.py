@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .document import Span
 from .records import Turn
-from .textlayout import is_blank, people, slug, strip, structure_tables
+from .identity import slug
+from .textlayout import is_blank, people, strip, structure_tables
 
 _WORD = r"[A-Z\u00c0-\u00de\u0400-\u042f][\w.’'\-]*"
 _PART = r"(?:[A-Za-z\u00c0-\u024f\u0400-\u04ff][\w.’'\-]*)"

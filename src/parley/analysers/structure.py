@@ -12,7 +12,7 @@ from ..records import Headline, Sentence, Turn
 from ..render.sections import Cell, section
 from ..frontmatter import extract_metadata, find_boilerplate
 from ..textlayout import paragraphs as find_paragraphs, strip
-from ..turns import build_turns, find_labels, split_headline
+from ..turns import LABEL, build_turns, find_labels, label_span, resolve_speaker, split_headline
 
 
 @analyser(
@@ -32,7 +32,7 @@ def structure(analysis: Analysis, parse, config: Config) -> dict:
     if labels:
         turns = build_turns(text, paras, labels, bp_spans, title_hint)
     else:
-        turns = _single_statement(text, paras, bp_spans, fm)
+        turns = _single_statement(text, paras, bp_spans)
     principals = principal_names(turns)
     first_q = next((text[t.body_span.start:t.body_span.end] for t in turns if t.speaker == "interviewer"), None)
     metadata = extract_metadata(
@@ -43,7 +43,7 @@ def structure(analysis: Analysis, parse, config: Config) -> dict:
     headlines: list[Headline] = []
     if headline:
         sentences.append(Sentence(headline, None))
-        headlines.append(_headline(text, headline, labels, turns))
+        headlines.append(_headline(text, headline, turns))
     for i, t in enumerate(turns):
         if t.body_span:
             sentences.extend(Sentence(s, i) for s in sentence_rules.split(text, t.body_span))
@@ -65,10 +65,8 @@ def principal_names(turns: list[Turn]) -> list[str]:
     return names
 
 
-def _headline(text: str, span: Span, labels, turns: list[Turn]) -> Headline:
+def _headline(text: str, span: Span, turns: list[Turn]) -> Headline:
     """The headline quote, attributed to the speaker its label names."""
-    from ..turns import LABEL, label_span, resolve_speaker
-
     m = LABEL.match(text, span.start, span.end)
     label = label_span(m)
     name = text[label.start:label.end]
@@ -77,7 +75,7 @@ def _headline(text: str, span: Span, labels, turns: list[Turn]) -> Headline:
     return Headline(span, speaker, label, strip(text, Span(m.end(), span.end)))
 
 
-def _single_statement(text: str, paras: list[Span], boilerplate: list[Span], fm) -> list[Turn]:
+def _single_statement(text: str, paras: list[Span], boilerplate: list[Span]) -> list[Turn]:
     """A transcript without speaker labels is one statement by an unknown speaker."""
     body = [p for p in paras if not any(b.start <= p.start and p.end <= b.end for b in boilerplate)]
     if not body:
