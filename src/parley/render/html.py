@@ -14,6 +14,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from .. import __version__
 from ..document import METADATA_FIELDS, Analysis, Span, iter_spans
 from .sections import HIGHLIGHTERS, Cell, sections_for
 
@@ -57,10 +58,10 @@ def _tooltip(record: Any) -> str:
     return "; ".join(parts)
 
 
-def highlighted_text(analysis: Analysis, anchors: set[int]) -> str:
-    """The document text as HTML, cut at every span boundary and anchor."""
+def highlighted_text(analysis: Analysis, anchors: set[int], spans: list[tuple[Span, str, str, str]]) -> str:
+    """The document text as HTML, cut at every boundary of ``spans`` (from
+    ``marks``) and at every anchor."""
     text = analysis.text
-    spans = marks(analysis)
     cuts = {0, len(text)} | {s.start for s, *_ in spans} | {s.end for s, *_ in spans} | anchors
     cuts = sorted(c for c in cuts if 0 <= c <= len(text))
     starts: dict[int, list[int]] = {}
@@ -108,7 +109,8 @@ def render_html(analysis: Analysis) -> str:
             f"<tbody>{body}</tbody></table></section>"
         )
     layers = [name for name in analysis.layers if name in HIGHLIGHT_DEFAULTS or name in HIGHLIGHTERS]
-    labels = sorted({(layer, label) for _, layer, label, _ in marks(analysis) if layer in HIGHLIGHTERS and label})
+    spans = marks(analysis)
+    labels = sorted({(layer, label) for _, layer, label, _ in spans if layer in HIGHLIGHTERS and label})
     # CSS-only toggles: a hidden checkbox per layer (and per label of layers
     # with a highlighter), its <label> in the nav bar, and rules keyed on
     # :checked. The checkboxes must precede nav and main as siblings.
@@ -146,9 +148,9 @@ def render_html(analysis: Analysis) -> str:
         + "</header>"
         + boxes
         + f"<nav>Highlight: {nav}</nav>"
-        + f'<main><article class="text">{highlighted_text(analysis, anchors)}</article>'
+        + f'<main><article class="text">{highlighted_text(analysis, anchors, spans)}</article>'
         + f'<aside>{"".join(tables)}</aside></main>'
-        + f"<footer>Parley {escape(analysis.to_json(include_text=False)['parley']['version'])} · "
+        + f"<footer>Parley {escape(__version__)} · "
         + escape(", ".join(f"{p['name']} {p['version']}" for p in analysis.pipeline)) + "</footer></body></html>\n"
     )
 
