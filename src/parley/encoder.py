@@ -69,7 +69,8 @@ def model_path() -> Path:
     return path
 
 
-def _load() -> tuple[Any, Any]:
+def load() -> tuple[Any, Any]:
+    """The encoder model and its tokenizer, loaded once per process (E400 without the extra)."""
     global _model, _tokenizer
     if _model is None:
         path = model_path()
@@ -113,7 +114,7 @@ def _forward(texts: list[str]) -> tuple[Any, Any, Any]:
     """One batch through the encoder: hidden states, attention mask, offsets."""
     import torch
 
-    model, tokenizer = _load()
+    model, tokenizer = load()
     batch = tokenizer(
         texts, padding=True, truncation=True, max_length=MAX_TOKENS,
         return_offsets_mapping=True, return_tensors="pt",
@@ -165,4 +166,4 @@ def token_embeddings(texts: list[str], batch_size: int = BATCH_SIZE) -> list[Tok
     return [r for r in result if r is not None]
 
 
-__all__ = ["DIMENSION", "TokenVectors", "available", "embed", "model_path", "token_embeddings"]
+__all__ = ["DIMENSION", "TokenVectors", "available", "embed", "load", "model_path", "token_embeddings"]

@@ -290,3 +290,47 @@ class Head:
         z = z - z.max(1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(1, keepdims=True)
+
+
+# -- fine-tuned adapters (parley.adapters) ---------------------------------------
+
+def adapter_spans(adapter: Any, text: str, spans: Sequence[Span], np: Any, threshold: float | None = None,
+                  max_gap: int | None = None, min_tokens: int | None = None) -> list[tuple[Span, float]]:
+    """The technique spans a fine-tuned tagger finds in ``spans`` of ``text``,
+    decoded like a span head's (settings from the adapter's meta unless given)."""
+    probs, table = adapter_token_probabilities(adapter, text, spans, np)
+    meta = adapter.meta
+    return decode_spans(table, probs, float(meta.get("threshold", 0.5) if threshold is None else threshold),
+                        int(meta.get("max_gap", 1) if max_gap is None else max_gap),
+                        int(meta.get("min_tokens", 1) if min_tokens is None else min_tokens))
+
+
+def adapter_token_probabilities(adapter: Any, text: str, spans: Sequence[Span], np: Any) -> tuple[Any, TokenTable]:
+    """Every word piece's probability of being inside a technique, and the
+    table (offsets, segments) to decode them with."""
+    spans = [s for s in spans if text[s.start:s.end].strip()]
+    results = adapter.token_probabilities([text[s.start:s.end] for s in spans])
+    empty = np.zeros((0, 384), np.float32)
+    probs = [p for p, _ in results]
+    table = TokenTable(empty, np.concatenate([o + s.start for (_, o), s in zip(results, spans)])
+                       if results else np.zeros((0, 2), np.int64),
+                       np.concatenate([np.full(len(p), i, np.int64) for i, p in enumerate(probs)])
+                       if probs else np.zeros(0, np.int64), list(spans), empty)
+    return (np.concatenate(probs) if probs else np.zeros(0, np.float32)), table
+
+
+def span_pairs(text: str, segments_: Sequence[Span], spans: Sequence[Span]) -> tuple[list[str], list[str]]:
+    """(span text, text of the segments it touches) per span: a label
+    adapter's input, as in training."""
+    firsts, seconds = [], []
+    for span in spans:
+        touched = [s for s in segments_ if s.start < span.end and s.end > span.start] or [span]
+        firsts.append(text[span.start:span.end])
+        seconds.append(text[touched[0].start:touched[-1].end])
+    return firsts, seconds
+
+
+def softmax(z: Any, np: Any) -> Any:
+    z = z - z.max(1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(1, keepdims=True)

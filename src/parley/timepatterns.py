@@ -93,7 +93,7 @@ _WORD = re.compile(r"[A-Za-z\u2019']+|\d+|[^\sA-Za-z\d]")
 _PAST = re.compile(r"(?i)\b(?:was|were|did|had|said|told|ago|last|yesterday|died|went|came|saw|met|gave|took|"
                    r"made|began|held|left|sent|spoke|wrote|fell|won|lost|became|got|ran|fled|paid|led|\w{3,}ed)\b")
 _FUTURE = re.compile(r"(?i)(?:\bwill\b|[\u2019']ll\b|\bgoing to\b|\bshall\b|\bnext\b|\btomorrow\b|\bplans? to\b|"
-                     r"\bscheduled\b|\bexpected to\b|\bupcoming\b|\bdue to\b|"
+                     r"\bscheduled\b|\bexpected to\b|\bexpects?\b|\b(?:intends?|aims?|hopes?) to\b|\bupcoming\b|\bdue to\b|"
                      r"\b(?:am|is|are)\s+\w+ing\b|[\u2019'](?:m|re|s)\s+\w+ing\b)")
 
 

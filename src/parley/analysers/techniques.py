@@ -20,13 +20,16 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from .. import encoder
+from .. import adapters, encoder
 from ..document import Analysis, Span
 from ..errors import ModelUnavailable
 from ..pipeline import analyser
 from ..records import Technique
 from ..render.sections import Cell, highlighter, section
-from ..techniquefeatures import MODELS_DIR, Head, decode_head, encode, head_span_features, segments
+from ..techniquefeatures import (
+    MODELS_DIR, Head, TokenTable, adapter_spans, decode_head, encode, head_span_features, segments, softmax,
+    span_pairs,
+)
 
 TAXONOMIES = ("semeval2020", "semeval2023")
 VERSION = "1"
@@ -44,9 +47,11 @@ def check() -> str | None:
 
 
 def trained_taxonomies() -> tuple[str, ...]:
-    """The taxonomies whose two heads are installed."""
+    """The taxonomies with a span model and a label model installed (each a
+    fine-tuned adapter or a head over the frozen encoder)."""
     return tuple(t for t in TAXONOMIES
-                 if all((MODELS_DIR / f"{t}-{k}.npz").is_file() for k in ("spans", "labels")))
+                 if all(adapters.installed(f"{t}-{k}") or (MODELS_DIR / f"{t}-{k}.npz").is_file()
+                        for k in ("spans", "labels")))
 
 
 @lru_cache(maxsize=None)
@@ -86,23 +91,51 @@ def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = 
     """Technique records for ``spans`` of ``text`` (sentences), in text order."""
     import numpy as np
 
-    table = encode(text, spans)
-    if not len(table.vectors):
-        return []
+    spans = [s for s in spans if text[s.start:s.end].strip()]
+    frozen: list[TokenTable] = []  # the frozen encoder's table, made once if a head needs it
+
+    def table() -> TokenTable:
+        if not frozen:
+            frozen.append(encode(text, spans))
+        return frozen[0]
+
     records: list[Technique] = []
     for taxonomy in taxonomies:
-        span_head, label_head = heads(taxonomy)
-        found = decode_head(table, span_head, np)
+        found = find_spans(taxonomy, text, spans, table)
         if not found:
             continue
-        probs = label_head.probabilities(head_span_features(label_head, table, text, [s for s, _ in found], np))
+        labels, probs = label_probabilities(taxonomy, text, spans, [s for s, _ in found], table)
         for (span, span_score), row in zip(found, probs):
             k = int(row.argmax())
             score = round(float(span_score * row[k]), 3)
             if score >= min_score:
-                records.append(Technique(span, label_head.labels[k], taxonomy, score))
+                records.append(Technique(span, labels[k], taxonomy, score))
     records.sort(key=lambda r: (r.span.start, r.span.end, r.taxonomy))
     return records
+
+
+def find_spans(taxonomy: str, text: str, spans: list[Span], table: Any) -> list[tuple[Span, float]]:
+    """(span, score) of the technique spans in ``spans`` of ``text``: the
+    fine-tuned tagger when installed, else the head over the frozen encoder
+    (``table()`` gives its token table)."""
+    import numpy as np
+
+    if adapters.installed(f"{taxonomy}-spans"):
+        return adapter_spans(adapters.load(f"{taxonomy}-spans"), text, spans, np)
+    return decode_head(table(), heads(taxonomy)[0], np)
+
+
+def label_probabilities(taxonomy: str, text: str, segments_: list[Span], found: list[Span],
+                        table: Any) -> tuple[list[str], Any]:
+    """The technique labels and, per span in ``found``, their probabilities."""
+    import numpy as np
+
+    if adapters.installed(f"{taxonomy}-labels"):
+        adapter = adapters.load(f"{taxonomy}-labels")
+        firsts, seconds = span_pairs(text, segments_, found)
+        return list(adapter.meta["outputs"]["label"]), softmax(adapter.classify(firsts, seconds)["label"], np)
+    label_head = heads(taxonomy)[1]
+    return label_head.labels, label_head.probabilities(head_span_features(label_head, table(), text, found, np))
 
 
 @analyser("techniques", version=VERSION, requires=("sentences",), assigns=("techniques",), order=60, check=check)

