@@ -408,6 +408,46 @@ def test_recompute_replaces_analyses_of_another_pipeline_version(url, tmp_path):
         assert s.count() == 3
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_workers_are_single_threaded_processes(tmp_path, workers):
+    """Parallelism comes from worker processes only: each worker, the one of
+    workers=1 too, runs torch/OpenMP/MKL with one thread."""
+    import importlib.util
+
+    from parley.pipeline import REGISTRY, analyser
+    from parley.store.ingest import default_workers, ingest
+
+    seen = tmp_path / "seen"
+    seen.mkdir()
+
+    @analyser("test-threads", version="1", requires=("turns",), assigns=("claims",))
+    def threads(analysis, parse, config):
+        torch_threads = "-"
+        if importlib.util.find_spec("torch") is not None:
+            import torch
+
+            torch_threads = str(torch.get_num_threads())
+        env = ",".join(os.environ.get(n, "") for n in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"))
+        with open(seen / str(os.getpid()), "a") as f:
+            f.write(f"{env} {torch_threads}\n")
+        return {"claims": []}
+
+    try:
+        inputs = tmp_path / "in"
+        write_inputs(inputs, 6)
+        with open_store(str(tmp_path / "s.db")) as s:
+            report = ingest([str(inputs)], s, only=["structure", "test-threads"], workers=workers, progress=False,
+                            log=io.StringIO())
+        assert report.stored == 6
+        pids = {int(p.name) for p in seen.iterdir()}
+        assert os.getpid() not in pids and 1 <= len(pids) <= workers
+        lines = {line for p in seen.iterdir() for line in p.read_text().splitlines()}
+        assert lines <= {"1,1,1 1", "1,1,1 -"}, lines
+    finally:
+        REGISTRY.pop("test-threads", None)
+    assert default_workers() == max(1, min(os.cpu_count() or 1, 8))
+
+
 def test_ingest_survives_a_worker_that_dies(tmp_path):
     from parley.pipeline import REGISTRY, analyser
     from parley.store.ingest import ingest

@@ -23,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder (recursive) or - for stdin")
     add_db_argument(p)
     p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help=f"analyser processes (default: {default_workers()} here; 0: no pool)")
+                   help=f"analyser processes, one thread each (default: {default_workers()} here; 0: no pool)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--recompute", action="store_true",
                    help="re-analyse stored documents made by another pipeline version")

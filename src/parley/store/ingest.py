@@ -3,6 +3,11 @@
 - Workers: a process pool; each worker builds the pipeline and its spaCy
   parser once (``Parser.shared`` caches it per process) and returns the
   analysis JSON. Workers never touch the store.
+- Parallelism comes from worker processes only: every worker (the single one
+  of ``workers=1`` too) runs torch, OpenMP, MKL and OpenBLAS with ONE thread,
+  and the default worker count is the CPU count. A worker given all the
+  cores left a second worker nothing to gain (ingest with 2 workers was
+  1.13x one worker on 2 cores).
 - The parent is the only writer: it reads the inputs, skips texts whose hash
   is already stored, and stores each finished analysis in ONE transaction
   (``Store.put_json``). A kill -9 at any moment leaves only whole documents;
@@ -65,17 +70,18 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(only: Sequence[str], skip: Sequence[str], config: Config, parent: int, threads: int = 1) -> None:
+def _init_worker(only: Sequence[str], skip: Sequence[str], config: Config, parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    _limit_threads(threads)
+    _limit_threads(1)
     _worker["pipeline"] = build_pipeline(only=only, skip=skip)
     _worker["config"] = config
 
 
 def _limit_threads(threads: int) -> None:
-    """Parallelism comes from worker processes: each worker gets its share of
-    the cores for torch's (the encoder's) and OpenMP's thread pools, so that
-    N workers do not fight over the same cores."""
+    """Cap torch's (the encoder's), OpenMP's, MKL's and OpenBLAS's thread
+    pools in this process at ``threads``. Workers call it with 1: parallelism
+    comes from the worker processes alone, so N workers never fight over the
+    same cores and one worker is exactly one core's work."""
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
     if importlib.util.find_spec("torch") is not None:
@@ -121,8 +127,10 @@ def ingest(
 ) -> IngestReport:
     """Analyse every document under ``paths`` that ``store`` lacks, and store it.
 
-    ``workers=0`` analyses in this process (no pool); otherwise a pool of
-    ``workers`` processes (default: the CPU count, at most 8). ``recompute``:
+    ``workers=0`` analyses in this process (no pool, and this process's
+    thread settings are left alone); otherwise a pool of ``workers``
+    processes (default: the CPU count, at most 8), each single-threaded
+    (``workers=1`` is one single-threaded worker process). ``recompute``:
     also re-analyse stored documents whose pipeline version differs from this
     pipeline's, replacing their stored analysis.
     """
@@ -214,8 +222,7 @@ def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[st
     breaks: dict[int, int] = {}  # id(document) -> pool deaths it was in flight for
     while queue:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(only, skip, config, os.getpid(),
-                                             max(1, (os.cpu_count() or 1) // workers)))
+                                   initargs=(only, skip, config, os.getpid()))
         pending: dict[Future, Document] = {}
         broken = False
         try:
