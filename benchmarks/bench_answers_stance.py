@@ -34,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parley.analysers.answers import CLARITY, EVASION, load_heads, predict  # noqa: E402
+from parley import adapters  # noqa: E402
+from parley.analysers.answers import ADAPTER, CLARITY, EVASION, adapter_predict, load_heads, predict  # noqa: E402
 from parley.analysers.stance import analyse_stance  # noqa: E402
 from parley.document import Analysis  # noqa: E402
 from parley.ingest import read_document  # noqa: E402
@@ -59,9 +60,16 @@ def qevasion_rows(shared: Path) -> list[tuple[str, str, str]]:
     labels = predict(pairs_of(test), cached_embedder(), load_heads())
     clarity = [c for c, _, _, _ in labels]
     evasion = [e for _, _, e, _ in labels]
-    rows.append(("QEvasion test, MiniLM + n-gram heads (parley answers)",
+    rows.append(("QEvasion test, heads over frozen MiniLM + n-grams",
                  f"{macro_f1(gold_clarity, clarity, CLARITY):.3f}",
                  f"{macro_f1([evasion_gold(r, p) for r, p in zip(test, evasion)], evasion, EVASION):.3f}"))
+    if adapters.installed(ADAPTER):
+        labels = adapter_predict(pairs_of(test))
+        clarity = [c for c, _, _, _ in labels]
+        evasion = [e for _, _, e, _ in labels]
+        rows.append(("QEvasion test, fine-tuned MiniLM adapter (parley answers)",
+                     f"{macro_f1(gold_clarity, clarity, CLARITY):.3f}",
+                     f"{macro_f1([evasion_gold(r, p) for r, p in zip(test, evasion)], evasion, EVASION):.3f}"))
     return rows
 
 

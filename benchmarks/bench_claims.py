@@ -74,6 +74,22 @@ def head_scores(debates, lexical, cache: Path):
     return out, head.threshold
 
 
+def adapter_debate_scores(debates, lexical):
+    """The fine-tuned encoder's scores per debate (mixed as the claims
+    analyser mixes them), or None when no adapter is installed."""
+    from parley import adapters, encoder
+    from parley.analysers.claims import ADAPTER, adapter_scores
+
+    if encoder.available() or not adapters.installed(ADAPTER):
+        return None, None
+    out, threshold = [], 0.5
+    for d, (lex, labels) in zip(debates, lexical):
+        roles = checkthat.speaker_roles(d)
+        scores, _, threshold = adapter_scores([l.text for l in d.lines], [roles[l.speaker] for l in d.lines], lex)
+        out.append((scores, labels))
+    return out, threshold
+
+
 def tfidf_baseline(train, tests):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -151,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if head is not None:
             table.append(rank_rows("encoder head", head, lambda s, t=head_cut: s >= t))
+        tuned, tuned_cut = adapter_debate_scores(debates, ours)
+        if tuned is not None:
+            table.append(rank_rows("fine-tuned", tuned, lambda s, t=tuned_cut: s >= t))
         for r in table:
             print(f"{year:<6}{r['system']:<14}{r['map']:>8.4f}{r['p@10']:>8.4f}{r['pos_p']:>8.4f}{r['pos_r']:>8.4f}{r['pos_f1']:>8.4f}")
     print()

@@ -40,6 +40,10 @@ import numpy as np
 import torch
 from torch import nn
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from parley.qevasion import macro_f1  # noqa: E402  (standard library only)
+
 RANK = 16
 ALPHA = 32
 NEGATIVE_SHARE = 0.3  # of the lines that are not check-worthy, trained on (checkworthy)
@@ -184,6 +188,47 @@ def autocast(device: str):
         "cpu", enabled=False)
 
 
+def fit(task: str, args, device: str, build, lengths: list[int], batch_size: int, epochs: int, loss_of, evaluate):
+    """Train one model per learning rate in ``args.lrs``; after each epoch
+    ``evaluate(model) -> (score, extra)`` on held-out data, and keep the best.
+
+    ``build(encoder) -> model`` adds the task's head; ``loss_of(model, idx)``
+    is the loss of one batch of training examples. Returns ``(score, lr,
+    epoch, extra)``, with the best state loaded into the returned model, its
+    adapters and tokenizer."""
+    best = None
+    for lr in args.lrs:
+        torch.manual_seed(SEED)
+        encoder, tokenizer, adapters = load_encoder(args.bundle, device)
+        model = build(encoder).to(device)
+        rng = random.Random(SEED)
+        plan = [batches(len(lengths), lengths, batch_size, True, rng) for _ in range(epochs)]
+        opt, sched = optimiser(model, lr, sum(len(p) for p in plan))
+        for epoch, plan_epoch in enumerate(plan, 1):
+            model.train()
+            t0 = time.time()
+            for step, idx in enumerate(plan_epoch, 1):
+                if step % 50 == 0:
+                    log(f"{task} epoch {epoch}: batch {step}/{len(plan_epoch)}, {time.time() - t0:.0f}s")
+                loss = loss_of(model, tokenizer, idx)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                sched.step()
+            score, extra = evaluate(model, tokenizer)
+            log(f"{task} lr={lr} epoch {epoch}: held-out {score:.4f} {extra} ({time.time() - t0:.0f}s)")
+            if best is None or score > best[0]:
+                best = (score, lr, epoch, extra, trainable_state(model))
+            if out_of_time():
+                break
+        if out_of_time():
+            log(f"{task}: out of time, keeping the best state so far")
+            break
+    score, lr, epoch, extra, state = best
+    model.load_state_dict(state, strict=False)
+    return (score, lr, epoch, extra), model, adapters, tokenizer
+
+
 # -- techniques: spans ----------------------------------------------------------
 
 def span_examples(articles: list[dict], tokenizer, max_length: int = 256) -> list[dict]:
@@ -295,49 +340,28 @@ def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def train_spans(task: str, data: dict, args, device: str) -> None:
     taxonomy = task.split("-")[0]
     split = data[taxonomy]
-    fit = [a for a in split["train"] if not a["held"]][:args.limit]
+    fit_articles = [a for a in split["train"] if not a["held"]][:args.limit]
     held = [a for a in split["train"] if a["held"]][:args.limit]
     test = split["test"][:args.limit]
-    best = None
-    for lr in args.lrs:
-        torch.manual_seed(SEED)
-        encoder, tokenizer, adapters = load_encoder(args.bundle, device)
-        model = Tagger(encoder).to(device)
-        fit_x, held_x = span_examples(fit, tokenizer), span_examples(held, tokenizer)
-        epochs = args.epochs or 8
-        rng = random.Random(SEED)
-        plan = [batches(len(fit_x), [len(e["ids"]) for e in fit_x], 32, True, rng) for _ in range(epochs)]
-        opt, sched = optimiser(model, lr, sum(len(p) for p in plan))
-        for epoch, plan_epoch in enumerate(plan, 1):
-            model.train()
-            t0 = time.time()
-            for step, idx in enumerate(plan_epoch, 1):
-                if step % 50 == 0:
-                    log(f"{task} epoch {epoch}: batch {step}/{len(plan_epoch)}, {time.time() - t0:.0f}s")
-                batch, target, valid = tag_batch([fit_x[i] for i in idx], device)
-                with autocast(device):
-                    logits = model(batch).float()
-                loss = nn.functional.binary_cross_entropy_with_logits(logits[valid], target[valid])
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                sched.step()
-            probs = tag_probabilities(model, held_x, device)
-            f1, threshold = token_f1(held_x, probs)
-            span_f1 = overlap_span_f1(held_x, probs, held, threshold)
-            log(f"{task} lr={lr} epoch {epoch}: held-out token F1 {f1:.3f} at {threshold:.2f}, "
-                f"span F1 {span_f1:.3f} ({time.time() - t0:.0f}s)")
-            if best is None or span_f1 > best[0]:
-                best = (span_f1, lr, epoch, threshold, trainable_state(model))
-            if out_of_time():
-                break
-        keep = (model, adapters, tokenizer)
-        if out_of_time():
-            log(f"{task}: out of time, keeping the best state so far")
-            break
-    span_f1, lr, epoch, threshold, state = best
-    model, adapters, tokenizer = keep
-    model.load_state_dict(state, strict=False)
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(args.bundle / "encoder"), local_files_only=True)
+    fit_x, held_x = span_examples(fit_articles, tokenizer), span_examples(held, tokenizer)
+
+    def loss_of(model, _tokenizer, idx):
+        batch, target, valid = tag_batch([fit_x[i] for i in idx], device)
+        with autocast(device):
+            logits = model(batch).float()
+        return nn.functional.binary_cross_entropy_with_logits(logits[valid], target[valid])
+
+    def evaluate(model, _tokenizer):
+        probs = tag_probabilities(model, held_x, device)
+        f1, threshold = token_f1(held_x, probs)
+        return overlap_span_f1(held_x, probs, held, threshold), {"threshold": threshold, "token_f1": round(f1, 4)}
+
+    (span_f1, lr, epoch, extra), model, adapters, tokenizer = fit(
+        task, args, device, Tagger, [len(e["ids"]) for e in fit_x], 32, args.epochs or 8, loss_of, evaluate)
+    threshold = extra["threshold"]
     test_f1 = float("nan")
     if not args.no_tests:
         test_x = span_examples(test, tokenizer)
@@ -395,16 +419,6 @@ def mean_average_precision(scores: np.ndarray, labels: list[int], owners: list[s
     return float(np.mean(aps)) if aps else 0.0
 
 
-def macro_f1(gold: list[str], pred: list[str], classes: list[str]) -> float:
-    scores = []
-    for c in classes:
-        tp = sum(g == c and p == c for g, p in zip(gold, pred))
-        fp = sum(g != c and p == c for g, p in zip(gold, pred))
-        fn = sum(g == c and p != c for g, p in zip(gold, pred))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores)
-
-
 def predict(model: Classifier, tokenizer, firsts, seconds, max_length: int, device: str) -> dict[str, np.ndarray]:
     model.eval()
     out: dict[str, list] = {}
@@ -430,56 +444,33 @@ def train_classifier(task: str, spec: dict, args, device: str) -> None:
     if args.max_length:
         spec["max_length"] = min(spec["max_length"], args.max_length)
     sizes = {k: (len(c) if c else 1) for k, c in outputs.items()}
-    best = None
-    for lr in args.lrs:
-        torch.manual_seed(SEED)
-        encoder, tokenizer, adapters = load_encoder(args.bundle, device)
-        model = Classifier(encoder, sizes).to(device)
-        f_a, f_b, f_y = spec["fit"]
-        h_a, h_b, _ = spec["held"]
-        epochs = args.epochs or spec["epochs"]
-        rng = random.Random(SEED)
-        plan = [batches(len(f_a), [len(a) + len(b or "") for a, b in zip(f_a, f_b)], spec["batch"], True, rng)
-                for _ in range(epochs)]
-        opt, sched = optimiser(model, lr, sum(len(p) for p in plan))
-        weights = {k: torch.tensor(spec["class_weights"][k], device=device) for k in spec.get("class_weights", {})}
-        for epoch, plan_epoch in enumerate(plan, 1):
-            model.train()
-            t0 = time.time()
-            for step, idx in enumerate(plan_epoch, 1):
-                if step % 50 == 0:
-                    log(f"{task} epoch {epoch}: batch {step}/{len(plan_epoch)}, {time.time() - t0:.0f}s")
-                enc = encode_pairs(tokenizer, [f_a[i] for i in idx], [f_b[i] for i in idx], spec["max_length"], device)
-                with autocast(device):
-                    logits = model(enc)
-                loss = 0.0
-                for k, classes in outputs.items():
-                    target = torch.tensor([f_y[k][i] for i in idx], device=device)
-                    if classes:
-                        keep = target >= 0
-                        if keep.any():
-                            loss = loss + nn.functional.cross_entropy(
-                                logits[k].float()[keep], target[keep], weight=weights.get(k), label_smoothing=0.05)
-                    else:
-                        loss = loss + nn.functional.binary_cross_entropy_with_logits(
-                            logits[k].float().squeeze(-1), target.float())
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                sched.step()
-            score = spec["score"](predict(model, tokenizer, h_a, h_b, spec["max_length"], device))
-            log(f"{task} lr={lr} epoch {epoch}: held-out {spec['measure']} {score:.4f} ({time.time() - t0:.0f}s)")
-            if best is None or score > best[0]:
-                best = (score, lr, epoch, trainable_state(model))
-            if out_of_time():
-                break
-        keep = (model, adapters, tokenizer)
-        if out_of_time():
-            log(f"{task}: out of time, keeping the best state so far")
-            break
-    score, lr, epoch, state = best
-    model, adapters, tokenizer = keep
-    model.load_state_dict(state, strict=False)
+    f_a, f_b, f_y = spec["fit"]
+    h_a, h_b, _ = spec["held"]
+    weights = {k: torch.tensor(spec["class_weights"][k], device=device) for k in spec.get("class_weights", {})}
+
+    def loss_of(model, tokenizer, idx):
+        enc = encode_pairs(tokenizer, [f_a[i] for i in idx], [f_b[i] for i in idx], spec["max_length"], device)
+        with autocast(device):
+            logits = model(enc)
+        loss = torch.zeros((), device=device)
+        for k, classes in outputs.items():
+            target = torch.tensor([f_y[k][i] for i in idx], device=device)
+            if classes:
+                keep = target >= 0
+                if keep.any():
+                    loss = loss + nn.functional.cross_entropy(
+                        logits[k].float()[keep], target[keep], weight=weights.get(k), label_smoothing=0.05)
+            else:
+                loss = loss + nn.functional.binary_cross_entropy_with_logits(logits[k].float().squeeze(-1),
+                                                                             target.float())
+        return loss
+
+    def evaluate(model, tokenizer):
+        return spec["score"](predict(model, tokenizer, h_a, h_b, spec["max_length"], device)), spec["measure"]
+
+    (score, lr, epoch, _), model, adapters, tokenizer = fit(
+        task, args, device, lambda encoder: Classifier(encoder, sizes), [len(a) + len(b or "") for a, b in zip(f_a, f_b)],
+        spec["batch"], args.epochs or spec["epochs"], loss_of, evaluate)
     reports = {}
     for name, (t_a, t_b, scorer) in (spec["tests"].items() if not args.no_tests else ()):
         reports[name] = round(scorer(predict(model, tokenizer, t_a, t_b, spec["max_length"], device)), 4)

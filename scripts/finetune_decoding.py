@@ -1,13 +1,21 @@
-"""Choose how a fine-tuned technique tagger's token scores become spans.
+"""Choose how a fine-tuned adapter's scores become outputs, on held-out training data.
 
-    .venv/bin/python scripts/finetune_decoding.py [semeval2020] [semeval2023]
+    .venv/bin/python scripts/finetune_decoding.py [semeval2020] [semeval2023] [checkworthy]
 
-For ``src/parley/data/models/<taxonomy>-spans.adapter.npz`` (from
-scripts/finetune.py), scores the held-out training articles (the same 10%
-that scripts/train_techniques.py holds out; never dev or test) once, then
-picks the threshold, the longest gap bridged and the shortest run kept that
-give the best span-identification F1 there, and writes them into the
-adapter's meta. Needs the models extra and ../shared/datasets.
+Each choice is made on the held-out part of the training split (never on dev
+or test) and written into the adapter's meta:
+
+- ``<taxonomy>``: for ``<taxonomy>-spans.adapter.npz``, scores the held-out
+  training articles (the 10% that scripts/train_techniques.py holds out)
+  once, then picks the threshold, the longest gap bridged and the shortest
+  run kept that give the best span-identification F1 there;
+- ``checkworthy``: scores the held-out training debates, fits the mix of the
+  adapter's logit, the lexical model's logit and the speaker's role (a
+  three-weight logistic regression), keeps it only if it ranks better (MAP)
+  than the adapter alone, and picks the yes/no threshold with the best F1 of
+  the positive class.
+
+Needs the models extra and ../shared/datasets.
 """
 from __future__ import annotations
 
@@ -22,7 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from techniques_data import load, split  # noqa: E402
 from train_techniques import MAX_GAPS, MIN_TOKENS, overlap_f1  # noqa: E402
 
-from parley import adapters  # noqa: E402
+from finetune_prepare import checkthat_splits  # noqa: E402
+
+from parley import adapters, checkthat  # noqa: E402
 from parley.techniquefeatures import adapter_token_probabilities, decode_spans, segments  # noqa: E402
 
 TRAIN = {"semeval2020": "ptc-train", "semeval2023": "st3-train"}
@@ -45,16 +55,79 @@ def choose(taxonomy: str) -> dict:
                 if f1 > best[0]:
                     best = (f1, {"threshold": round(float(threshold), 2), "max_gap": gap, "min_tokens": min_tokens})
     settings = dict(best[1], held_out_decoded_span_f1=round(best[0], 4))
+    path = update_meta(task, settings)
+    print(f"{task}: {len(held)} held-out articles, span F1 {best[0]:.3f} with {best[1]}; wrote {path}")
+    return settings
+
+
+def update_meta(task: str, settings: dict) -> Path:
     path = adapters.path_of(task)
     with np.load(path, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
     meta = json.loads(str(arrays.pop("meta")))
     meta.update(settings)
     np.savez_compressed(path, meta=np.asarray(json.dumps(meta)), **arrays)
-    print(f"{task}: {len(held)} held-out articles, span F1 {best[0]:.3f} with {best[1]}; wrote {path}")
+    adapters.load.cache_clear()
+    return path
+
+
+def choose_checkworthy(shared: Path) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    from parley.analysers.claims import ADAPTER, logit
+    from parley.claimfeatures import ASKER, load_model
+
+    adapter = adapters.load(ADAPTER)
+    training, held_names, _ = checkthat_splits(shared)
+    held = [d for d in training if d.name in held_names]
+    lexical = load_model()
+    rows, owners, labels = [], [], []
+    for d in held:
+        roles = checkthat.speaker_roles(d)
+        texts = [line.text for line in d.lines]
+        z = adapter.classify(texts, [""] + texts[:-1])["checkworthy"][:, 0]
+        for line, zi in zip(d.lines, z):
+            role = roles[line.speaker]
+            rows.append([float(zi), logit(lexical.score_text(line.text, role)), 1.0 if role == ASKER else 0.0])
+            owners.append(d.name)
+            labels.append(line.label)
+    x, y = np.asarray(rows), np.asarray(labels)
+
+    def held_map(scores) -> float:
+        per = [([s for s, o in zip(scores, owners) if o == name], [l for l, o in zip(labels, owners) if o == name])
+               for name in sorted(set(owners))]
+        return checkthat.ranking_measures(per)["map"]
+
+    alone = held_map(x[:, 0])
+    fit = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+    mixed_scores = fit.decision_function(x)
+    mixed = held_map(mixed_scores)
+    if mixed > alone:
+        w = fit.coef_[0]
+        mix = {"adapter": float(w[0]), "lexical": float(w[1]), "asker": float(w[2]), "bias": float(fit.intercept_[0])}
+        z = mixed_scores
+    else:
+        mix = {"adapter": 1.0, "lexical": 0.0, "asker": 0.0, "bias": 0.0}
+        z = x[:, 0]
+    probs = 1 / (1 + np.exp(-z))
+    best = (0.0, 0.5)
+    for t in np.unique(np.round(probs, 3)):
+        pred = probs >= t
+        tp = float((pred & (y == 1)).sum())
+        f1 = 2 * tp / max(1.0, pred.sum() + (y == 1).sum())
+        best = max(best, (f1, float(t)))
+    settings = {"mix": mix, "threshold": round(best[1], 3), "held_out_map_alone": round(alone, 4),
+                "held_out_map_mixed": round(mixed, 4), "held_out_positive_f1": round(best[0], 4)}
+    path = update_meta(ADAPTER, settings)
+    print(f"checkworthy: {len(held)} held-out debates, MAP adapter alone {alone:.4f}, mixed {mixed:.4f}; "
+          f"{settings}; wrote {path}")
     return settings
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or [t for t in TRAIN if adapters.installed(f"{t}-spans")]:
-        choose(name)
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    for name in sys.argv[1:] or [t for t in TRAIN if adapters.installed(f"{t}-spans")] + ["checkworthy"]:
+        if name == "checkworthy":
+            choose_checkworthy(shared)
+        else:
+            choose(name)

@@ -96,7 +96,8 @@ def pack_qevasion(shared: Path) -> None:
     write("qevasion.json.gz", rows)
 
 
-def pack_checkthat(shared: Path) -> None:
+def checkthat_splits(shared: Path):
+    """(training debates, names of the held-out ones, {year: test debates})."""
     from parley import checkthat
 
     datasets = shared / "datasets"
@@ -104,7 +105,11 @@ def pack_checkthat(shared: Path) -> None:
     training = checkthat.training_debates(datasets, exclude=tests[2019] + tests[2020])
     names = sorted(d.name for d in training)
     random.Random(SEED).shuffle(names)
-    held = set(names[:max(1, len(names) // 5)])
+    return training, set(names[:max(1, len(names) // 5)]), tests
+
+
+def pack_checkthat(shared: Path) -> None:
+    training, held, tests = checkthat_splits(shared)
 
     def debate(d, is_held: bool) -> dict:
         return {"name": d.name, "held": is_held, "lines": [[line.speaker, line.text, line.label] for line in d.lines]}

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from .. import adapters
 from ..document import Analysis
 from ..errors import ModelUnavailable
 from ..pipeline import analyser
@@ -33,6 +34,7 @@ from ..render.sections import Cell, Rows, section
 DATA = Path(__file__).resolve().parent.parent / "data"
 HEADS_PATH = DATA / "models" / "answers_heads.npz"
 CUES_PATH = DATA / "answer_cues.json"
+ADAPTER = "answers"  # the fine-tuned encoder, used when installed (parley.adapters)
 FEATURES_VERSION = "answers-features-2"
 WINDOW_WORDS = 100  # an answer is embedded in windows of whole sentences up to this many words
 MAX_WINDOWS = 6
@@ -213,7 +215,11 @@ def save_heads(heads: dict[str, Any], path: Path = HEADS_PATH) -> None:
 
 def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
             heads: dict[str, Any] | None = None) -> list[tuple[str, float, str, float]]:
-    """(clarity, its probability, evasion, its probability) for each pair."""
+    """(clarity, its probability, evasion, its probability) for each pair:
+    from the fine-tuned adapter when it is installed and no other heads are
+    asked for, else from the heads over frozen embeddings."""
+    if heads is None and embed is None and adapters.installed(ADAPTER):
+        return adapter_predict(pairs)
     if embed is None:
         from ..encoder import embed
     heads = heads or load_heads()
@@ -228,6 +234,26 @@ def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
     for c_row, e_row in zip(pc, pe):
         ci, ei = int(c_row.argmax()), int(e_row.argmax())
         out.append((clarity.classes[ci], float(c_row[ci]), evasion.classes[ei], float(e_row[ei])))
+    return out
+
+
+def adapter_predict(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, float, str, float]]:
+    """(clarity, probability, evasion, probability) per (question, answer)
+    from the fine-tuned encoder (``data/models/answers.adapter.npz``)."""
+    import numpy as np
+
+    from ..techniquefeatures import softmax
+
+    if not pairs:
+        return []
+    adapter = adapters.load(ADAPTER)
+    logits = adapter.classify([q for q, _ in pairs], [a for _, a in pairs])
+    outputs = adapter.meta["outputs"]
+    pc, pe = softmax(logits["clarity"], np), softmax(logits["evasion"], np)
+    out = []
+    for c_row, e_row in zip(pc, pe):
+        ci, ei = int(c_row.argmax()), int(e_row.argmax())
+        out.append((outputs["clarity"][ci], float(c_row[ci]), outputs["evasion"][ei], float(e_row[ei])))
     return out
 
 
@@ -249,7 +275,7 @@ def check() -> str | None:
     reason = available()
     if reason:
         return reason
-    if not HEADS_PATH.is_file():
+    if not HEADS_PATH.is_file() and not adapters.installed(ADAPTER):
         return f"the answer heads {HEADS_PATH.name} are missing; run scripts/train_answers.py"
     return None
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import encoder
+from .. import adapters, encoder
 from ..claimfeatures import ASKER, SPEAKER, LinearModel, load_model
 from ..claimhead import load_head
 from ..claimlinguistics import claim_kind, cues, excluded
@@ -43,6 +43,7 @@ from ..render.sections import Cell, section
 DECIDER_FILE = "claims_decider.json"
 ENCODER = "encoder"  # the MiniLM head (data/models/claims_head.npz)
 LEXICAL = "lexical"  # the word n-gram model (data/claims_model.json)
+ADAPTER = "checkworthy"  # the fine-tuned encoder, used instead of the head when installed
 
 
 def _check() -> str | None:
@@ -115,6 +116,8 @@ def checkworthiness_scores(texts: list[str], roles: list[str], lexical: list[flo
             reason = encoder.available()
             if reason:
                 raise ModelUnavailable(reason)
+            if adapters.installed(ADAPTER):
+                return adapter_scores(texts, roles, lexical)
             head = load_head()
             scores = head.score(encoder.embed(texts), [logit(p) for p in lexical], roles)
             return scores, ENCODER, head.threshold
@@ -122,6 +125,22 @@ def checkworthiness_scores(texts: list[str], roles: list[str], lexical: list[flo
             if wanted == "encoder":
                 raise
     return list(lexical), LEXICAL, load_model().threshold
+
+
+def adapter_scores(texts: list[str], roles: list[str], lexical: list[float]) -> tuple[list[float], str, float]:
+    """Check-worthiness from the fine-tuned encoder (``data/models/
+    checkworthy.adapter.npz``, input: the sentence and the one before it),
+    mixed with the lexical logit and the speaker's role by the weights in
+    the adapter's meta (fitted on held-out training debates)."""
+    adapter = adapters.load(ADAPTER)
+    mix = adapter.meta.get("mix", {"adapter": 1.0, "lexical": 0.0, "asker": 0.0, "bias": 0.0})
+    logits = adapter.classify(texts, [""] + texts[:-1])["checkworthy"][:, 0]
+    scores = []
+    for z, p, role in zip(logits, lexical, roles):
+        mixed = (mix["adapter"] * float(z) + mix["lexical"] * logit(p) + mix["asker"] * (role == ASKER)
+                 + mix["bias"])
+        scores.append(1.0 / (1.0 + math.exp(-mixed)))
+    return scores, ENCODER, float(adapter.meta.get("threshold", 0.5))
 
 
 def _score_all(analysis: Analysis, parse: Any, wanted: str):

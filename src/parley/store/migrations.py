@@ -111,22 +111,27 @@ _FACETS_POSTGRESQL = """UPDATE segments s SET facets = trim(
                  FROM entities e WHERE e.hash = s.hash), '')
     || CASE WHEN s.speaker IS NULL THEN '' ELSE ' sp' || encode(convert_to(s.speaker, 'UTF8'), 'hex') END)"""
 
+def _segments(key: str, *extra: str) -> str:
+    """The segments table, keyed as the backend keys rows, with its extra columns."""
+    columns = [key, "hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE", "layer TEXT NOT NULL",
+               "turn INTEGER", "span_start INTEGER NOT NULL", "span_end INTEGER NOT NULL", "speaker TEXT",
+               "label TEXT", "body TEXT NOT NULL", *extra]
+    return "CREATE TABLE segments (\n    " + ",\n    ".join(columns) + ")"
+
+
+def _failures(key: str) -> str:
+    columns = [key, "source TEXT NOT NULL", "code TEXT NOT NULL", "message TEXT NOT NULL", "pipeline_version TEXT",
+               "at TEXT NOT NULL"]
+    return "CREATE TABLE failures (\n    " + ",\n    ".join(columns) + ")"
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "documents, segments with full text, speakers, entities, mentions, stances, failures",
         sqlite=(
             _DOCUMENTS,
-            """CREATE TABLE segments (
-                id INTEGER PRIMARY KEY,
-                hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
-                layer TEXT NOT NULL,
-                turn INTEGER,
-                span_start INTEGER NOT NULL,
-                span_end INTEGER NOT NULL,
-                speaker TEXT,
-                label TEXT,
-                body TEXT NOT NULL)""",
+            _segments("id INTEGER PRIMARY KEY"),
             "CREATE VIRTUAL TABLE segments_fts USING fts5("
             " body, layer, content='segments', content_rowid='id',"
             " tokenize='unicode61 remove_diacritics 2')",
@@ -138,36 +143,15 @@ MIGRATIONS: tuple[Migration, ...] = (
                 VALUES ('delete', old.id, old.body, old.layer);
             END""",
             *_COMMON_TAIL,
-            """CREATE TABLE failures (
-                id INTEGER PRIMARY KEY,
-                source TEXT NOT NULL,
-                code TEXT NOT NULL,
-                message TEXT NOT NULL,
-                pipeline_version TEXT,
-                at TEXT NOT NULL)""",
+            _failures("id INTEGER PRIMARY KEY"),
         ),
         postgresql=(
             _DOCUMENTS,
-            """CREATE TABLE segments (
-                id BIGSERIAL PRIMARY KEY,
-                hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
-                layer TEXT NOT NULL,
-                turn INTEGER,
-                span_start INTEGER NOT NULL,
-                span_end INTEGER NOT NULL,
-                speaker TEXT,
-                label TEXT,
-                body TEXT NOT NULL,
-                tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)""",
+            _segments("id BIGSERIAL PRIMARY KEY",
+                      "tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED"),
             "CREATE INDEX segments_tsv ON segments USING GIN (tsv)",
             *_COMMON_TAIL,
-            """CREATE TABLE failures (
-                id BIGSERIAL PRIMARY KEY,
-                source TEXT NOT NULL,
-                code TEXT NOT NULL,
-                message TEXT NOT NULL,
-                pipeline_version TEXT,
-                at TEXT NOT NULL)""",
+            _failures("id BIGSERIAL PRIMARY KEY"),
         ),
     ),
 )
