@@ -131,14 +131,18 @@ def main() -> int:
     p.add_argument("--only", default="", help="analysers for the ingest part (default: the whole pipeline)")
     p.add_argument("--repeat", type=int, default=1, help="ingest runs per setting; the fastest counts")
     p.add_argument("--work", default="/tmp/parley-bench-store", help="folder for the SQLite files")
+    p.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both",
+                   help="measure one backend only (PostgreSQL needs --pg)")
     p.add_argument("--skip-ingest", action="store_true")
     p.add_argument("--skip-search", action="store_true")
     args = p.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     only = [x for x in args.only.split(",") if x]
-    backends = [("sqlite", lambda: fresh_sqlite(work / "ingest.db"))]
-    if args.pg:
+    backends = []
+    if args.backend in ("both", "sqlite"):
+        backends.append(("sqlite", lambda: fresh_sqlite(work / "ingest.db")))
+    if args.pg and args.backend in ("both", "postgresql"):
         backends.append(("postgresql", lambda: (reset_postgres(args.pg), args.pg)[1]))
     queries = synthetic.queries(args.queries)
     ingest_rows, search_rows = [], []
