@@ -88,11 +88,11 @@ def claims_analysis(parser):
 
 def _cw_threshold(analysis) -> float:
     """The yes/no cut of whichever model scored ``analysis``."""
-    from parley.claimhead import load_head
+    from parley.analysers.claims import threshold_of
 
     used = {r.model for r in analysis.layer("checkworthiness")}
     assert len(used) == 1
-    return load_head().threshold if used == {"encoder"} else load_model().threshold
+    return threshold_of(used.pop())
 
 
 def _claims(analysis) -> dict[str, object]:
@@ -250,21 +250,21 @@ def test_every_sentence_gets_a_checkworthiness_record(parser):
 @pytest.mark.slow
 def test_encoder_head_scores_every_sentence(claims_analysis, parser, monkeypatch):
     pytest.importorskip("torch")
-    from parley import encoder
+    from parley import adapters, encoder
     from parley.analysers import claims
-    from parley.claimhead import load_head
     from parley.pipeline import Config
 
     if encoder.available():
         pytest.skip(encoder.available())
     records = claims_analysis.layer("checkworthiness")
-    assert {r.model for r in records} == {"encoder"}  # auto picks the head when it can run
-    head = load_head()
+    # auto picks the fine-tuned adapter when installed, else the head, when the extra can run
+    expected = claims.FINETUNED if adapters.installed(claims.ADAPTER) else claims.ENCODER
+    assert {r.model for r in records} == {expected}
     text = claims_analysis.text
     by_text = {text[r.span.start:r.span.end]: r for r in records}
     assert by_text["The ministry received 339 requests from families in 2024."].score > by_text["Thank you for having me."].score
     for r in records:
-        assert r.checkworthy == (r.score >= head.threshold)
+        assert r.checkworthy == (r.score >= claims.threshold_of(expected))
     # without the extra, auto falls back to the lexical model; 'encoder' then fails with E400
     monkeypatch.setattr(encoder, "available", lambda: "the 'models' extra is not installed")
     fallback = claims.claims(claims_analysis, parser.parse(text), Config())

@@ -99,7 +99,7 @@ class CheckWorthiness:
     sentence: int = 0  # index into the sentences layer
     score: float = 0.0  # would a fact-checker check it? in [0, 1]
     checkworthy: bool = False  # score at or above the model's threshold
-    model: str = "lexical"  # which model scored it: "encoder" (MiniLM head) or "lexical"
+    model: str = "lexical"  # which model scored it: "finetuned" (adapter), "encoder" (MiniLM head) or "lexical"
 
 
 @dataclass(frozen=True)

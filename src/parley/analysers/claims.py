@@ -44,6 +44,7 @@ DECIDER_FILE = "claims_decider.json"
 ENCODER = "encoder"  # the MiniLM head (data/models/claims_head.npz)
 LEXICAL = "lexical"  # the word n-gram model (data/claims_model.json)
 ADAPTER = "checkworthy"  # the fine-tuned encoder, used instead of the head when installed
+FINETUNED = "finetuned"  # its model name in the checkworthiness layer
 
 
 def _check() -> str | None:
@@ -140,7 +141,16 @@ def adapter_scores(texts: list[str], roles: list[str], lexical: list[float]) -> 
         mixed = (mix["adapter"] * float(z) + mix["lexical"] * logit(p) + mix["asker"] * (role == ASKER)
                  + mix["bias"])
         scores.append(1.0 / (1.0 + math.exp(-mixed)))
-    return scores, ENCODER, float(adapter.meta.get("threshold", 0.5))
+    return scores, FINETUNED, float(adapter.meta.get("threshold", 0.5))
+
+
+def threshold_of(model: str) -> float:
+    """The yes/no cut of the check-worthiness model named ``model``."""
+    if model == FINETUNED:
+        return float(adapters.load(ADAPTER).meta.get("threshold", 0.5))
+    if model == ENCODER:
+        return load_head().threshold
+    return load_model().threshold
 
 
 def _score_all(analysis: Analysis, parse: Any, wanted: str):
