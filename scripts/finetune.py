@@ -2,9 +2,11 @@
 
     python3 scripts/finetune.py TASK... [--bundle .finetune] [--out DIR] [--limit N]
 
-Runs where a GPU is (it works on CPU too, slowly: ``--limit`` trims every
-split for a smoke test). Reads the bundle that scripts/finetune_prepare.py
-writes and needs only torch, transformers and numpy, not Parley itself.
+Meant for a GPU, where every task takes minutes; on CPU it works too, an
+epoch taking 15-30 minutes on 2 cores (``--limit`` trims every split for a
+smoke test). Reads the bundle that scripts/finetune_prepare.py writes and
+needs only torch, transformers, numpy and ``parley.qevasion`` (standard
+library only), not spaCy.
 
 Every task trains the same way: LoRA adapters (rank ``RANK``) on every linear
 layer of the six transformer blocks, the LayerNorms, and a small head, with

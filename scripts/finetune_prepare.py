@@ -3,9 +3,10 @@
     .venv/bin/python scripts/finetune_prepare.py [--shared ../shared]
 
 ``.finetune/`` is ignored by git (research data never enters the project). It
-holds the bundled all-MiniLM-L6-v2 weights in float16 (half the size; the
-adapters trained on them are applied to the float32 weights at run time, a
-difference far below the training noise) and, as gzipped JSON, the training
+holds the bundled all-MiniLM-L6-v2 weights, in float16 unless ``--float32``
+(half the size, for a GPU machine's transfer limit; the adapters trained on
+them are applied to the float32 weights at run time, a difference far below
+the training noise) and, as gzipped JSON, the training
 and evaluation splits of the four tasks, with the held-out part of each
 training split marked (settings are chosen on it, never on dev or test):
 
@@ -42,7 +43,7 @@ def write(name: str, data: object) -> None:
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
-def pack_encoder() -> None:
+def pack_encoder(half: bool = True) -> None:
     import torch
     from safetensors.torch import load_file, save_file
 
@@ -53,6 +54,10 @@ def pack_encoder() -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name in TOKENIZER_FILES:
         shutil.copy(source / name, target / name)
+    if not half:
+        shutil.copy(source / "model.safetensors", target / "model.safetensors")
+        print(f"wrote {target} (float32 weights)")
+        return
     weights = {k: v.to(torch.float16).contiguous() for k, v in load_file(str(source / "model.safetensors")).items()}
     save_file(weights, str(target / "model.safetensors"), metadata={"format": "pt"})
     print(f"wrote {target} (float16 weights)")
@@ -124,9 +129,11 @@ def pack_checkthat(shared: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--float32", action="store_true",
+                    help="keep the encoder's float32 weights (training here; float16 halves what travels to a GPU machine)")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
-    pack_encoder()
+    pack_encoder(half=not args.float32)
     pack_techniques()
     pack_qevasion(args.shared)
     pack_checkthat(args.shared)

@@ -1,14 +1,17 @@
 """Persuasion techniques: spans and labels in two taxonomies (``techniques``).
 
-For every sentence the shared MiniLM encoder (``parley.encoder``, the
-``models`` extra) gives contextual token vectors once; per taxonomy a span
-head marks the tokens inside a technique and a label head names the technique
-of each run of marked tokens (``parley.techniquefeatures``). Taxonomies:
+Per taxonomy, a span model marks the word pieces inside a technique and a
+label model names the technique of each run of marked pieces. Each model is a
+fine-tuned adapter of the MiniLM encoder when one is installed
+(``parley.adapters``: ``<taxonomy>-spans.adapter.npz``, ``-labels.adapter.npz``),
+else a small head over the shared frozen encoder's token vectors, computed
+once per document for all such heads (``parley.techniquefeatures``). Both
+need the ``models`` extra. Taxonomies:
 
 - ``semeval2020``: SemEval-2020 Task 11, 14 labels (trained on PTC train);
 - ``semeval2023``: SemEval-2023 Task 3 / CheckThat! 2024, 23 labels.
 
-Heads live in ``parley/data/models`` with model cards in ``docs/models``.
+Models live in ``parley/data/models`` with model cards in ``docs/models``.
 Without the extra the analyser is reported unavailable and nothing else
 changes. Options (``Config.options["techniques"]``): ``taxonomies`` (a list,
 default both), ``min_score`` (drop records scoring below it, default 0).
