@@ -202,8 +202,13 @@ def span_features(table: TokenTable, text: str, spans: Sequence[Span], np: Any,
 def decode_head(table: TokenTable, head: "Head", np: Any) -> list[tuple[Span, float]]:
     """The spans a span head finds in ``table``, with the decoding settings in its meta."""
     probs = head.probabilities(token_features(table, np, context=bool(head.meta.get("context", False))))
-    return decode_spans(table, probs, float(head.meta.get("threshold", 0.5)), int(head.meta.get("max_gap", 1)),
-                        int(head.meta.get("min_tokens", 1)))
+    return decode_with_meta(table, probs, head.meta)
+
+
+def decode_with_meta(table: TokenTable, probs: Any, meta: dict[str, Any]) -> list[tuple[Span, float]]:
+    """``decode_spans`` with the threshold, gap and shortest run a model's meta names."""
+    return decode_spans(table, probs, float(meta.get("threshold", 0.5)), int(meta.get("max_gap", 1)),
+                        int(meta.get("min_tokens", 1)))
 
 
 def decode_spans(table: TokenTable, probs: Any, threshold: float, max_gap: int = 1,
@@ -287,36 +292,26 @@ class Head:
         z = self.logits(x)
         if z.shape[1] == 1:
             return 1.0 / (1.0 + np.exp(-z[:, 0]))
-        z = z - z.max(1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(1, keepdims=True)
+        return softmax(z, np)
 
 
 # -- fine-tuned adapters (parley.adapters) ---------------------------------------
 
-def adapter_spans(adapter: Any, text: str, spans: Sequence[Span], np: Any, threshold: float | None = None,
-                  max_gap: int | None = None, min_tokens: int | None = None) -> list[tuple[Span, float]]:
+def adapter_spans(adapter: Any, text: str, spans: Sequence[Span], np: Any) -> list[tuple[Span, float]]:
     """The technique spans a fine-tuned tagger finds in ``spans`` of ``text``,
-    decoded like a span head's (settings from the adapter's meta unless given)."""
+    decoded with the settings in the adapter's meta."""
     probs, table = adapter_token_probabilities(adapter, text, spans, np)
-    meta = adapter.meta
-    return decode_spans(table, probs, float(meta.get("threshold", 0.5) if threshold is None else threshold),
-                        int(meta.get("max_gap", 1) if max_gap is None else max_gap),
-                        int(meta.get("min_tokens", 1) if min_tokens is None else min_tokens))
+    return decode_with_meta(table, probs, adapter.meta)
 
 
 def adapter_token_probabilities(adapter: Any, text: str, spans: Sequence[Span], np: Any) -> tuple[Any, TokenTable]:
     """Every word piece's probability of being inside a technique, and the
-    table (offsets, segments) to decode them with."""
+    table (offsets, segments) to decode them with; the table's one-column
+    "vectors" are those probabilities."""
     spans = [s for s in spans if text[s.start:s.end].strip()]
     results = adapter.token_probabilities([text[s.start:s.end] for s in spans])
-    empty = np.zeros((0, 384), np.float32)
-    probs = [p for p, _ in results]
-    table = TokenTable(empty, np.concatenate([o + s.start for (_, o), s in zip(results, spans)])
-                       if results else np.zeros((0, 2), np.int64),
-                       np.concatenate([np.full(len(p), i, np.int64) for i, p in enumerate(probs)])
-                       if probs else np.zeros(0, np.int64), list(spans), empty)
-    return (np.concatenate(probs) if probs else np.zeros(0, np.float32)), table
+    table = assemble(spans, [(p.reshape(-1, 1), o) for p, o in results], np)
+    return table.vectors[:, 0], table
 
 
 def span_pairs(text: str, segments_: Sequence[Span], spans: Sequence[Span]) -> tuple[list[str], list[str]]:
@@ -331,6 +326,7 @@ def span_pairs(text: str, segments_: Sequence[Span], spans: Sequence[Span]) -> t
 
 
 def softmax(z: Any, np: Any) -> Any:
+    """Row-wise softmax of logits ``z`` (n, k)."""
     z = z - z.max(1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(1, keepdims=True)

@@ -30,6 +30,7 @@ from ..errors import ModelUnavailable
 from ..pipeline import analyser
 from ..records import Answer, Turn
 from ..render.sections import Cell, Rows, section
+from ..techniquefeatures import softmax
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 HEADS_PATH = DATA / "models" / "answers_heads.npz"
@@ -173,9 +174,7 @@ def mixed_proba(parts: Sequence[tuple[Head, Any]]) -> Any:
     import numpy as np
 
     z = sum(head.weight * head.log_proba(x) + (0.0 if head.offset is None else head.offset) for head, x in parts)
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    return softmax(z, np)
 
 
 @lru_cache(maxsize=2)
@@ -241,8 +240,6 @@ def adapter_predict(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, float, 
     """(clarity, probability, evasion, probability) per (question, answer)
     from the fine-tuned encoder (``data/models/answers.adapter.npz``)."""
     import numpy as np
-
-    from ..techniquefeatures import softmax
 
     if not pairs:
         return []

@@ -94,7 +94,6 @@ def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = 
     """Technique records for ``spans`` of ``text`` (sentences), in text order."""
     import numpy as np
 
-    spans = [s for s in spans if text[s.start:s.end].strip()]
     frozen: list[TokenTable] = []  # the frozen encoder's table, made once if a head needs it
 
     def table() -> TokenTable:
