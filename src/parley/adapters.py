@@ -27,7 +27,6 @@ from . import encoder
 from .errors import ModelUnavailable
 
 MODELS_DIR = Path(__file__).resolve().parent / "data" / "models"
-BATCH_SIZE = 32
 
 
 def path_of(task: str, folder: Path | None = None) -> Path:
@@ -49,47 +48,18 @@ class Adapter:
         """Per text, (probabilities (n,), offsets (n, 2)) of its word pieces,
         special tokens dropped; texts past ``max_length`` pieces are cut."""
         import numpy as np
-        import torch
 
         weight, bias = self.heads["out"]
-        _, tokenizer = encoder.load()
-        out: list[tuple[Any, Any] | None] = [None] * len(texts)
-        for idx in _length_batches([len(t) for t in texts]):
-            batch = tokenizer([texts[i] for i in idx], truncation=True, max_length=int(self.meta["max_length"]),
-                              padding=True, return_offsets_mapping=True, return_tensors="pt")
-            offsets = batch.pop("offset_mapping").numpy()
-            with torch.inference_mode():
-                hidden = self.model(**batch).last_hidden_state.float().numpy()
-            logits = hidden @ weight[0] + bias[0]
-            mask = batch["attention_mask"].numpy() == 1
-            for row, i in enumerate(idx):
-                keep = mask[row] & (offsets[row, :, 1] > offsets[row, :, 0])
-                out[i] = (1.0 / (1.0 + np.exp(-logits[row][keep])), offsets[row][keep].astype(np.int64))
-        return [o for o in out if o is not None]
+        out = []
+        for tv in encoder.token_embeddings(list(texts), model=self.model, max_length=int(self.meta["max_length"])):
+            out.append((1.0 / (1.0 + np.exp(-(tv.vectors @ weight[0] + bias[0]))), tv.offsets))
+        return out
 
     def classify(self, firsts: Sequence[str], seconds: Sequence[str] | None = None) -> dict[str, Any]:
         """Per output, logits ``(len(firsts), n_classes)`` of the pairs."""
-        import numpy as np
-        import torch
-
-        _, tokenizer = encoder.load()
-        n = len(firsts)
-        pooled = np.zeros((n, encoder.DIMENSION), np.float32)
-        lengths = [len(a) + len(seconds[i]) if seconds else len(a) for i, a in enumerate(firsts)]
-        for idx in _length_batches(lengths):
-            batch = tokenizer([firsts[i] for i in idx], [seconds[i] for i in idx] if seconds else None,
-                              truncation="longest_first" if seconds else True,
-                              max_length=int(self.meta["max_length"]), padding=True, return_tensors="pt")
-            with torch.inference_mode():
-                hidden = self.model(**batch).last_hidden_state.float()
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            pooled[idx] = ((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)).numpy()
+        pooled = encoder.pooled(list(firsts), list(seconds) if seconds else None, model=self.model,
+                                max_length=int(self.meta["max_length"]))
         return {name: pooled @ w.T + b for name, (w, b) in self.heads.items()}
-
-
-def _length_batches(lengths: Sequence[int]) -> list[list[int]]:
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    return [order[i:i + BATCH_SIZE] for i in range(0, len(order), BATCH_SIZE)]
 
 
 @lru_cache(maxsize=None)

@@ -110,13 +110,17 @@ class TokenVectors:
     offsets: Any  # int numpy array (n_tokens, 2): [start, end) into the text
 
 
-def _forward(texts: list[str]) -> tuple[Any, Any, Any]:
-    """One batch through the encoder: hidden states, attention mask, offsets."""
+def _forward(texts: list[str], seconds: list[str] | None = None, model: Any = None,
+             max_length: int = MAX_TOKENS) -> tuple[Any, Any, Any]:
+    """One batch through the encoder (or ``model``, an adapted copy of it):
+    hidden states, attention mask, offsets. With ``seconds``, each text is
+    paired with its second text, the pair cut longest first."""
     import torch
 
-    model, tokenizer = load()
+    base, tokenizer = load()
+    model = base if model is None else model
     batch = tokenizer(
-        texts, padding=True, truncation=True, max_length=MAX_TOKENS,
+        texts, seconds, padding=True, truncation=True, max_length=max_length,
         return_offsets_mapping=True, return_tensors="pt",
     )
     offsets = batch.pop("offset_mapping")
@@ -124,6 +128,18 @@ def _forward(texts: list[str]) -> tuple[Any, Any, Any]:
     with torch.inference_mode():
         out = model(**{k: v.to(device) for k, v in batch.items()})
     return out.last_hidden_state.float().cpu(), batch["attention_mask"], offsets
+
+
+def _mean_pool(hidden: Any, mask: Any) -> Any:
+    """Mean of each row's hidden states over its real (unmasked) tokens."""
+    weights = mask.unsqueeze(-1).float()
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+
+
+def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Index batches of similar lengths (less padding)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
 
 
 def embed(texts: list[str], batch_size: int = BATCH_SIZE) -> Any:
@@ -136,8 +152,7 @@ def embed(texts: list[str], batch_size: int = BATCH_SIZE) -> Any:
     for i in range(0, len(todo), batch_size):
         chunk = todo[i:i + batch_size]
         hidden, mask, _ = _forward(chunk)
-        weights = mask.unsqueeze(-1).float()
-        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+        pooled = _mean_pool(hidden, mask)
         pooled = pooled / pooled.norm(dim=1, keepdim=True).clamp(min=1e-12)
         if len(_cache) + len(chunk) > _CACHE_LIMIT:
             _cache.clear()
@@ -146,19 +161,35 @@ def embed(texts: list[str], batch_size: int = BATCH_SIZE) -> Any:
     return np.stack([_cache[t] for t in texts]).astype(np.float32)
 
 
-def token_embeddings(texts: list[str], batch_size: int = BATCH_SIZE) -> list[TokenVectors]:
-    """Per text, its tokens' contextual vectors and character offsets.
+def pooled(firsts: list[str], seconds: list[str] | None = None, model: Any = None,
+           max_length: int = MAX_TOKENS, batch_size: int = BATCH_SIZE) -> Any:
+    """Mean-pooled hidden states (not normalised, not cached) of texts or text
+    pairs, from the encoder or ``model``: float32 ``(len(firsts), 384)``."""
+    import numpy as np
 
-    Texts longer than the model's 256 word pieces are cut there: later tokens
-    get no vectors (callers split long texts into sentences first).
+    out = np.zeros((len(firsts), DIMENSION), np.float32)
+    lengths = [len(a) + (len(seconds[i]) if seconds else 0) for i, a in enumerate(firsts)]
+    for idx in _batches(lengths, batch_size):
+        hidden, mask, _ = _forward([firsts[i] for i in idx], [seconds[i] for i in idx] if seconds else None,
+                                   model, max_length)
+        out[idx] = _mean_pool(hidden, mask).numpy()
+    return out
+
+
+def token_embeddings(texts: list[str], batch_size: int = BATCH_SIZE, model: Any = None,
+                     max_length: int = MAX_TOKENS) -> list[TokenVectors]:
+    """Per text, its tokens' contextual vectors and character offsets, from
+    the encoder or ``model``.
+
+    Texts longer than ``max_length`` word pieces (the model's 256 by default)
+    are cut there: later tokens get no vectors (callers split long texts into
+    sentences first).
     """
     import numpy as np
 
     result: list[TokenVectors | None] = [None] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for i in range(0, len(order), batch_size):
-        idx = order[i:i + batch_size]
-        hidden, mask, offsets = _forward([texts[j] for j in idx])
+    for idx in _batches([len(t) for t in texts], batch_size):
+        hidden, mask, offsets = _forward([texts[j] for j in idx], None, model, max_length)
         for row, j in enumerate(idx):
             off = offsets[row].numpy()
             keep = (mask[row].numpy() == 1) & (off[:, 1] > off[:, 0])  # drops [CLS], [SEP], padding
@@ -166,4 +197,4 @@ def token_embeddings(texts: list[str], batch_size: int = BATCH_SIZE) -> list[Tok
     return [r for r in result if r is not None]
 
 
-__all__ = ["DIMENSION", "TokenVectors", "available", "embed", "load", "model_path", "token_embeddings"]
+__all__ = ["DIMENSION", "TokenVectors", "available", "embed", "load", "model_path", "pooled", "token_embeddings"]
