@@ -14,7 +14,6 @@ drops any debate that mostly repeats a test debate or one already taken.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -107,28 +106,11 @@ def training_debates(datasets: Path, exclude: Iterable[Debate] = ()) -> list[Deb
 
 
 def cached_embeddings(texts, cache: Path):
-    """Embeddings of ``texts`` (float32, in order), read from / added to the
-    ``*.npz`` chunks (arrays ``texts``, ``vectors``) under ``cache``."""
-    import hashlib
+    """MiniLM embeddings of ``texts`` (float32, in order), kept in the file
+    ``minilm.npz`` of the folder ``cache`` (``encoder.cached_embedder``)."""
+    from .encoder import cached_embedder
 
-    import numpy as np
-
-    from . import encoder
-
-    known: dict[str, object] = {}
-    cache.mkdir(parents=True, exist_ok=True)
-    for path in sorted(cache.glob("*.npz")):
-        with np.load(path, allow_pickle=True) as data:
-            known.update(zip((str(t) for t in data["texts"]), data["vectors"]))
-    missing = sorted({t for t in texts if t not in known}, key=len)
-    for i in range(0, len(missing), 2048):
-        chunk = missing[i:i + 2048]
-        vectors = encoder.embed(chunk)
-        name = hashlib.sha1("\n".join(chunk).encode("utf-8")).hexdigest()[:12]
-        np.savez(cache / f"extra-{name}.npz", texts=np.array(chunk, dtype=object), vectors=vectors)
-        known.update(zip(chunk, vectors))
-        print(f"embedded {i + len(chunk)}/{len(missing)} new sentences", file=sys.stderr)
-    return np.stack([known[t] for t in texts]).astype(np.float32) if texts else np.zeros((0, encoder.DIMENSION), np.float32)
+    return cached_embedder(cache / "minilm.npz")(list(texts))
 
 
 def average_precision(scores: Sequence[float], labels: Sequence[int]) -> float:

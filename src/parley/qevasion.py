@@ -13,7 +13,6 @@ the repository), so the training script and the benchmark embed each text once.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
 from pathlib import Path
@@ -71,26 +70,7 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] | N
 
 
 def cached_embedder(path: Path = CACHE) -> Callable[[list[str]], Any]:
-    """``parley.encoder.embed`` behind a file cache keyed by each text's hash."""
-    import numpy as np
+    """``parley.encoder.embed`` behind the QEvasion cache file (``encoder.cached_embedder``)."""
+    from .encoder import cached_embedder as file_cached
 
-    from .encoder import embed
-
-    store: dict[str, Any] = {}
-    if path.is_file():
-        with np.load(path, allow_pickle=False) as data:
-            store = dict(zip(data["keys"].tolist(), data["vectors"]))
-
-    def cached(texts: list[str]) -> Any:
-        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-        todo = sorted({k: t for k, t in zip(keys, texts) if k not in store}.items())
-        if todo:
-            vectors = embed([t for _, t in todo])
-            store.update({k: v for (k, _), v in zip(todo, vectors)})
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npz")
-            np.savez(tmp, keys=np.asarray(list(store)), vectors=np.stack(list(store.values())))
-            os.replace(tmp, path)
-        return np.stack([store[k] for k in keys]) if keys else np.zeros((0, 384), dtype=np.float32)
-
-    return cached
+    return file_cached(path)
