@@ -158,15 +158,8 @@ def test_stance_record_round_trips_through_json():
 
 
 def one_sentence_scores(parser, sentence: str, names: tuple[str, ...]) -> dict[str, float]:
-    text = "Ann Chief: " + sentence
-    analysis = Analysis(Document(text=text, doc_id="one"))
-    analysis.set_layer("turns", [Turn(Span(0, len(text)), "ann-chief", "answer", Span(0, 9), Span(11, len(text)))])
-    analysis.set_layer("entities", [
-        Entity(n.lower(), n, "GPE", (Span(text.index(n), text.index(n) + len(n)),)) for n in names])
-    scores: dict[str, float] = {}
-    for _, _, target, score, _ in stance.score_targets(analysis, parser.parse(text)):
-        scores[target] = scores.get(target, 0.0) + score
-    return scores
+    """``scores_of`` for one invented sentence whose named targets are places."""
+    return scores_of(parser, sentence, tuple((name, "GPE") for name in names))
 
 
 @pytest.mark.slow
