@@ -5,8 +5,8 @@
 Meant for a GPU, where every task takes minutes; on CPU it works too, an
 epoch taking 15-30 minutes on 2 cores (``--limit`` trims every split for a
 smoke test). Reads the bundle that scripts/finetune_prepare.py writes and
-needs only torch, transformers, numpy and ``parley.qevasion`` (standard
-library only), not spaCy.
+needs only torch, transformers, numpy and a few pure-Python parts of Parley
+and its training scripts (the tasks' measures), not spaCy.
 
 Every task trains the same way: LoRA adapters (rank ``RANK``) on every linear
 layer of the six transformer blocks, the LayerNorms, and a small head, with
@@ -44,7 +44,13 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from parley.qevasion import macro_f1  # noqa: E402  (standard library only)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from train_techniques import overlap_f1  # noqa: E402  (the task's span measure)
+
+from parley.checkthat import ranking_measures  # noqa: E402  (standard library only)
+from parley.document import Span  # noqa: E402
+from parley.qevasion import macro_f1  # noqa: E402
 
 RANK = 16
 ALPHA = 32
@@ -312,31 +318,8 @@ def overlap_span_f1(examples: list[dict], probs: list[np.ndarray], articles: lis
                     run = None
         if run:
             pred.setdefault(e["article"], []).append(run)
-    p_sum = r_sum = 0.0
-    n_p = n_g = 0
-    for a in articles:
-        ps, gs = merge(pred.get(a["id"], [])), merge([(s, e) for _, s, e in a["spans"]])
-        n_p += len(ps)
-        n_g += len(gs)
-        for s in ps:
-            for t in gs:
-                inter = min(s[1], t[1]) - max(s[0], t[0])
-                if inter > 0:
-                    p_sum += inter / (s[1] - s[0])
-                    r_sum += inter / (t[1] - t[0])
-    p = p_sum / n_p if n_p else 0.0
-    r = r_sum / n_g if n_g else 0.0
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
+    return overlap_f1([[("x", Span(*run)) for run in pred.get(a["id"], [])] for a in articles],
+                      [[("x", Span(s, e)) for _, s, e in a["spans"]] for a in articles], labelled=False)[2]
 
 
 def train_spans(task: str, data: dict, args, device: str) -> None:
@@ -406,19 +389,10 @@ def checkthat_pairs(debates: list[dict]) -> tuple[list[str], list[str], list[int
 
 
 def mean_average_precision(scores: np.ndarray, labels: list[int], owners: list[str]) -> float:
-    aps = []
-    for name in sorted(set(owners)):
-        idx = [i for i, o in enumerate(owners) if o == name]
-        order = sorted(idx, key=lambda i: -scores[i])
-        hits, total = 0, 0.0
-        for rank, i in enumerate(order, 1):
-            if labels[i]:
-                hits += 1
-                total += hits / rank
-        positives = sum(labels[i] for i in idx)
-        if positives:
-            aps.append(total / positives)
-    return float(np.mean(aps)) if aps else 0.0
+    """MAP over the debates in ``owners`` (``parley.checkthat.ranking_measures``)."""
+    per = [([float(scores[i]) for i in idx], [labels[i] for i in idx])
+           for idx in ([i for i, o in enumerate(owners) if o == name] for name in sorted(set(owners)))]
+    return ranking_measures(per)["map"] if per else 0.0
 
 
 def predict(model: Classifier, tokenizer, firsts, seconds, max_length: int, device: str) -> dict[str, np.ndarray]:
