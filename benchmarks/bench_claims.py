@@ -78,16 +78,15 @@ def adapter_debate_scores(debates, lexical):
     """The fine-tuned encoder's scores per debate (mixed as the claims
     analyser mixes them), or None when no adapter is installed."""
     from parley import adapters, encoder
-    from parley.analysers.claims import ADAPTER, adapter_scores
+    from parley.analysers.claims import ADAPTER, FINETUNED, adapter_scores, threshold_of
 
     if encoder.available() or not adapters.installed(ADAPTER):
         return None, None
-    out, threshold = [], 0.5
+    out = []
     for d, (lex, labels) in zip(debates, lexical):
         roles = checkthat.speaker_roles(d)
-        scores, _, threshold = adapter_scores([l.text for l in d.lines], [roles[l.speaker] for l in d.lines], lex)
-        out.append((scores, labels))
-    return out, threshold
+        out.append((adapter_scores([l.text for l in d.lines], [roles[l.speaker] for l in d.lines], lex), labels))
+    return out, threshold_of(FINETUNED)
 
 
 def tfidf_baseline(train, tests):

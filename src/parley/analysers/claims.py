@@ -118,17 +118,16 @@ def checkworthiness_scores(texts: list[str], roles: list[str], lexical: list[flo
             if reason:
                 raise ModelUnavailable(reason)
             if adapters.installed(ADAPTER):
-                return adapter_scores(texts, roles, lexical)
-            head = load_head()
-            scores = head.score(encoder.embed(texts), [logit(p) for p in lexical], roles)
-            return scores, ENCODER, head.threshold
+                return adapter_scores(texts, roles, lexical), FINETUNED, threshold_of(FINETUNED)
+            scores = load_head().score(encoder.embed(texts), [logit(p) for p in lexical], roles)
+            return scores, ENCODER, threshold_of(ENCODER)
         except ModelUnavailable:
             if wanted == "encoder":
                 raise
-    return list(lexical), LEXICAL, load_model().threshold
+    return list(lexical), LEXICAL, threshold_of(LEXICAL)
 
 
-def adapter_scores(texts: list[str], roles: list[str], lexical: list[float]) -> tuple[list[float], str, float]:
+def adapter_scores(texts: list[str], roles: list[str], lexical: list[float]) -> list[float]:
     """Check-worthiness from the fine-tuned encoder (``data/models/
     checkworthy.adapter.npz``, input: the sentence and the one before it),
     mixed with the lexical logit and the speaker's role by the weights in
@@ -141,7 +140,7 @@ def adapter_scores(texts: list[str], roles: list[str], lexical: list[float]) -> 
         mixed = (mix["adapter"] * float(z) + mix["lexical"] * logit(p) + mix["asker"] * (role == ASKER)
                  + mix["bias"])
         scores.append(1.0 / (1.0 + math.exp(-mixed)))
-    return scores, FINETUNED, float(adapter.meta.get("threshold", 0.5))
+    return scores
 
 
 def threshold_of(model: str) -> float:
