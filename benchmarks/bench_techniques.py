@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from techniques_data import PTC, SHARED, load, tables  # noqa: E402
-from train_techniques import merge, overlap_f1  # noqa: E402
+from train_techniques import merge, overlap_f1, ranked_choices_right  # noqa: E402
 
 from parley import adapters  # noqa: E402
 from parley.analysers.techniques import find_spans, label_probabilities  # noqa: E402
@@ -50,14 +49,8 @@ def classify_gold(articles, taxonomy: str, frozen) -> float:
         spans = [s for _, s in article.labels]
         labels, probs = label_probabilities(taxonomy, article.text, segments(article.text), spans,
                                             lambda: frozen()[k])
-        used: Counter = Counter()
-        for (gold, span), row in zip(article.labels, probs):
-            rank = used[span]  # the k-th copy of one span gets the k-th choice
-            used[span] += 1
-            order = np.argsort(-row)
-            guess = labels[int(order[min(rank, len(order) - 1)])]
-            right += guess == gold
-            total += 1
+        right += ranked_choices_right(article.labels, labels, probs)
+        total += len(article.labels)
     return right / total if total else 0.0
 
 
@@ -87,7 +80,14 @@ def frozen_tables(name: str, articles):
 
 
 def model_kind(taxonomy: str) -> str:
-    return "/".join("adapter" if adapters.installed(f"{taxonomy}-{k}") else "frozen head" for k in ("spans", "labels"))
+    kinds = []
+    for part in ("spans", "labels"):
+        if not adapters.installed(f"{taxonomy}-{part}"):
+            kinds.append("frozen head")
+            continue
+        weight = adapters.load(f"{taxonomy}-{part}").meta.get("frozen_head_weight", 0.0)
+        kinds.append(f"adapter + frozen head (w {weight})" if weight else "adapter")
+    return "/".join(kinds)
 
 
 def si_gold() -> dict[str, list[Span]]:

@@ -9,6 +9,12 @@ or test) and written into the adapter's meta:
   training articles (the 10% that scripts/train_techniques.py holds out)
   once, then picks the threshold, the longest gap bridged and the shortest
   run kept that give the best span-identification F1 there;
+- ``<taxonomy>-labels``: refits the frozen-encoder label head on the training
+  articles that are not held out (the shipped head has seen them all), scores
+  the held-out articles' gold spans with it and with the label adapter, and
+  picks the weight of the head in the geometric mean of the two
+  (``frozen_head_weight``; 0 keeps the adapter alone) that classifies the most
+  spans right, the k-th copy of a span getting the k-th choice as in the task;
 - ``checkworthy``: scores the held-out training debates, fits the mix of the
   adapter's logit, the lexical model's logit and the speaker's role (a
   three-weight logistic regression), keeps it only if it ranks better (MAP)
@@ -27,13 +33,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from techniques_data import load, split  # noqa: E402
-from train_techniques import MAX_GAPS, MIN_TOKENS, overlap_f1  # noqa: E402
+from techniques_data import load, split, tables  # noqa: E402
+from train_techniques import MAX_GAPS, MIN_TOKENS, fit_mlp, overlap_f1, ranked_choices_right  # noqa: E402
 
 from finetune_prepare import checkthat_splits  # noqa: E402
 
 from parley import adapters, checkthat  # noqa: E402
-from parley.techniquefeatures import adapter_token_probabilities, decode_spans, segments  # noqa: E402
+from parley.analysers.techniques import heads  # noqa: E402
+from parley.techniquefeatures import (  # noqa: E402
+    Head, adapter_token_probabilities, decode_spans, mix_probabilities, segments, softmax, span_features, span_pairs,
+)
 
 TRAIN = {"semeval2020": "ptc-train", "semeval2023": "st3-train"}
 
@@ -57,6 +66,44 @@ def choose(taxonomy: str) -> dict:
     settings = dict(best[1], held_out_decoded_span_f1=round(best[0], 4))
     path = update_meta(task, settings)
     print(f"{task}: {len(held)} held-out articles, span F1 {best[0]:.3f} with {best[1]}; wrote {path}")
+    return settings
+
+
+def choose_label_mix(taxonomy: str) -> dict:
+    task = f"{taxonomy}-labels"
+    adapter = adapters.load(task)
+    articles = load(TRAIN[taxonomy])
+    token_tables = tables(TRAIN[taxonomy], articles, sample=True)
+    fit_ids, held_ids = split(articles)
+    shipped = heads(taxonomy)[1]
+    labels = list(adapter.meta["outputs"]["label"])
+    settings = dict(shipped.meta["settings"])
+    blocks = tuple(settings.pop("blocks"))
+    columns = [shipped.labels.index(label) for label in labels]
+
+    def features(ids):
+        rows = [(articles[i], span_features(token_tables[i], articles[i].text, [s for _, s in articles[i].labels],
+                                            np, blocks)) for i in ids if articles[i].labels]
+        return rows, np.concatenate([x for _, x in rows])
+
+    fit_rows, x = features(fit_ids)
+    y = np.asarray([labels.index(label) for a, _ in fit_rows for label, _ in a.labels], np.int64)
+    head = Head(fit_mlp(x, y, len(labels), **settings), {})
+    scored = []
+    for article, x_held in features(held_ids)[0]:
+        firsts, seconds = span_pairs(article.text, segments(article.text), [s for _, s in article.labels])
+        scored.append((article, softmax(adapter.classify(firsts, seconds)["label"], np), head.probabilities(x_held)))
+    total = sum(len(a.labels) for a, _, _ in scored)
+    best = (-1, 0.0)
+    for weight in np.round(np.arange(0.0, 1.01, 0.1), 1):
+        right = sum(ranked_choices_right(a.labels, labels, mix_probabilities(p_adapter, p_head, weight, np))
+                    for a, p_adapter, p_head in scored)
+        print(f"  frozen head weight {weight}: {right} of {total} held-out spans right", flush=True)
+        if right > best[0]:
+            best = (right, float(weight))
+    settings = {"frozen_head_weight": best[1], "held_out_micro_f1_mixed": round(best[0] / total, 4)}
+    path = update_meta(task, settings)
+    print(f"{task}: {len(scored)} held-out articles, micro-F1 {best[0] / total:.3f} with {settings}; wrote {path}")
     return settings
 
 
@@ -148,8 +195,12 @@ def choose_checkworthy(shared: Path) -> dict:
 
 if __name__ == "__main__":
     shared = Path(__file__).resolve().parents[2] / "shared"
-    for name in sys.argv[1:] or [t for t in TRAIN if adapters.installed(f"{t}-spans")] + ["checkworthy"]:
+    installed = [t for t in TRAIN if adapters.installed(f"{t}-spans")]
+    installed += [f"{t}-labels" for t in TRAIN if adapters.installed(f"{t}-labels")]
+    for name in sys.argv[1:] or installed + ["checkworthy"]:
         if name == "checkworthy":
             choose_checkworthy(shared)
+        elif name.endswith("-labels"):
+            choose_label_mix(name.removesuffix("-labels"))
         else:
             choose(name)

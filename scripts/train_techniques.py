@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +96,20 @@ def overlap_f1(pred: list[list[tuple[str, Span]]], gold: list[list[tuple[str, Sp
     p = p_sum / n_pred if n_pred else 0.0
     r = r_sum / n_gold if n_gold else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def ranked_choices_right(gold: list[tuple[str, Span]], labels: list[str], probs: np.ndarray) -> int:
+    """How many of the gold (technique, span) pairs the probabilities get
+    right, as the SemEval-2020 TC scorer compares them: the k-th copy of a
+    span that carries several techniques is given the k-th most probable one."""
+    right = 0
+    used: Counter = Counter()
+    for (label, span), row in zip(gold, probs):
+        rank = used[span]
+        used[span] += 1
+        order = np.argsort(-row)
+        right += labels[int(order[min(rank, len(order) - 1)])] == label
+    return right
 
 
 def token_targets(table, article: Article) -> np.ndarray:

@@ -93,3 +93,44 @@ def test_a_broken_adapter_file_is_a_clear_error(models_dir):
     (models_dir / "broken.adapter.npz").write_bytes(b"not a zip file")
     with pytest.raises(ModelUnavailable, match="cannot be read"):
         adapters.load("broken")
+
+
+class FixedHead:
+    """A stand-in frozen label head: fixed probabilities, labels in its own order."""
+
+    labels = ["c", "a", "b"]
+
+    def __init__(self, rows):
+        self.rows = np.asarray(rows, np.float64)
+
+    def probabilities(self, features):
+        return self.rows
+
+
+@pytest.mark.parametrize("weight", [None, 0.5])
+def test_label_adapter_is_mixed_with_the_frozen_head_by_its_weight(models_dir, monkeypatch, weight):
+    from parley.analysers import techniques
+    from parley.document import Span
+
+    bias = np.array([1.0, 0.0, -1.0], np.float32)
+    meta = {"kind": "classifier", "max_length": 64, "outputs": {"label": ["a", "b", "c"]}}
+    if weight is not None:
+        meta["frozen_head_weight"] = weight
+    write_adapter(models_dir, "semeval2020-labels", meta,
+                  {"head:heads.label.weight": np.zeros((3, 384), np.float32), "head:heads.label.bias": bias})
+    head = FixedHead([[0.7, 0.2, 0.1]])  # c, a, b
+    tables_made = []
+    monkeypatch.setattr(techniques, "heads", lambda taxonomy: (None, head))
+    monkeypatch.setattr(techniques, "head_span_features", lambda *args: None)
+    text = "They call it a special operation."
+    labels, probs = techniques.label_probabilities("semeval2020", text, [Span(0, len(text))], [Span(13, 33)],
+                                                   lambda: tables_made.append(1))
+    adapter_alone = np.exp(bias) / np.exp(bias).sum()
+    assert labels == ["a", "b", "c"]
+    if weight is None:
+        assert np.allclose(probs[0], adapter_alone, atol=1e-5)
+        assert not tables_made  # the frozen encoder pass is skipped
+    else:
+        expected = np.sqrt(adapter_alone * np.array([0.2, 0.1, 0.7]))  # the head's a, b, c
+        assert np.allclose(probs[0], expected / expected.sum(), atol=1e-5)
+        assert tables_made == [1]

@@ -330,3 +330,11 @@ def softmax(z: Any, np: Any) -> Any:
     z = z - z.max(1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(1, keepdims=True)
+
+
+def mix_probabilities(first: Any, second: Any, second_weight: float, np: Any) -> Any:
+    """The normalised weighted geometric mean of two models' class
+    probabilities (rows over the same classes): ``first ** (1 - w) *
+    second ** w``, renormalised per row."""
+    w = float(second_weight)
+    return softmax((1.0 - w) * np.log(first + 1e-9) + w * np.log(second + 1e-9), np)

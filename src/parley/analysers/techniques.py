@@ -30,8 +30,8 @@ from ..pipeline import analyser
 from ..records import Technique
 from ..render.sections import Cell, highlighter, section
 from ..techniquefeatures import (
-    MODELS_DIR, Head, TokenTable, adapter_spans, decode_head, encode, head_span_features, segments, softmax,
-    span_pairs,
+    MODELS_DIR, Head, TokenTable, adapter_spans, decode_head, encode, head_span_features, mix_probabilities, segments,
+    softmax, span_pairs,
 )
 
 TAXONOMIES = ("semeval2020", "semeval2023")
@@ -129,15 +129,29 @@ def find_spans(taxonomy: str, text: str, spans: list[Span], table: Any) -> list[
 
 def label_probabilities(taxonomy: str, text: str, segments_: list[Span], found: list[Span],
                         table: Any) -> tuple[list[str], Any]:
-    """The technique labels and, per span in ``found``, their probabilities."""
+    """The technique labels and, per span in ``found``, their probabilities.
+
+    With a fine-tuned label adapter installed, its probabilities are mixed
+    with the frozen-encoder head's by the weight in the adapter's meta
+    (``frozen_head_weight``, chosen on held-out training articles by
+    scripts/finetune_decoding.py; 0 or absent: the adapter alone)."""
     import numpy as np
 
-    if adapters.installed(f"{taxonomy}-labels"):
-        adapter = adapters.load(f"{taxonomy}-labels")
-        firsts, seconds = span_pairs(text, segments_, found)
-        return list(adapter.meta["outputs"]["label"]), softmax(adapter.classify(firsts, seconds)["label"], np)
-    label_head = heads(taxonomy)[1]
-    return label_head.labels, label_head.probabilities(head_span_features(label_head, table(), text, found, np))
+    def frozen_head() -> tuple[list[str], Any]:
+        head = heads(taxonomy)[1]
+        return head.labels, head.probabilities(head_span_features(head, table(), text, found, np))
+
+    if not adapters.installed(f"{taxonomy}-labels"):
+        return frozen_head()
+    adapter = adapters.load(f"{taxonomy}-labels")
+    labels = list(adapter.meta["outputs"]["label"])
+    firsts, seconds = span_pairs(text, segments_, found)
+    probs = softmax(adapter.classify(firsts, seconds)["label"], np)
+    weight = float(adapter.meta.get("frozen_head_weight", 0.0))
+    if weight > 0.0:
+        head_labels, head_probs = frozen_head()
+        probs = mix_probabilities(probs, head_probs[:, [head_labels.index(label) for label in labels]], weight, np)
+    return labels, probs
 
 
 @analyser("techniques", version=VERSION, requires=("sentences",), assigns=("techniques",), order=60, check=check)
