@@ -6,8 +6,10 @@ Prints one table:
 - QEvasion test (308 pairs): clarity macro-F1 (3 classes) and evasion
   macro-F1 (9 labels; a prediction that matches any of the three annotators
   counts as that label, as in SemEval-2026 Task 6), for a majority-class
-  baseline (the most frequent train label) and for the answers heads
-  (MiniLM embedding heads mixed with answer n-gram heads);
+  baseline (the most frequent train label), for the answers heads alone
+  (MiniLM embedding heads mixed with answer n-gram heads) and, when the
+  fine-tuned answers adapter is installed, for the heads mixed with it (as
+  the analyser runs);
 - stance polarity accuracy over the gold (holder, target) records of the
   three gold transcripts, scored by ../shared/gold/score.py: with the gold
   turns and entities as input (the analyser alone) and end to end (Parley's
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from parley import adapters  # noqa: E402
-from parley.analysers.answers import ADAPTER, CLARITY, EVASION, adapter_predict, load_heads, predict  # noqa: E402
+from parley.analysers.answers import ADAPTER, CLARITY, EVASION, load_heads, predict  # noqa: E402
 from parley.analysers.stance import analyse_stance  # noqa: E402
 from parley.document import Analysis  # noqa: E402
 from parley.ingest import read_document  # noqa: E402
@@ -57,17 +59,15 @@ def qevasion_rows(shared: Path) -> list[tuple[str, str, str]]:
     rows.append((f"QEvasion test, majority class ({major_c} / {major_e})",
                  f"{macro_f1(gold_clarity, [major_c] * len(test), CLARITY):.3f}",
                  f"{macro_f1([evasion_gold(r, major_e) for r in test], [major_e] * len(test), EVASION):.3f}"))
-    labels = predict(pairs_of(test), cached_embedder(), load_heads())
-    clarity = [c for c, _, _, _ in labels]
-    evasion = [e for _, _, e, _ in labels]
-    rows.append(("QEvasion test, heads over frozen MiniLM + n-grams",
-                 f"{macro_f1(gold_clarity, clarity, CLARITY):.3f}",
-                 f"{macro_f1([evasion_gold(r, p) for r, p in zip(test, evasion)], evasion, EVASION):.3f}"))
+    runs = [("heads over frozen MiniLM + n-grams", False)]
     if adapters.installed(ADAPTER):
-        labels = adapter_predict(pairs_of(test))
+        weights = adapters.load(ADAPTER).meta.get("adapter_weight", {})
+        runs.append((f"heads mixed with the fine-tuned adapter (adapter weight {weights})", True))
+    for name, adapter in runs:
+        labels = predict(pairs_of(test), cached_embedder(), load_heads(), adapter=adapter)
         clarity = [c for c, _, _, _ in labels]
         evasion = [e for _, _, e, _ in labels]
-        rows.append(("QEvasion test, fine-tuned MiniLM adapter (parley answers)",
+        rows.append((f"QEvasion test, {name}",
                      f"{macro_f1(gold_clarity, clarity, CLARITY):.3f}",
                      f"{macro_f1([evasion_gold(r, p) for r, p in zip(test, evasion)], evasion, EVASION):.3f}"))
     return rows

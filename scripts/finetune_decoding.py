@@ -20,8 +20,13 @@ or test) and written into the adapter's meta:
   three-weight logistic regression), keeps it only if it ranks better (MAP)
   than the adapter alone, and picks the yes/no threshold with the best F1 of
   the positive class.
+- ``answers``: refits the answer heads (scripts/train_answers.py's choices)
+  on the QEvasion training interviews that are not held out, scores the
+  held-out interviews with them and with the answers adapter, and picks, per
+  task (clarity, evasion), the adapter's weight in the geometric mean of the
+  two that gives the best macro-F1 there (``adapter_weight``).
 
-Needs the models extra and ../shared/datasets.
+Needs the models extra and ../shared/datasets (and the export extra for QEvasion).
 """
 from __future__ import annotations
 
@@ -36,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from techniques_data import load, split, tables  # noqa: E402
 from train_techniques import MAX_GAPS, MIN_TOKENS, fit_mlp, overlap_f1, ranked_choices_right  # noqa: E402
 
-from finetune_prepare import checkthat_splits  # noqa: E402
+from finetune_prepare import checkthat_splits, interview_of, qevasion_held_interviews  # noqa: E402
 
 from parley import adapters, checkthat  # noqa: E402
 from parley.analysers.techniques import heads  # noqa: E402
@@ -104,6 +109,54 @@ def choose_label_mix(taxonomy: str) -> dict:
     settings = {"frozen_head_weight": best[1], "held_out_micro_f1_mixed": round(best[0] / total, 4)}
     path = update_meta(task, settings)
     print(f"{task}: {len(scored)} held-out articles, micro-F1 {best[0] / total:.3f} with {settings}; wrote {path}")
+    return settings
+
+
+# The regularisation scripts/train_answers.py chose for each task's heads
+# (embedding head C, n-gram head C; docs/models/answers.md).
+ANSWER_HEADS_C = {"clarity": (0.01, 1.0), "evasion": (0.01, 3.0)}
+
+
+def choose_answers(shared: Path) -> dict:
+    from train_answers import fit_head, fit_ngram_head
+
+    from parley.analysers.answers import CLARITY, EVASION, load_heads, mixed_proba, pair_features
+    from parley.analysers.answers import Head as AnswerHead
+    from parley.encoder import DIMENSION
+    from parley.qevasion import cached_embedder, load_split, macro_f1, pairs_of
+
+    adapter = adapters.load("answers")
+    train = load_split(shared, "train")
+    held_names = qevasion_held_interviews(train)
+    held = np.asarray([interview_of(r) in held_names for r in train])
+    pairs = pairs_of(train)
+    X = pair_features(pairs, cached_embedder())
+    answers = np.asarray([a for _, a in pairs], dtype=object)
+    held_pairs = [p for p, h in zip(pairs, held) if h]
+    logits = adapter.classify([q for q, _ in held_pairs], [a for _, a in held_pairs])
+    shipped = load_heads()
+    weights, figures = {}, {}
+    for name, classes in (("clarity", CLARITY), ("evasion", EVASION)):
+        y = np.asarray([r[f"{name}_label"] for r in train])
+        c, c_ngram = ANSWER_HEADS_C[name]
+        fitted = fit_head(X[~held], y[~held], classes, c, 5 * DIMENSION)
+        head = AnswerHead(fitted.classes, fitted.mean, fitted.scale, fitted.coef, fitted.intercept,
+                          shipped[name].weight, shipped[name].offset)
+        ngram_head, vectoriser = fit_ngram_head(list(answers[~held]), y[~held], classes, c_ngram)
+        from_heads = mixed_proba([(head, X[held]), (ngram_head, vectoriser.transform(list(answers[held])))])
+        outputs = list(adapter.meta["outputs"][name])
+        from_adapter = softmax(logits[name], np)[:, [outputs.index(label) for label in head.classes]]
+        best = (-1.0, 0.0)
+        for weight in np.round(np.arange(0.0, 1.01, 0.1), 1):
+            mixed = mix_probabilities(from_heads, from_adapter, weight, np)
+            f1 = macro_f1(list(y[held]), [head.classes[i] for i in mixed.argmax(1)], classes)
+            print(f"  {name}: adapter weight {weight}: held-out macro-F1 {f1:.3f}", flush=True)
+            if f1 > best[0]:
+                best = (f1, float(weight))
+        figures[name], weights[name] = round(best[0], 4), best[1]
+    settings = {"adapter_weight": weights, "held_out_macro_f1_mixed": figures}
+    path = update_meta("answers", settings)
+    print(f"answers: {int(held.sum())} held-out pairs; {settings}; wrote {path}")
     return settings
 
 
@@ -197,9 +250,11 @@ if __name__ == "__main__":
     shared = Path(__file__).resolve().parents[2] / "shared"
     installed = [t for t in TRAIN if adapters.installed(f"{t}-spans")]
     installed += [f"{t}-labels" for t in TRAIN if adapters.installed(f"{t}-labels")]
-    for name in sys.argv[1:] or installed + ["checkworthy"]:
+    for name in sys.argv[1:] or installed + ["checkworthy"] + (["answers"] if adapters.installed("answers") else []):
         if name == "checkworthy":
             choose_checkworthy(shared)
+        elif name == "answers":
+            choose_answers(shared)
         elif name.endswith("-labels"):
             choose_label_mix(name.removesuffix("-labels"))
         else:

@@ -83,20 +83,29 @@ def pack_techniques() -> None:
     write("techniques.json.gz", data)
 
 
+def interview_of(row: dict) -> str:
+    return row["url"] or row["title"]
+
+
+def qevasion_held_interviews(train: list[dict]) -> set[str]:
+    """The 10% of QEvasion training interviews held out (seeded, whole interviews)."""
+    interviews = sorted({interview_of(r) for r in train})
+    random.Random(SEED).shuffle(interviews)
+    return set(interviews[:len(interviews) // 10])
+
+
 def pack_qevasion(shared: Path) -> None:
     from parley.qevasion import load_split, pairs_of
 
     train = load_split(shared, "train")
-    interviews = sorted({r["url"] or r["title"] for r in train})
-    random.Random(SEED).shuffle(interviews)
-    held = set(interviews[:len(interviews) // 10])
+    held = qevasion_held_interviews(train)
     rows = {"train": [], "test": []}
     for split, data in (("train", train), ("test", load_split(shared, "test"))):
         for row, (q, a) in zip(data, pairs_of(data)):
             rows[split].append({
                 "q": q, "a": a, "clarity": row["clarity_label"], "evasion": row.get("evasion_label") or "",
                 "annotators": [row[k] for k in ("annotator1", "annotator2", "annotator3") if row.get(k)],
-                "held": split == "train" and (row["url"] or row["title"]) in held,
+                "held": split == "train" and interview_of(row) in held,
             })
     write("qevasion.json.gz", rows)
 

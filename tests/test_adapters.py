@@ -134,3 +134,41 @@ def test_label_adapter_is_mixed_with_the_frozen_head_by_its_weight(models_dir, m
         expected = np.sqrt(adapter_alone * np.array([0.2, 0.1, 0.7]))  # the head's a, b, c
         assert np.allclose(probs[0], expected / expected.sum(), atol=1e-5)
         assert tables_made == [1]
+
+
+def test_answers_adapter_is_mixed_with_the_heads_per_task(models_dir):
+    from parley.analysers import answers
+
+    def embed(texts):  # the heads below have no weights: any features do
+        return np.ones((len(texts), 384), np.float32) / np.sqrt(384)
+
+    dim = 5 * 384 + 5 + len(answers.cue_features("q", "a"))
+
+    def head(classes, intercept):
+        n = len(classes)
+        return answers.Head(tuple(classes), np.zeros(dim, np.float32), np.ones(dim, np.float32),
+                            np.zeros((n, dim), np.float32), np.asarray(intercept, np.float32))
+
+    # Heads: clarity favours Clear Non-Reply; evasion favours Clarification.
+    heads = {"clarity": head(answers.CLARITY, [0.0, 0.0, 2.0]), "evasion": head(answers.EVASION, [0.0] * 8 + [3.0])}
+    # The adapter lists its classes in another order and favours Clear Reply / Explicit.
+    clarity_out = ["Ambivalent", "Clear Non-Reply", "Clear Reply"]
+    evasion_out = list(reversed(answers.EVASION))
+    write_adapter(models_dir, "answers", {
+        "kind": "classifier", "max_length": 64, "outputs": {"clarity": clarity_out, "evasion": evasion_out},
+        "adapter_weight": {"clarity": 0.5, "evasion": 0.0},
+    }, {
+        "head:heads.clarity.weight": np.zeros((3, 384), np.float32),
+        "head:heads.clarity.bias": np.array([0.0, 0.0, 4.0], np.float32),
+        "head:heads.evasion.weight": np.zeros((9, 384), np.float32),
+        "head:heads.evasion.bias": np.array([6.0] + [0.0] * 8, np.float32),  # Clarification, reversed order
+    })
+    (clarity, c_prob, evasion, e_prob), = answers.predict([("Will you?", "Yes.")], embed, heads, adapter=True)
+    from_heads = np.exp([0.0, 0.0, 2.0]) / np.exp([0.0, 0.0, 2.0]).sum()  # Clear Reply, Ambivalent, Clear Non-Reply
+    from_adapter = np.exp([4.0, 0.0, 0.0]) / np.exp([4.0, 0.0, 0.0]).sum()  # in the heads' order
+    mixed = np.sqrt(from_heads * from_adapter)
+    mixed /= mixed.sum()
+    assert clarity == answers.CLARITY[int(mixed.argmax())] and abs(c_prob - mixed.max()) < 1e-5
+    # Evasion weight 0: the heads alone.
+    assert evasion == "Clarification" and abs(e_prob - np.exp(3.0) / (np.exp(3.0) + 8)) < 1e-5
+    assert answers.predict([("Will you?", "Yes.")], embed, heads, adapter=False)[0][0] == "Clear Non-Reply"

@@ -215,5 +215,6 @@ def test_heads_with_ngrams_round_trip_and_predict(tmp_path):
     loaded = answers.load_heads(str(path))
     assert set(loaded) == {"clarity", "evasion", "clarity_ngram", "ngrams"}
     assert loaded["ngrams"].vocabulary == vec.vocabulary
-    labels = answers.predict([("Will you?", "I will not comment."), ("Will you?", "Yes.")], fake_embed, loaded)
+    labels = answers.predict([("Will you?", "I will not comment."), ("Will you?", "Yes.")], fake_embed, loaded,
+                             adapter=False)
     assert labels[0][0] == "Clear Non-Reply" and labels[1][0] != "Clear Non-Reply"

@@ -10,8 +10,10 @@ answer's word n-grams (``parley.answer_ngrams``):
 - evasion, the nine QEvasion labels (Explicit, Implicit, Dodging, ...).
 
 The heads are trained on the QEvasion train split by ``scripts/train_answers.py``
-and stored as plain arrays in ``data/models/answers_heads.npz``; their data,
-figures and limits are in ``docs/models/answers.md``. Without the extra the
+and stored as plain arrays in ``data/models/answers_heads.npz``. When the
+fine-tuned encoder ``data/models/answers.adapter.npz`` (``parley.adapters``)
+is installed, its probabilities are mixed with the heads'. Data, figures and
+limits are in ``docs/models/answers.md``. Without the extra the
 analyser reports itself unavailable (E400) and everything else runs.
 """
 from __future__ import annotations
@@ -30,12 +32,12 @@ from ..errors import ModelUnavailable
 from ..pipeline import analyser
 from ..records import Answer, Turn
 from ..render.sections import Cell, Rows, section
-from ..techniquefeatures import softmax
+from ..techniquefeatures import mix_probabilities, softmax
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 HEADS_PATH = DATA / "models" / "answers_heads.npz"
 CUES_PATH = DATA / "answer_cues.json"
-ADAPTER = "answers"  # the fine-tuned encoder, used when installed (parley.adapters)
+ADAPTER = "answers"  # the fine-tuned encoder, mixed with the heads when installed (parley.adapters)
 FEATURES_VERSION = "answers-features-2"
 WINDOW_WORDS = 100  # an answer is embedded in windows of whole sentences up to this many words
 MAX_WINDOWS = 6
@@ -213,44 +215,37 @@ def save_heads(heads: dict[str, Any], path: Path = HEADS_PATH) -> None:
 
 
 def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
-            heads: dict[str, Any] | None = None) -> list[tuple[str, float, str, float]]:
-    """(clarity, its probability, evasion, its probability) for each pair:
-    from the fine-tuned adapter when it is installed and no other heads are
-    asked for, else from the heads over frozen embeddings."""
-    if heads is None and embed is None and adapters.installed(ADAPTER):
-        return adapter_predict(pairs)
-    if embed is None:
-        from ..encoder import embed
-    heads = heads or load_heads()
-    if not pairs:
-        return []
-    X = pair_features(pairs, embed)
-    T = heads["ngrams"].transform([a for _, a in pairs]) if "ngrams" in heads else None
-    clarity, evasion = heads["clarity"], heads["evasion"]
-    pc, pe = ([mixed_proba([(heads[name], X)] + ([(heads[f"{name}_ngram"], T)] if f"{name}_ngram" in heads else []))
-               for name in ("clarity", "evasion")])
-    out = []
-    for c_row, e_row in zip(pc, pe):
-        ci, ei = int(c_row.argmax()), int(e_row.argmax())
-        out.append((clarity.classes[ci], float(c_row[ci]), evasion.classes[ei], float(e_row[ei])))
-    return out
+            heads: dict[str, Any] | None = None, adapter: bool | None = None) -> list[tuple[str, float, str, float]]:
+    """(clarity, its probability, evasion, its probability) for each pair.
 
-
-def adapter_predict(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, float, str, float]]:
-    """(clarity, probability, evasion, probability) per (question, answer)
-    from the fine-tuned encoder (``data/models/answers.adapter.npz``)."""
+    The heads over frozen embeddings score every pair; with the fine-tuned
+    adapter (``adapter``: default, when it is installed) their probabilities
+    are mixed with the adapter's, per task, by the adapter's weight in its meta
+    (``adapter_weight``, chosen on held-out training interviews by
+    scripts/finetune_decoding.py; absent: the adapter alone)."""
     import numpy as np
 
     if not pairs:
         return []
-    adapter = adapters.load(ADAPTER)
-    logits = adapter.classify([q for q, _ in pairs], [a for _, a in pairs])
-    outputs = adapter.meta["outputs"]
-    pc, pe = softmax(logits["clarity"], np), softmax(logits["evasion"], np)
+    if embed is None:
+        from ..encoder import embed
+    heads = heads or load_heads()
+    X = pair_features(pairs, embed)
+    T = heads["ngrams"].transform([a for _, a in pairs]) if "ngrams" in heads else None
+    probs = {name: mixed_proba([(heads[name], X)] + ([(heads[f"{name}_ngram"], T)] if f"{name}_ngram" in heads else []))
+             for name in ("clarity", "evasion")}
+    if adapters.installed(ADAPTER) if adapter is None else adapter:
+        fine_tuned = adapters.load(ADAPTER)
+        logits = fine_tuned.classify([q for q, _ in pairs], [a for _, a in pairs])
+        weights = fine_tuned.meta.get("adapter_weight", {})
+        for name in probs:
+            outputs = list(fine_tuned.meta["outputs"][name])
+            own = softmax(logits[name], np)[:, [outputs.index(label) for label in heads[name].classes]]
+            probs[name] = mix_probabilities(probs[name], own, float(weights.get(name, 1.0)), np)
     out = []
-    for c_row, e_row in zip(pc, pe):
+    for c_row, e_row in zip(probs["clarity"], probs["evasion"]):
         ci, ei = int(c_row.argmax()), int(e_row.argmax())
-        out.append((outputs["clarity"][ci], float(c_row[ci]), outputs["evasion"][ei], float(e_row[ei])))
+        out.append((heads["clarity"].classes[ci], float(c_row[ci]), heads["evasion"].classes[ei], float(e_row[ei])))
     return out
 
 
@@ -272,7 +267,7 @@ def check() -> str | None:
     reason = available()
     if reason:
         return reason
-    if not HEADS_PATH.is_file() and not adapters.installed(ADAPTER):
+    if not HEADS_PATH.is_file():
         return f"the answer heads {HEADS_PATH.name} are missing; run scripts/train_answers.py"
     return None
 
