@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from parley import checkthat
-from parley.claimfeatures import ASKER, SPEAKER, LinearModel, load_model, sentence_features, tokens
+from parley.claimfeatures import ASKER, SPEAKER, LinearModel, load_model, sentence_features, sigmoid, tokens
 from parley.errors import InputError, ModelUnavailable
 from parley.quantities import find_in_text
 
@@ -273,3 +273,10 @@ def test_encoder_head_scores_every_sentence(claims_analysis, parser, monkeypatch
     with pytest.raises(ModelUnavailable) as e:
         claims.claims(claims_analysis, parser.parse(text), Config(options={"claims": {"checkworthiness": "encoder"}}))
     assert e.value.code == "E400"
+
+
+def test_sigmoid_of_an_extreme_logit_does_not_overflow():
+    # math.exp(1000.0) raises OverflowError; a clamped logistic saturates instead.
+    assert 0.0 < sigmoid(-1000.0) < 1e-12
+    assert sigmoid(1000.0) == pytest.approx(1.0)
+    assert sigmoid(0.0) == 0.5

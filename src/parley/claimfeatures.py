@@ -62,6 +62,12 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def sigmoid(z: float) -> float:
+    """The logistic function, its argument clamped to [-30, 30] so that
+    ``math.exp`` cannot overflow."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 ASKER = "asker"  # an interviewer or moderator, who mostly asks
 SPEAKER = "speaker"  # a principal: candidate, official, interviewee
 
@@ -117,7 +123,7 @@ class LinearModel:
     def score(self, feats: Mapping[str, float]) -> float:
         x = self.transform(feats)
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in x.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return sigmoid(z)
 
     def score_text(self, text: str, role: str = SPEAKER) -> float:
         return self.score(sentence_features(text, role))

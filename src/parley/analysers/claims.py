@@ -30,7 +30,7 @@ import math
 from typing import Any
 
 from .. import adapters, encoder
-from ..claimfeatures import ASKER, SPEAKER, LinearModel, load_model
+from ..claimfeatures import ASKER, SPEAKER, LinearModel, load_model, sigmoid
 from ..claimhead import load_head
 from ..claimlinguistics import claim_kind, cues, excluded
 from ..document import Analysis, Span
@@ -139,7 +139,7 @@ def adapter_scores(texts: list[str], roles: list[str], lexical: list[float]) -> 
     for z, p, role in zip(logits, lexical, roles):
         mixed = (mix["adapter"] * float(z) + mix["lexical"] * logit(p) + mix["asker"] * (role == ASKER)
                  + mix["bias"])
-        scores.append(1.0 / (1.0 + math.exp(-mixed)))
+        scores.append(sigmoid(mixed))
     return scores
 
 
