@@ -35,6 +35,16 @@ def test_shipped_table_joins_variant_spellings():
     assert table.lookup("Russian").id == "russians" and table.lookup("Russian").type == "NORP"
 
 
+def test_every_known_speaker_is_an_entity_of_the_shipped_table():
+    from parley.textlayout import people
+
+    table = alias_table()
+    for pid, name in set(people().values()):
+        info = table.info(pid)
+        assert info is not None and info.type == "PERSON", pid
+        assert table.lookup(name).id == pid, name
+
+
 def test_user_alias_file_extends_and_overrides(tmp_path):
     path = tmp_path / "aliases.tsv"
     path.write_text("# alias\tid\tname\ttype\nOrlan\torlan\tOrlan\tGPE\nKyiv\tkyiv-city\tKyiv City\tGPE\n",
