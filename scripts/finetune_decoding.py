@@ -24,7 +24,8 @@ or test) and written into the adapter's meta:
   on the QEvasion training interviews that are not held out, scores the
   held-out interviews with them and with the answers adapter, and picks, per
   task (clarity, evasion), the adapter's weight in the geometric mean of the
-  two that gives the best macro-F1 there (``adapter_weight``).
+  two that gives the best macro-F1 there (``adapter_weight``); evasion is
+  scored as the analyser labels it, under the chosen clarity.
 
 Needs the models extra and ../shared/datasets (and the export extra for QEvasion).
 """
@@ -120,7 +121,7 @@ ANSWER_HEADS_C = {"clarity": (0.01, 1.0), "evasion": (0.01, 3.0)}
 def choose_answers(shared: Path) -> dict:
     from train_answers import fit_head, fit_ngram_head
 
-    from parley.analysers.answers import CLARITY, EVASION, load_heads, mixed_proba, pair_features
+    from parley.analysers.answers import CLARITY, EVASION, consistent_labels, load_heads, mixed_proba, pair_features
     from parley.analysers.answers import Head as AnswerHead
     from parley.encoder import DIMENSION
     from parley.qevasion import cached_embedder, load_split, macro_f1, pairs_of
@@ -135,7 +136,9 @@ def choose_answers(shared: Path) -> dict:
     held_pairs = [p for p, h in zip(pairs, held) if h]
     logits = adapter.classify([q for q, _ in held_pairs], [a for _, a in held_pairs])
     shipped = load_heads()
-    weights, figures = {}, {}
+    weights, figures, chosen = {}, {}, {}
+    # Clarity first: evasion labels are decoded under the chosen clarity
+    # (answers.consistent_labels), so the evasion weight is scored that way.
     for name, classes in (("clarity", CLARITY), ("evasion", EVASION)):
         y = np.asarray([r[f"{name}_label"] for r in train])
         c, c_ngram = ANSWER_HEADS_C[name]
@@ -146,14 +149,18 @@ def choose_answers(shared: Path) -> dict:
         from_heads = mixed_proba([(head, X[held]), (ngram_head, vectoriser.transform(list(answers[held])))])
         outputs = list(adapter.meta["outputs"][name])
         from_adapter = softmax(logits[name], np)[:, [outputs.index(label) for label in head.classes]]
-        best = (-1.0, 0.0)
+        best = (-1.0, 0.0, None)
         for weight in np.round(np.arange(0.0, 1.01, 0.1), 1):
             mixed = mix_probabilities(from_heads, from_adapter, weight, np)
-            f1 = macro_f1(list(y[held]), [head.classes[i] for i in mixed.argmax(1)], classes)
+            if name == "clarity":
+                predicted = [head.classes[i] for i in mixed.argmax(1)]
+            else:
+                predicted = [e for _, _, e, _ in consistent_labels(*chosen["clarity"], mixed, head.classes)]
+            f1 = macro_f1(list(y[held]), predicted, classes)
             print(f"  {name}: adapter weight {weight}: held-out macro-F1 {f1:.3f}", flush=True)
             if f1 > best[0]:
-                best = (f1, float(weight))
-        figures[name], weights[name] = round(best[0], 4), best[1]
+                best = (f1, float(weight), (mixed, head.classes))
+        figures[name], weights[name], chosen[name] = round(best[0], 4), best[1], best[2]
     settings = {"adapter_weight": weights, "held_out_macro_f1_mixed": figures}
     path = update_meta("answers", settings)
     print(f"answers: {int(held.sum())} held-out pairs; {settings}; wrote {path}")

@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     save_heads(heads, args.out)
     print(f"saved {args.out}")
 
-    labels = predict(pairs_of(test), embed, heads)
+    labels = predict(pairs_of(test), embed, heads, adapter=False)
     clarity_f1 = macro_f1([r["clarity_label"] for r in test], [c for c, _, _, _ in labels], CLARITY)
     evasion_pred = [e for _, _, e, _ in labels]
     evasion_f1 = macro_f1([evasion_gold(r, p) for r, p in zip(test, evasion_pred)], evasion_pred, EVASION)

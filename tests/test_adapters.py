@@ -149,9 +149,10 @@ def test_answers_adapter_is_mixed_with_the_heads_per_task(models_dir):
         return answers.Head(tuple(classes), np.zeros(dim, np.float32), np.ones(dim, np.float32),
                             np.zeros((n, dim), np.float32), np.asarray(intercept, np.float32))
 
-    # Heads: clarity favours Clear Non-Reply; evasion favours Clarification.
-    heads = {"clarity": head(answers.CLARITY, [0.0, 0.0, 2.0]), "evasion": head(answers.EVASION, [0.0] * 8 + [3.0])}
-    # The adapter lists its classes in another order and favours Clear Reply / Explicit.
+    # Heads: clarity strongly Clear Non-Reply; evasion Clarification.
+    heads = {"clarity": head(answers.CLARITY, [0.0, 0.0, 6.0]), "evasion": head(answers.EVASION, [0.0] * 8 + [3.0])}
+    # The adapter lists its classes in another order; it favours Clear Reply
+    # and Declining to answer.
     clarity_out = ["Ambivalent", "Clear Non-Reply", "Clear Reply"]
     evasion_out = list(reversed(answers.EVASION))
     write_adapter(models_dir, "answers", {
@@ -161,14 +162,22 @@ def test_answers_adapter_is_mixed_with_the_heads_per_task(models_dir):
         "head:heads.clarity.weight": np.zeros((3, 384), np.float32),
         "head:heads.clarity.bias": np.array([0.0, 0.0, 4.0], np.float32),
         "head:heads.evasion.weight": np.zeros((9, 384), np.float32),
-        "head:heads.evasion.bias": np.array([6.0] + [0.0] * 8, np.float32),  # Clarification, reversed order
+        "head:heads.evasion.bias": np.array([0.0, 0.0, 8.0] + [0.0] * 6, np.float32),  # Declining to answer
     })
     (clarity, c_prob, evasion, e_prob), = answers.predict([("Will you?", "Yes.")], embed, heads, adapter=True)
-    from_heads = np.exp([0.0, 0.0, 2.0]) / np.exp([0.0, 0.0, 2.0]).sum()  # Clear Reply, Ambivalent, Clear Non-Reply
+    from_heads = np.exp([0.0, 0.0, 6.0]) / np.exp([0.0, 0.0, 6.0]).sum()  # Clear Reply, Ambivalent, Clear Non-Reply
     from_adapter = np.exp([4.0, 0.0, 0.0]) / np.exp([4.0, 0.0, 0.0]).sum()  # in the heads' order
     mixed = np.sqrt(from_heads * from_adapter)
     mixed /= mixed.sum()
-    assert clarity == answers.CLARITY[int(mixed.argmax())] and abs(c_prob - mixed.max()) < 1e-5
-    # Evasion weight 0: the heads alone.
-    assert evasion == "Clarification" and abs(e_prob - np.exp(3.0) / (np.exp(3.0) + 8)) < 1e-5
-    assert answers.predict([("Will you?", "Yes.")], embed, heads, adapter=False)[0][0] == "Clear Non-Reply"
+    assert clarity == "Clear Non-Reply" and abs(c_prob - mixed[2]) < 1e-5
+    # Evasion weight 0: the heads alone, among the labels under Clear Non-Reply.
+    assert evasion == "Clarification" and abs(e_prob - np.exp(3.0) / (np.exp(3.0) + 2)) < 1e-5
+    # The adapter alone (weight 1 for both) says Clear Reply, hence Explicit.
+    meta = json.loads(str(np.load(models_dir / "answers.adapter.npz")["meta"]))
+    arrays = dict(np.load(models_dir / "answers.adapter.npz"))
+    arrays.pop("meta")
+    write_adapter(models_dir, "answers", dict(meta, adapter_weight={"clarity": 1.0, "evasion": 1.0}), arrays)
+    adapters.load.cache_clear()
+    assert answers.predict([("Will you?", "Yes.")], embed, heads, adapter=True)[0][::2] == ("Clear Reply", "Explicit")
+    assert answers.predict([("Will you?", "Yes.")], embed, heads, adapter=False)[0][::2] == ("Clear Non-Reply",
+                                                                                            "Clarification")

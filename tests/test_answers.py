@@ -197,6 +197,20 @@ def test_mixed_heads_weigh_log_probabilities_and_offsets():
     assert (answers.mixed_proba([(heads["clarity"], X), (shifted, X)]).argmax(1) == 1).all()
 
 
+def test_evasion_label_always_sits_under_the_clarity_label():
+    clarity = np.array([[0.6, 0.3, 0.1], [0.1, 0.2, 0.7], [0.2, 0.5, 0.3]])
+    evasion = np.zeros((3, 9))
+    evasion[:, answers.EVASION.index("Dodging")] = 0.5  # the top evasion label everywhere: Ambivalent
+    evasion[:, answers.EVASION.index("Explicit")] = 0.1
+    evasion[:, answers.EVASION.index("Claims ignorance")] = 0.3
+    evasion[:, answers.EVASION.index("Clarification")] = 0.1
+    labels = answers.consistent_labels(clarity, answers.CLARITY, evasion, answers.EVASION)
+    assert [(c, e) for c, _, e, _ in labels] == [("Clear Reply", "Explicit"), ("Clear Non-Reply", "Claims ignorance"),
+                                                 ("Ambivalent", "Dodging")]
+    assert labels[0][3] == pytest.approx(1.0) and labels[1][3] == pytest.approx(0.75)
+    assert all(answers.EVASION_TO_CLARITY[e] == c for c, _, e, _ in labels)
+
+
 def test_heads_with_ngrams_round_trip_and_predict(tmp_path):
     from parley.answer_ngrams import NgramVectoriser
 

@@ -216,7 +216,8 @@ def save_heads(heads: dict[str, Any], path: Path = HEADS_PATH) -> None:
 
 def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
             heads: dict[str, Any] | None = None, adapter: bool | None = None) -> list[tuple[str, float, str, float]]:
-    """(clarity, its probability, evasion, its probability) for each pair.
+    """(clarity, its probability, evasion, its probability given the clarity)
+    for each pair (``consistent_labels``).
 
     The heads over frozen embeddings score every pair; with the fine-tuned
     adapter (``adapter``: default, when it is installed) their probabilities
@@ -242,10 +243,25 @@ def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
             outputs = list(fine_tuned.meta["outputs"][name])
             own = softmax(logits[name], np)[:, [outputs.index(label) for label in heads[name].classes]]
             probs[name] = mix_probabilities(probs[name], own, float(weights.get(name, 1.0)), np)
+    return consistent_labels(probs["clarity"], heads["clarity"].classes, probs["evasion"], heads["evasion"].classes)
+
+
+def consistent_labels(clarity_probs: Any, clarity_classes: Sequence[str], evasion_probs: Any,
+                      evasion_classes: Sequence[str]) -> list[tuple[str, float, str, float]]:
+    """(clarity, its probability, evasion, its probability given the clarity)
+    per row: the most probable clarity, then the most probable evasion label
+    among those QEvasion places under it, so that the two never contradict
+    each other (no "Ambivalent" answer labelled "Explicit")."""
+    import numpy as np
+
+    under = {c: np.asarray([EVASION_TO_CLARITY[e] == c for e in evasion_classes]) for c in clarity_classes}
     out = []
-    for c_row, e_row in zip(probs["clarity"], probs["evasion"]):
-        ci, ei = int(c_row.argmax()), int(e_row.argmax())
-        out.append((heads["clarity"].classes[ci], float(c_row[ci]), heads["evasion"].classes[ei], float(e_row[ei])))
+    for c_row, e_row in zip(clarity_probs, evasion_probs):
+        ci = int(c_row.argmax())
+        allowed = np.where(under[clarity_classes[ci]], e_row, 0.0)
+        ei = int(allowed.argmax())
+        out.append((clarity_classes[ci], float(c_row[ci]), evasion_classes[ei],
+                    float(allowed[ei] / max(float(allowed.sum()), 1e-12))))
     return out
 
 
