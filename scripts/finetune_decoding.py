@@ -85,7 +85,6 @@ def choose_label_mix(taxonomy: str) -> dict:
     labels = list(adapter.meta["outputs"]["label"])
     settings = dict(shipped.meta["settings"])
     blocks = tuple(settings.pop("blocks"))
-    columns = [shipped.labels.index(label) for label in labels]
 
     def features(ids):
         rows = [(articles[i], span_features(token_tables[i], articles[i].text, [s for _, s in articles[i].labels],
@@ -257,7 +256,8 @@ if __name__ == "__main__":
     shared = Path(__file__).resolve().parents[2] / "shared"
     installed = [t for t in TRAIN if adapters.installed(f"{t}-spans")]
     installed += [f"{t}-labels" for t in TRAIN if adapters.installed(f"{t}-labels")]
-    for name in sys.argv[1:] or installed + ["checkworthy"] + (["answers"] if adapters.installed("answers") else []):
+    installed += [task for task in ("checkworthy", "answers") if adapters.installed(task)]
+    for name in sys.argv[1:] or installed:
         if name == "checkworthy":
             choose_checkworthy(shared)
         elif name == "answers":

@@ -92,8 +92,6 @@ def sentence_segments(analysis: Analysis) -> list[Span]:
 def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = TAXONOMIES,
                     min_score: float = 0.0) -> list[Technique]:
     """Technique records for ``spans`` of ``text`` (sentences), in text order."""
-    import numpy as np
-
     frozen: list[TokenTable] = []  # the frozen encoder's table, made once if a head needs it
 
     def table() -> TokenTable:
