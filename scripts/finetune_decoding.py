@@ -47,7 +47,8 @@ from finetune_prepare import checkthat_splits, interview_of, qevasion_held_inter
 from parley import adapters, checkthat  # noqa: E402
 from parley.analysers.techniques import heads  # noqa: E402
 from parley.techniquefeatures import (  # noqa: E402
-    Head, adapter_token_probabilities, decode_spans, mix_probabilities, segments, softmax, span_features, span_pairs,
+    Head, adapter_label_probabilities, adapter_token_probabilities, decode_spans, mix_probabilities, segments,
+    span_features,
 )
 
 TRAIN = {"semeval2020": "ptc-train", "semeval2023": "st3-train"}
@@ -96,8 +97,9 @@ def choose_label_mix(taxonomy: str) -> dict:
     head = Head(fit_mlp(x, y, len(labels), **settings), {})
     scored = []
     for article, x_held in features(held_ids)[0]:
-        firsts, seconds = span_pairs(article.text, segments(article.text), [s for _, s in article.labels])
-        scored.append((article, softmax(adapter.classify(firsts, seconds)["label"], np), head.probabilities(x_held)))
+        scored.append((article, adapter_label_probabilities(adapter, article.text, segments(article.text),
+                                                            [s for _, s in article.labels], np),
+                       head.probabilities(x_held)))
     total = sum(len(a.labels) for a, _, _ in scored)
     best = (-1, 0.0)
     for weight in np.round(np.arange(0.0, 1.01, 0.1), 1):
@@ -120,7 +122,9 @@ ANSWER_HEADS_C = {"clarity": (0.01, 1.0), "evasion": (0.01, 3.0)}
 def choose_answers(shared: Path) -> dict:
     from train_answers import fit_head, fit_ngram_head
 
-    from parley.analysers.answers import CLARITY, EVASION, consistent_labels, load_heads, mixed_proba, pair_features
+    from parley.analysers.answers import (
+        CLARITY, EVASION, adapter_probabilities, consistent_labels, load_heads, mixed_proba, pair_features,
+    )
     from parley.analysers.answers import Head as AnswerHead
     from parley.encoder import DIMENSION
     from parley.qevasion import cached_embedder, load_split, macro_f1, pairs_of
@@ -133,7 +137,7 @@ def choose_answers(shared: Path) -> dict:
     X = pair_features(pairs, cached_embedder())
     answers = np.asarray([a for _, a in pairs], dtype=object)
     held_pairs = [p for p, h in zip(pairs, held) if h]
-    logits = adapter.classify([q for q, _ in held_pairs], [a for _, a in held_pairs])
+    from_adapter_all = adapter_probabilities(adapter, held_pairs, {"clarity": CLARITY, "evasion": EVASION})
     shipped = load_heads()
     weights, figures, chosen = {}, {}, {}
     # Clarity first: evasion labels are decoded under the chosen clarity
@@ -146,8 +150,7 @@ def choose_answers(shared: Path) -> dict:
                           shipped[name].weight, shipped[name].offset)
         ngram_head, vectoriser = fit_ngram_head(list(answers[~held]), y[~held], classes, c_ngram)
         from_heads = mixed_proba([(head, X[held]), (ngram_head, vectoriser.transform(list(answers[held])))])
-        outputs = list(adapter.meta["outputs"][name])
-        from_adapter = softmax(logits[name], np)[:, [outputs.index(label) for label in head.classes]]
+        from_adapter = from_adapter_all[name]
         best = (-1.0, 0.0, None)
         for weight in np.round(np.arange(0.0, 1.01, 0.1), 1):
             mixed = mix_probabilities(from_heads, from_adapter, weight, np)

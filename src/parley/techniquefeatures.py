@@ -325,6 +325,14 @@ def span_pairs(text: str, segments_: Sequence[Span], spans: Sequence[Span]) -> t
     return firsts, seconds
 
 
+def adapter_label_probabilities(adapter: Any, text: str, segments_: Sequence[Span], spans: Sequence[Span],
+                                np: Any) -> Any:
+    """A label adapter's probabilities for ``spans`` of ``text`` (columns in
+    the order of its meta's ``outputs.label``)."""
+    firsts, seconds = span_pairs(text, segments_, spans)
+    return softmax(adapter.classify(firsts, seconds)["label"], np)
+
+
 def softmax(z: Any, np: Any) -> Any:
     """Row-wise softmax of logits ``z`` (n, k)."""
     z = z - z.max(1, keepdims=True)

@@ -237,13 +237,25 @@ def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
              for name in ("clarity", "evasion")}
     if adapters.installed(ADAPTER) if adapter is None else adapter:
         fine_tuned = adapters.load(ADAPTER)
-        logits = fine_tuned.classify([q for q, _ in pairs], [a for _, a in pairs])
+        own = adapter_probabilities(fine_tuned, pairs, {name: heads[name].classes for name in probs})
         weights = fine_tuned.meta.get("adapter_weight", {})
         for name in probs:
-            outputs = list(fine_tuned.meta["outputs"][name])
-            own = softmax(logits[name], np)[:, [outputs.index(label) for label in heads[name].classes]]
-            probs[name] = mix_probabilities(probs[name], own, float(weights.get(name, 1.0)), np)
+            probs[name] = mix_probabilities(probs[name], own[name], float(weights.get(name, 1.0)), np)
     return consistent_labels(probs["clarity"], heads["clarity"].classes, probs["evasion"], heads["evasion"].classes)
+
+
+def adapter_probabilities(fine_tuned: Any, pairs: Sequence[tuple[str, str]],
+                          classes: dict[str, Sequence[str]]) -> dict[str, Any]:
+    """Per task in ``classes``, the fine-tuned adapter's probabilities for
+    each (question, answer) pair, columns in the order of ``classes[task]``."""
+    import numpy as np
+
+    logits = fine_tuned.classify([q for q, _ in pairs], [a for _, a in pairs])
+    out = {}
+    for name, wanted in classes.items():
+        outputs = list(fine_tuned.meta["outputs"][name])
+        out[name] = softmax(logits[name], np)[:, [outputs.index(label) for label in wanted]]
+    return out
 
 
 def consistent_labels(clarity_probs: Any, clarity_classes: Sequence[str], evasion_probs: Any,

@@ -30,8 +30,8 @@ from ..pipeline import analyser
 from ..records import Technique
 from ..render.sections import Cell, highlighter, section
 from ..techniquefeatures import (
-    MODELS_DIR, Head, TokenTable, adapter_spans, decode_head, encode, head_span_features, mix_probabilities, segments,
-    softmax, span_pairs,
+    MODELS_DIR, Head, TokenTable, adapter_label_probabilities, adapter_spans, decode_head, encode, head_span_features,
+    mix_probabilities, segments,
 )
 
 TAXONOMIES = ("semeval2020", "semeval2023")
@@ -143,8 +143,7 @@ def label_probabilities(taxonomy: str, text: str, segments_: list[Span], found: 
         return frozen_head()
     adapter = adapters.load(f"{taxonomy}-labels")
     labels = list(adapter.meta["outputs"]["label"])
-    firsts, seconds = span_pairs(text, segments_, found)
-    probs = softmax(adapter.classify(firsts, seconds)["label"], np)
+    probs = adapter_label_probabilities(adapter, text, segments_, found, np)
     weight = float(adapter.meta.get("frozen_head_weight", 0.0))
     if weight > 0.0:
         head_labels, head_probs = frozen_head()
