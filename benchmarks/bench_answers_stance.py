@@ -36,14 +36,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parley import adapters  # noqa: E402
-from parley.analysers.answers import ADAPTER, CLARITY, EVASION, load_heads, predict  # noqa: E402
-from parley.analysers.stance import analyse_stance  # noqa: E402
+from parley.models import adapters  # noqa: E402
+from parley.analysers.answers.analyser import ADAPTER, CLARITY, DATA, EVASION, load_heads, predict  # noqa: E402
+from parley.analysers.stance.analyser import analyse_stance  # noqa: E402
 from parley.document import Analysis  # noqa: E402
 from parley.ingest import read_document  # noqa: E402
-from parley.parse import Parser  # noqa: E402
+from parley.pipeline.parse import Parser  # noqa: E402
 from parley.pipeline import Config, analyze, build_pipeline  # noqa: E402
-from parley.qevasion import cached_embedder, evasion_gold, load_split, macro_f1, pairs_of  # noqa: E402
+from parley_lab.qevasion import cached_embedder, evasion_gold, load_split, macro_f1, pairs_of  # noqa: E402
 
 REPEATS = 3
 GOLD_STANCE = ("lavrov-kommersant-2025-10-15", "putin_2019-10_al-arabiya-interview",
@@ -60,8 +60,8 @@ def qevasion_rows(shared: Path) -> list[tuple[str, str, str]]:
                  f"{macro_f1(gold_clarity, [major_c] * len(test), CLARITY):.3f}",
                  f"{macro_f1([evasion_gold(r, major_e) for r in test], [major_e] * len(test), EVASION):.3f}"))
     runs = [("heads over frozen MiniLM + n-grams", False)]
-    if adapters.installed(ADAPTER):
-        weights = adapters.load(ADAPTER).meta.get("adapter_weight", {})
+    if adapters.installed(ADAPTER, DATA):
+        weights = adapters.load(ADAPTER, DATA).meta.get("adapter_weight", {})
         runs.append((f"heads mixed with the fine-tuned adapter (adapter weight {weights})", True))
     for name, adapter in runs:
         labels = predict(pairs_of(test), cached_embedder(), load_heads(), adapter=adapter)

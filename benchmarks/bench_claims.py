@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parley import checkthat  # noqa: E402
-from parley.claimfeatures import load_model  # noqa: E402
+from parley_lab import checkthat  # noqa: E402
+from parley.analysers.claims.features import load_model  # noqa: E402
 
 SEED = "lavrov-kommersant-2025-10-15"
 
@@ -57,9 +57,9 @@ def parley_scores(debates):
 
 def head_scores(debates, lexical, cache: Path):
     """The encoder head's scores per debate, or None without the models extra."""
-    from parley import encoder
-    from parley.analysers.claims import logit
-    from parley.claimhead import load_head
+    from parley.models import encoder
+    from parley.analysers.claims.analyser import logit
+    from parley.analysers.claims.head import load_head
 
     if encoder.available():
         return None, None
@@ -77,10 +77,11 @@ def head_scores(debates, lexical, cache: Path):
 def adapter_debate_scores(debates, lexical):
     """The fine-tuned encoder's scores per debate (mixed as the claims
     analyser mixes them), or None when no adapter is installed."""
-    from parley import adapters, encoder
-    from parley.analysers.claims import ADAPTER, FINETUNED, adapter_scores, threshold_of
+    from parley.models import adapters
+    from parley.models import encoder
+    from parley.analysers.claims.analyser import ADAPTER, DATA, FINETUNED, adapter_scores, threshold_of
 
-    if encoder.available() or not adapters.installed(ADAPTER):
+    if encoder.available() or not adapters.installed(ADAPTER, DATA):
         return None, None
     out = []
     for d, (lex, labels) in zip(debates, lexical):
@@ -104,10 +105,11 @@ def tfidf_baseline(train, tests):
 
 
 def claims_rows(shared: Path, checkworthiness: str) -> list[dict]:
-    from parley.analysers import claims, structure  # noqa: F401  (register)
+    from parley.analysers.claims import analyser as claims  # noqa: F401  (register)
+    from parley.analysers.structure import analyser as structure
     from parley.document import Document
     from parley.pipeline import REGISTRY, Config, analyze
-    from parley.parse import Parser
+    from parley.pipeline.parse import Parser
 
     config = Config(options={"claims": {"checkworthiness": checkworthiness}})
 

@@ -4,7 +4,7 @@
 
 For every gold file (default ../shared/gold) the transcript is parsed once
 and three systems are scored with the gold scorer's definitions
-(``parley.scoring``):
+(``parley.scoring.gold``):
 
 - ``spacy-ner``: spaCy's NER alone, one entity per surface text
   (``spacy_ner_baseline``), the floor;
@@ -24,14 +24,14 @@ from importlib import resources
 from pathlib import Path
 from statistics import mean
 
-from parley.analysers.entities import find_entities, spacy_ner_baseline
+from parley.analysers.entities.analyser import find_entities, spacy_ner_baseline
 from parley.document import Analysis, Document
-from parley.evaluate import find_cases
-from parley.identity import AliasTable, alias_table
-from parley.parse import Parser
+from parley.scoring.evaluate import find_cases
+from parley.analysers.entities.identity import AliasTable, alias_table
+from parley.pipeline.parse import Parser
 from parley.pipeline import load_analysers
-from parley.records import layer_to_json
-from parley import scoring
+from parley.document.gold import layer_to_json
+from parley.scoring import gold as scoring
 
 GENERIC_TABLES = ("places.tsv", "groups.tsv")
 

@@ -46,7 +46,7 @@ def main() -> int:
         return 2
 
     from parley.ingest import read_document
-    from parley.parse import Parser, default_model
+    from parley.pipeline.parse import Parser, default_model
     from parley.pipeline import analyze, build_pipeline
 
     doc = read_document(str(path))

@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from techniques_data import PTC, SHARED, load, tables  # noqa: E402
 from train_techniques import merge, overlap_f1, ranked_choices_right  # noqa: E402
 
-from parley import adapters  # noqa: E402
-from parley.analysers.techniques import find_spans, label_probabilities  # noqa: E402
+from parley.models import adapters  # noqa: E402
+from parley.analysers.techniques.analyser import find_spans, label_probabilities  # noqa: E402
 from parley.document import Span  # noqa: E402
-from parley.techniquefeatures import segments  # noqa: E402
+from parley.analysers.techniques.features import MODELS_DIR, segments  # noqa: E402
 
 SEED = SHARED.parent / "corpus" / "lavrov-kommersant-2025-10-15.txt"
 
@@ -80,10 +80,10 @@ def frozen_tables(name: str, articles):
 def model_kind(taxonomy: str) -> str:
     kinds = []
     for part in ("spans", "labels"):
-        if not adapters.installed(f"{taxonomy}-{part}"):
+        if not adapters.installed(f"{taxonomy}-{part}", MODELS_DIR):
             kinds.append("frozen head")
             continue
-        weight = adapters.load(f"{taxonomy}-{part}").meta.get("frozen_head_weight", 0.0)
+        weight = adapters.load(f"{taxonomy}-{part}", MODELS_DIR).meta.get("frozen_head_weight", 0.0)
         kinds.append(f"adapter + frozen head (w {weight})" if weight else "adapter")
     return "/".join(kinds)
 

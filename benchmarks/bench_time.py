@@ -5,7 +5,7 @@
 Systems, all given the same reference date (the gold file's
 ``reference_date``; TimeML's document creation time):
 
-- ``parley``: ``parley.timerec`` with the gold guidelines' values (vague → null);
+- ``parley``: ``parley.analysers.timex.recognise`` with the gold guidelines' values (vague → null);
 - ``parley (timeml)``: the same recogniser with TempEval's conventions for
   vague values (``PXY``, ``PRESENT_REF``) and the TimeML-only words ("now");
 - ``dateparser.search_dates``: its matches, each valued at the precision
@@ -16,7 +16,7 @@ Systems, all given the same reference date (the gold file's
 
 Data: the gold transcripts of ``../shared/gold`` (the seed first) and the
 TempEval-3 platinum test set (``datasets/tempeval3-timeml``). Scoring is the
-gold scorer's (``parley.scoring.timex``): a prediction matches the first
+gold scorer's (``parley.scoring.gold.timex``): a prediction matches the first
 unused gold span it overlaps; value accuracy is over matched spans. A peer that
 raises on a document scores nothing on it (counted in the ``errors`` column).
 Needs the ``bench-time`` extra (``scripts/setup.sh bench-time``).
@@ -37,8 +37,8 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parley import scoring  # noqa: E402
-from parley.timerec import recognise, resolve_all  # noqa: E402
+from parley.scoring import gold as scoring  # noqa: E402
+from parley.analysers.timex.recognise import recognise, resolve_all  # noqa: E402
 
 GOLD_NAMES = ("lavrov-kommersant-2025-10-15", "putin_2019-10_al-arabiya-interview",
               "wh_2022-12-21_biden-zelenskyy-joint-press-conference")
@@ -152,7 +152,7 @@ _NLP = None
 
 def spacy_dateparser_system(text: str, reference: str) -> list[dict]:
     global _NLP
-    from parley.parse import Parser
+    from parley.pipeline.parse import Parser
 
     if _NLP is None:
         _NLP = Parser.shared()

@@ -38,13 +38,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parley.analysers.attribution import find_attributions  # noqa: E402
-from parley.analysers.entities import spacy_ner_baseline  # noqa: E402
+from parley.analysers.attribution.analyser import find_attributions  # noqa: E402
+from parley.analysers.entities.analyser import spacy_ner_baseline  # noqa: E402
 from parley.document import Analysis, Document, Span  # noqa: E402
-from parley.parse import Parser  # noqa: E402
+from parley.pipeline.parse import Parser  # noqa: E402
 from parley.pipeline import analyze, build_pipeline  # noqa: E402
-from parley.records import Attribution, layer_to_json  # noqa: E402
-from parley.sources import slug  # noqa: E402
+from parley.document.gold import layer_to_json  # noqa: E402
+from parley.document.records import Attribution  # noqa: E402
+from parley.nlp.references import slug  # noqa: E402
 
 SEED = "lavrov-kommersant-2025-10-15"
 LAYERS = ["structure", "entities", "attributions"]

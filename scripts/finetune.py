@@ -15,7 +15,7 @@ training split is scored; the epoch and learning rate that score best there
 are kept (dev and test sets are only scored, at the end, for the log). One
 ``<task>.npz`` per task is written to ``--out``: the adapter factors (float16),
 the LayerNorms and the head (float32) and a JSON ``meta`` string; Parley
-merges them into the encoder's weights at load time (``parley.adapters``).
+merges them into the encoder's weights at load time (``parley.models.adapters``).
 
 Tasks:
 
@@ -48,9 +48,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train_techniques import overlap_f1  # noqa: E402  (the task's span measure)
 
-from parley.checkthat import ranking_measures  # noqa: E402  (standard library only)
+from parley_lab.checkthat import ranking_measures  # noqa: E402  (standard library only)
 from parley.document import Span  # noqa: E402
-from parley.qevasion import macro_f1  # noqa: E402
+from parley_lab.qevasion import macro_f1  # noqa: E402
 
 RANK = 16
 ALPHA = 32
@@ -389,7 +389,7 @@ def checkthat_pairs(debates: list[dict]) -> tuple[list[str], list[str], list[int
 
 
 def mean_average_precision(scores: np.ndarray, labels: list[int], owners: list[str]) -> float:
-    """MAP over the debates in ``owners`` (``parley.checkthat.ranking_measures``)."""
+    """MAP over the debates in ``owners`` (``parley_lab.checkthat.ranking_measures``)."""
     per = [([float(scores[i]) for i in idx], [labels[i] for i in idx])
            for idx in ([i for i, o in enumerate(owners) if o == name] for name in sorted(set(owners)))]
     return ranking_measures(per)["map"] if per else 0.0

@@ -44,19 +44,28 @@ from train_techniques import MAX_GAPS, MIN_TOKENS, fit_mlp, overlap_f1, ranked_c
 
 from finetune_prepare import checkthat_splits, interview_of, qevasion_held_interviews  # noqa: E402
 
-from parley import adapters, checkthat  # noqa: E402
-from parley.analysers.techniques import heads  # noqa: E402
-from parley.techniquefeatures import (  # noqa: E402
-    Head, adapter_label_probabilities, adapter_token_probabilities, decode_spans, mix_probabilities, segments,
+from parley.models import adapters  # noqa: E402
+from parley.analysers.answers.analyser import DATA as ANSWERS_DATA  # noqa: E402
+from parley.analysers.claims.analyser import DATA as CLAIMS_DATA  # noqa: E402
+
+from parley_lab import checkthat
+from parley.analysers.techniques.analyser import heads  # noqa: E402
+from parley.analysers.techniques.features import (  # noqa: E402
+    MODELS_DIR, Head, adapter_label_probabilities, adapter_token_probabilities, decode_spans, mix_probabilities, segments,
     span_features,
 )
 
 TRAIN = {"semeval2020": "ptc-train", "semeval2023": "st3-train"}
 
 
+
+def folder_of(task: str):
+    """The data folder of the analyser that ships the adapter of ``task``."""
+    return {"answers": ANSWERS_DATA, "checkworthy": CLAIMS_DATA}.get(task, MODELS_DIR)
+
 def choose(taxonomy: str) -> dict:
     task = f"{taxonomy}-spans"
-    adapter = adapters.load(task)
+    adapter = adapters.load(task, folder_of(task))
     articles = load(TRAIN[taxonomy])
     held = [articles[i] for i in split(articles)[1]]
     scored = [adapter_token_probabilities(adapter, a.text, segments(a.text), np) for a in held]
@@ -78,7 +87,7 @@ def choose(taxonomy: str) -> dict:
 
 def choose_label_mix(taxonomy: str) -> dict:
     task = f"{taxonomy}-labels"
-    adapter = adapters.load(task)
+    adapter = adapters.load(task, folder_of(task))
     articles = load(TRAIN[taxonomy])
     token_tables = tables(TRAIN[taxonomy], articles, sample=True)
     fit_ids, held_ids = split(articles)
@@ -122,14 +131,14 @@ ANSWER_HEADS_C = {"clarity": (0.01, 1.0), "evasion": (0.01, 3.0)}
 def choose_answers(shared: Path) -> dict:
     from train_answers import fit_head, fit_ngram_head
 
-    from parley.analysers.answers import (
+    from parley.analysers.answers.analyser import (
         CLARITY, EVASION, adapter_probabilities, consistent_labels, load_heads, mixed_proba, pair_features,
     )
-    from parley.analysers.answers import Head as AnswerHead
-    from parley.encoder import DIMENSION
-    from parley.qevasion import cached_embedder, load_split, macro_f1, pairs_of
+    from parley.analysers.answers.analyser import Head as AnswerHead
+    from parley.models.encoder import DIMENSION
+    from parley_lab.qevasion import cached_embedder, load_split, macro_f1, pairs_of
 
-    adapter = adapters.load("answers")
+    adapter = adapters.load("answers", folder_of("answers"))
     train = load_split(shared, "train")
     held_names = qevasion_held_interviews(train)
     held = np.asarray([interview_of(r) in held_names for r in train])
@@ -170,7 +179,7 @@ def choose_answers(shared: Path) -> dict:
 
 
 def update_meta(task: str, settings: dict) -> Path:
-    path = adapters.path_of(task)
+    path = adapters.path_of(task, folder_of(task))
     with np.load(path, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
     meta = json.loads(str(arrays.pop("meta")))
@@ -185,7 +194,7 @@ def lexical_logits(debates, folds: int = 3, min_count: int = 2):
     scripts/train_claims.py computes them for the encoder head), cached."""
     from train_claims import lexical_oof_logits
 
-    from parley.claimfeatures import load_model
+    from parley.analysers.claims.features import load_model
 
     c = float(load_model().meta.get("C", 0.01))
     n = sum(len(d.lines) for d in debates)
@@ -202,10 +211,10 @@ def lexical_logits(debates, folds: int = 3, min_count: int = 2):
 def choose_checkworthy(shared: Path) -> dict:
     from sklearn.linear_model import LogisticRegression
 
-    from parley.analysers.claims import ADAPTER
-    from parley.claimfeatures import ASKER
+    from parley.analysers.claims.analyser import ADAPTER
+    from parley.analysers.claims.features import ASKER
 
-    adapter = adapters.load(ADAPTER)
+    adapter = adapters.load(ADAPTER, folder_of(ADAPTER))
     training, held_names, _ = checkthat_splits(shared)
     # The shipped lexical model was trained on every training debate, the
     # held-out ones too: its out-of-fold logits stand in for it here.
@@ -257,9 +266,9 @@ def choose_checkworthy(shared: Path) -> dict:
 
 if __name__ == "__main__":
     shared = Path(__file__).resolve().parents[2] / "shared"
-    installed = [t for t in TRAIN if adapters.installed(f"{t}-spans")]
-    installed += [f"{t}-labels" for t in TRAIN if adapters.installed(f"{t}-labels")]
-    installed += [task for task in ("checkworthy", "answers") if adapters.installed(task)]
+    installed = [t for t in TRAIN if adapters.installed(f"{t}-spans", folder_of(f"{t}-spans"))]
+    installed += [f"{t}-labels" for t in TRAIN if adapters.installed(f"{t}-labels", folder_of(f"{t}-labels"))]
+    installed += [task for task in ("checkworthy", "answers") if adapters.installed(task, folder_of(task))]
     for name in sys.argv[1:] or installed:
         if name == "checkworthy":
             choose_checkworthy(shared)

@@ -12,7 +12,7 @@ training split marked (settings are chosen on it, never on dev or test):
 
 - ``techniques.json.gz``: PTC train/dev (SemEval-2020 Task 11) and the
   SemEval-2023 Task 3 English train / CheckThat! 2024 test, as articles cut
-  into the segments that ``parley.techniquefeatures.segments`` gives;
+  into the segments that ``parley.analysers.techniques.features.segments`` gives;
 - ``qevasion.json.gz``: QEvasion train (held out by interview) and test;
 - ``checkthat.json.gz``: CheckThat! 2019+2020 training debates (held out by
   debate) and both test sets.
@@ -47,8 +47,7 @@ def pack_encoder(half: bool = True) -> None:
     import torch
     from safetensors.torch import load_file, save_file
 
-    from parley import encoder
-
+    from parley.models import encoder
     source = encoder.model_path()
     target = OUT / "encoder"
     target.mkdir(parents=True, exist_ok=True)
@@ -66,7 +65,7 @@ def pack_encoder(half: bool = True) -> None:
 def pack_techniques() -> None:
     import techniques_data as td
 
-    from parley.techniquefeatures import segments
+    from parley.analysers.techniques.features import segments
 
     def articles(name: str, held: set[int]) -> list[dict]:
         out = []
@@ -95,7 +94,7 @@ def qevasion_held_interviews(train: list[dict]) -> set[str]:
 
 
 def pack_qevasion(shared: Path) -> None:
-    from parley.qevasion import load_split, pairs_of
+    from parley_lab.qevasion import load_split, pairs_of
 
     train = load_split(shared, "train")
     held = qevasion_held_interviews(train)
@@ -112,8 +111,7 @@ def pack_qevasion(shared: Path) -> None:
 
 def checkthat_splits(shared: Path):
     """(training debates, names of the held-out ones, {year: test debates})."""
-    from parley import checkthat
-
+    from parley_lab import checkthat
     datasets = shared / "datasets"
     tests = {year: checkthat.test_debates(datasets, year) for year in (2019, 2020)}
     training = checkthat.training_debates(datasets, exclude=tests[2019] + tests[2020])

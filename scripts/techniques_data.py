@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from parley.document import Span  # noqa: E402
-from parley.techniquefeatures import TokenTable, assemble, segments  # noqa: E402
+from parley.analysers.techniques.features import TokenTable, assemble, segments  # noqa: E402
 
 SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared")) / "datasets"
 PTC = SHARED / "semeval2020-task11-ptc"
@@ -128,8 +128,7 @@ def tables(name: str, articles: list[Article], sample: bool = False) -> list[Tok
                 remap[data["segment"][tok]], [Span(int(a), int(b)) for a, b in data["seg_spans"][seg]],
                 data["seg_means"][seg].astype(np.float32)))
         return out
-    from parley import encoder
-
+    from parley.models import encoder
     all_spans = chosen_segments(articles, sample)
     texts = [articles[i].text[s.start:s.end] for i, s in all_spans]
     known = _known_segments(name)

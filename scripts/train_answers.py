@@ -5,14 +5,14 @@
 
 Needs the ``models`` extra (MiniLM encoder, scikit-learn) and the ``export``
 extra (pyarrow, to read the parquet splits). Features come from
-``parley.analysers.answers.pair_features``; embeddings are cached under /tmp.
+``parley.analysers.answers.analyser.pair_features``; embeddings are cached under /tmp.
 Per task (clarity, evasion) two heads are mixed:
 
 - an embedding head: a logistic regression (balanced class weights) on the
   first 128 principal components of the embedding features plus the scalar
   cue features, folded back into one linear map over the standardised features;
 - an n-gram head: a logistic regression (balanced class weights) on the TF-IDF
-  word unigrams and bigrams of the answer (``parley.answer_ngrams``).
+  word unigrams and bigrams of the answer (``parley.analysers.answers.ngrams``).
 
 All choices are made by 5-fold cross-validation on the train split only (folds
 keep each interview answer in one fold; macro-F1 of the out-of-fold
@@ -33,12 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parley.analysers.answers import (  # noqa: E402
+from parley.analysers.answers.analyser import (  # noqa: E402
     CLARITY, EVASION, EVASION_TO_CLARITY, HEADS_PATH, Head, pair_features, predict, save_heads,
 )
-from parley.answer_ngrams import NgramVectoriser  # noqa: E402
-from parley.encoder import DIMENSION  # noqa: E402
-from parley.qevasion import cached_embedder, evasion_gold, load_split, macro_f1, pairs_of  # noqa: E402
+from parley.analysers.answers.ngrams import NgramVectoriser  # noqa: E402
+from parley.models.encoder import DIMENSION  # noqa: E402
+from parley_lab.qevasion import cached_embedder, evasion_gold, load_split, macro_f1, pairs_of  # noqa: E402
 
 C_GRID = (0.01,)  # 0.1 lost to 0.01 on both heads in the first run of this script
 NGRAM_C_GRID = (1.0, 3.0)

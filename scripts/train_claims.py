@@ -8,10 +8,10 @@
 Needs the extra ``bench-claims`` (scikit-learn; scripts/setup.sh bench-claims).
 Data: the CheckThat! 2020 task 5 and 2019 task 1 training debates, without
 repeats and without any debate that repeats a 2019 or 2020 test debate (see
-``parley.checkthat.training_debates``). The test sets are never read here,
+``parley_lab.checkthat.training_debates``). The test sets are never read here,
 except to drop those repeats.
 
-Features are ``parley.claimfeatures.sentence_features`` (word unigrams and
+Features are ``parley.analysers.claims.features.sentence_features`` (word unigrams and
 bigrams, number shapes, length, speaker role) as binary values; ``--tfidf``
 tries their TF-IDF form instead (sublinear term weights, idf, unit length,
 the idf table shipped with the weights). The regularisation strength is chosen by
@@ -30,7 +30,7 @@ yes/no threshold maximises the F1 of leave-one-transcript-out predictions.
 It needs the check-worthiness model first.
 
 ``--head`` trains the encoder head, data/models/claims_head.npz
-(``parley.claimhead``): a logistic regression over MiniLM sentence embeddings
+(``parley.analysers.claims.head``): a logistic regression over MiniLM sentence embeddings
 (extra ``models``), optionally the previous/next sentence's embeddings, the
 lexical model's logit and the speaker role. The lexical logits it learns from
 are out-of-fold (three folds of training debates, the lexical model's C), so
@@ -51,8 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parley import checkthat  # noqa: E402
-from parley.claimfeatures import LinearModel, sentence_features  # noqa: E402
+from parley_lab import checkthat  # noqa: E402
+from parley.analysers.claims.features import LinearModel, sentence_features  # noqa: E402
 
 SEED = 13
 
@@ -130,7 +130,7 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.0
     meta = {
         "name": "parley-checkworthiness",
         "trained_on": "CLEF CheckThat! 2020 task 5 + 2019 task 1 training debates (test repeats removed)",
-        "features": "parley.claimfeatures.sentence_features" + (", TF-IDF (sublinear, l2)" if use_tfidf else ""),
+        "features": "parley.analysers.claims.features.sentence_features" + (", TF-IDF (sublinear, l2)" if use_tfidf else ""),
         "min_count": min_count,
         "pruned_below": prune,
         **report,
@@ -158,7 +158,7 @@ def lexical_oof_logits(debates, owner, folds: int, c: float, min_count: int):
 def _debate_features(debates, vectors, lex, layout):
     import numpy as np
 
-    from parley.claimhead import head_features
+    from parley.analysers.claims.head import head_features
 
     rows, at = [], 0
     for d in debates:
@@ -173,8 +173,8 @@ def train_head(datasets: Path, cache: Path, folds: int = 3, min_count: int = 2):
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from parley.claimfeatures import load_model
-    from parley.claimhead import EncoderHead
+    from parley.analysers.claims.features import load_model
+    from parley.analysers.claims.head import EncoderHead
 
     held_out = checkthat.test_debates(datasets, 2019) + checkthat.test_debates(datasets, 2020)
     debates = checkthat.training_debates(datasets, exclude=held_out)
@@ -219,7 +219,7 @@ def train_head(datasets: Path, cache: Path, folds: int = 3, min_count: int = 2):
     report.update({"layout": list(layout), "C": c, "cv_map": round(best_map, 4), "cv_threshold_f1": round(f1, 4)})
     meta = {
         "name": "parley-checkworthiness-head",
-        "encoder": "all-MiniLM-L6-v2 (parley.encoder)",
+        "encoder": "all-MiniLM-L6-v2 (parley.models.encoder)",
         "trained_on": "CLEF CheckThat! 2020 task 5 + 2019 task 1 training debates (test repeats removed)",
         **report,
     }
@@ -238,11 +238,11 @@ def _iou(a, b) -> float:
 
 def decider_rows(gold_dir: Path, hold_out: str) -> dict[str, list[tuple[dict, bool]]]:
     """Per transcript, (features, is-a-gold-claim) for every sentence."""
-    from parley.analysers import structure  # noqa: F401  (registers the analyser)
-    from parley.analysers.claims import role_of, decider_features, sentence_tokens
-    from parley.claimfeatures import load_model
+    from parley.analysers.structure import analyser as structure  # noqa: F401  (registers the analyser)
+    from parley.analysers.claims.analyser import role_of, decider_features, sentence_tokens
+    from parley.analysers.claims.features import load_model
     from parley.document import Document
-    from parley.parse import Parser
+    from parley.pipeline.parse import Parser
     from parley.pipeline import REGISTRY, analyze
 
     model, parser = load_model(), Parser.shared()
@@ -305,7 +305,7 @@ def train_decider(gold_dir: Path, hold_out: str = SEED_GOLD, c: float = 0.3) -> 
         "C": c,
         "leave_one_out_f1": round(f1, 4),
     }
-    meta = {"name": "parley-claim-decider", "features": "parley.analysers.claims.decider_features", **report}
+    meta = {"name": "parley-claim-decider", "features": "parley.analysers.claims.analyser.decider_features", **report}
     return LinearModel(round(float(lr.intercept_[0]), 4), weights, float(threshold), meta), report
 
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from techniques_data import Article, load, split, tables  # noqa: E402
 
 from parley.document import Span  # noqa: E402
-from parley.techniquefeatures import SPAN_BLOCKS, Head, decode_spans, span_features, token_features  # noqa: E402
+from parley.analysers.techniques.features import SPAN_BLOCKS, Head, decode_spans, span_features, token_features  # noqa: E402
 
 TAXONOMIES = {"semeval2020": "ptc-train", "semeval2023": "st3-train"}
 SEED = 13
@@ -41,7 +41,7 @@ SEED = 13
 # these were trained on 2 shared CPU cores).
 # Span settings may add context=True (previous/next token vectors; tried, held-out
 # span F1 0.385 vs 0.388 without, so not listed); label settings may add
-# blocks=(...) (parley.techniquefeatures.span_features; tried on held-out
+# blocks=(...) (parley.analysers.techniques.features.span_features; tried on held-out
 # articles: adding max 0.589, context 0.576, hashed words 0.585, all blocks
 # 0.578, against 0.589 for the default blocks and 0.596 with "repeat").
 SPAN_SETTINGS = [dict(hidden=256, epochs=6, batch=512, lr=1e-3),

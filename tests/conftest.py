@@ -21,7 +21,7 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def parser():
     """The spaCy parser, loaded once for the whole test session."""
-    from parley.parse import Parser
+    from parley.pipeline.parse import Parser
 
     return Parser.shared()
 

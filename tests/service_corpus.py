@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.document import Analysis, Document, Metadata, Span
-from parley.records import Attribution, Claim, Entity, Sentence, Stance, Timex, Turn
+from parley.document.records import Attribution, Claim, Entity, Sentence, Stance, Timex, Turn
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VERSION = "test:service@1"

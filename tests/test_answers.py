@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from parley.analysers import answers
+from parley.analysers.answers import analyser as answers
 from parley.document import Analysis, Document, Span
 from parley.errors import ModelUnavailable
 from parley.pipeline import Config
-from parley.qevasion import evasion_gold, macro_f1
-from parley.records import Answer, Turn
+from parley_lab.qevasion import evasion_gold, macro_f1
+from parley.document.records import Answer, Turn
 
 # Invented press conference: two questions, the second answered by two principals.
 TEXT = (
@@ -126,9 +126,9 @@ def test_analyser_with_toy_heads_labels_every_pair(monkeypatch):
 
 
 def test_check_reports_missing_extra(monkeypatch):
-    import parley.encoder
+    import parley.models.encoder
 
-    monkeypatch.setattr(parley.encoder, "available", lambda: "the 'models' extra is not installed")
+    monkeypatch.setattr(parley.models.encoder, "available", lambda: "the 'models' extra is not installed")
     assert "models" in answers.check()
 
 
@@ -172,7 +172,7 @@ def test_real_heads_on_the_encoder():
 
 
 def test_ngram_vectoriser_fits_vocabulary_and_unit_rows():
-    from parley.answer_ngrams import NgramVectoriser, ngrams
+    from parley.analysers.answers.ngrams import NgramVectoriser, ngrams
 
     assert ngrams("I don't know.") == ["don", "know", "don know"]
     texts = ["I will not comment on that", "I will raise the tax", "We will not comment", "A new harbour"]
@@ -212,7 +212,7 @@ def test_evasion_label_always_sits_under_the_clarity_label():
 
 
 def test_heads_with_ngrams_round_trip_and_predict(tmp_path):
-    from parley.answer_ngrams import NgramVectoriser
+    from parley.analysers.answers.ngrams import NgramVectoriser
 
     vec = NgramVectoriser.fit(["not going to comment", "not going to say", "yes we will"], min_df=1)
     n = len(vec.vocabulary)

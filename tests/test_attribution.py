@@ -11,8 +11,8 @@ import re
 import pytest
 
 from parley.document import Analysis, Document, Span
-from parley.quotes import find_quotations
-from parley.records import Entity, Turn
+from parley.nlp.quotes import find_quotations
+from parley.document.records import Entity, Turn
 
 # -- quotation marks (no model needed) ---------------------------------------------
 
@@ -92,7 +92,7 @@ def _turns(text: str) -> list[Turn]:
 
 @pytest.fixture(scope="module")
 def interview(parser):
-    from parley.analysers.attribution import find_attributions
+    from parley.analysers.attribution.analyser import find_attributions
 
     text = (pytest.importorskip("pathlib").Path(__file__).parent / "fixtures"
             / "attribution_interview.txt").read_text(encoding="utf-8")
@@ -208,7 +208,7 @@ def test_quote_over_paragraphs_after_a_colon(interview):
 
 @pytest.mark.slow
 def test_who_said_what_section_links_spans(interview):
-    from parley.analysers.attribution import who_said_what
+    from parley.analysers.attribution.analyser import who_said_what
     from parley.render.sections import Cell
 
     header, rows = who_said_what(interview)
@@ -233,8 +233,8 @@ def test_seed_gold_floor(shared, parser):
     import importlib.util
     import json
 
-    from parley.analysers.attribution import find_attributions
-    from parley.records import layer_to_json
+    from parley.analysers.attribution.analyser import find_attributions
+    from parley.document.gold import layer_to_json
 
     name = "lavrov-kommersant-2025-10-15"
     gold = json.loads((shared / "gold" / f"{name}.json").read_text(encoding="utf-8"))
@@ -258,7 +258,7 @@ PRESS = ("THE PRESIDENT: I will take a question from Maria Lopez of the Daily Po
 
 @pytest.mark.slow
 def test_press_conference_reporter_named_by_the_principal(parser):
-    from parley.analysers.attribution import find_attributions
+    from parley.analysers.attribution.analyser import find_attributions
 
     text = PRESS
     turns = []

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from parley import checkthat
-from parley.claimfeatures import ASKER, SPEAKER, LinearModel, load_model, sentence_features, sigmoid, tokens
+from parley_lab import checkthat
+from parley.analysers.claims.features import ASKER, SPEAKER, LinearModel, load_model, sentence_features, sigmoid, tokens
 from parley.errors import InputError, ModelUnavailable
-from parley.quantities import find_in_text
+from parley.nlp.quantities import find_in_text
 
 
 def test_tokens_fold_numbers_to_shapes():
@@ -78,7 +78,8 @@ def test_quantities_in_plain_text():
 
 @pytest.fixture(scope="module")
 def claims_analysis(parser):
-    from parley.analysers import claims, structure  # noqa: F401
+    from parley.analysers.claims import analyser as claims  # noqa: F401
+    from parley.analysers.structure import analyser as structure
     from parley.document import Document
     from parley.pipeline import REGISTRY, analyze
 
@@ -88,7 +89,7 @@ def claims_analysis(parser):
 
 def _cw_threshold(analysis) -> float:
     """The yes/no cut of whichever model scored ``analysis``."""
-    from parley.analysers.claims import threshold_of
+    from parley.analysers.claims.analyser import threshold_of
 
     used = {r.model for r in analysis.layer("checkworthiness")}
     assert len(used) == 1
@@ -144,7 +145,7 @@ def test_claims_section_links_each_row_to_its_sentence(claims_analysis):
 
 @pytest.mark.slow
 def test_threshold_option_and_missing_model(claims_analysis, parser, monkeypatch):
-    from parley.analysers import claims
+    from parley.analysers.claims import analyser as claims
     from parley.pipeline import Config
 
     everything = claims.claims(claims_analysis, parser.parse(claims_analysis.text), Config(options={"claims": {"threshold": 0.0}}))
@@ -155,7 +156,7 @@ def test_threshold_option_and_missing_model(claims_analysis, parser, monkeypatch
 
 @pytest.mark.slow
 def test_every_sentence_has_a_score(claims_analysis, parser):
-    from parley.analysers.claims import sentence_scores
+    from parley.analysers.claims.analyser import sentence_scores
 
     scored = sentence_scores(claims_analysis, parser.parse(claims_analysis.text))
     assert len(scored) == len(claims_analysis.layer("sentences"))
@@ -171,7 +172,7 @@ def test_every_sentence_has_a_score(claims_analysis, parser):
 
 @pytest.mark.slow
 def test_without_a_parse_quantities_come_from_the_text(claims_analysis):
-    from parley.analysers import claims
+    from parley.analysers.claims import analyser as claims
     from parley.pipeline import Config
 
     result = claims.claims(claims_analysis, None, Config(options={"claims": {"threshold": 0.0}}))
@@ -183,7 +184,7 @@ def test_without_a_parse_quantities_come_from_the_text(claims_analysis):
 
 def test_head_features_layout():
     np = pytest.importorskip("numpy")
-    from parley.claimhead import head_features
+    from parley.analysers.claims.head import head_features
 
     vectors = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], dtype=np.float32)
     x = head_features(vectors, [0.5, -1.0, 2.0], [ASKER, SPEAKER, SPEAKER], ("emb", "ctx", "lex", "role"))
@@ -197,7 +198,7 @@ def test_head_features_layout():
 
 def test_encoder_head_scores_and_round_trips(tmp_path: Path):
     np = pytest.importorskip("numpy")
-    from parley.claimhead import EncoderHead
+    from parley.analysers.claims.head import EncoderHead
 
     head = EncoderHead(np.array([1.0, -1.0, 0.5], dtype=np.float32), -0.25, 0.4, ("emb", "lex"), {"name": "toy"})
     scores = head.score(np.array([[1.0, 0.0], [0.0, 1.0]]), [0.0, 2.0], [SPEAKER, SPEAKER])
@@ -211,8 +212,8 @@ def test_encoder_head_scores_and_round_trips(tmp_path: Path):
 
 
 def test_shipped_head_matches_its_layout():
-    from parley import encoder
-    from parley.claimhead import PARTS, load_head
+    from parley.models import encoder
+    from parley.analysers.claims.head import PARTS, load_head
 
     head = load_head()
     width = {"emb": encoder.DIMENSION, "ctx": 2 * encoder.DIMENSION, "lex": 1, "role": 1}
@@ -223,7 +224,8 @@ def test_shipped_head_matches_its_layout():
 
 @pytest.mark.slow
 def test_every_sentence_gets_a_checkworthiness_record(parser):
-    from parley.analysers import claims, structure  # noqa: F401
+    from parley.analysers.claims import analyser as claims  # noqa: F401
+    from parley.analysers.structure import analyser as structure
     from parley.document import Document
     from parley.pipeline import REGISTRY, Config, analyze
 
@@ -250,15 +252,16 @@ def test_every_sentence_gets_a_checkworthiness_record(parser):
 @pytest.mark.slow
 def test_encoder_head_scores_every_sentence(claims_analysis, parser, monkeypatch):
     pytest.importorskip("torch")
-    from parley import adapters, encoder
-    from parley.analysers import claims
+    from parley.models import adapters
+    from parley.models import encoder
+    from parley.analysers.claims import analyser as claims
     from parley.pipeline import Config
 
     if encoder.available():
         pytest.skip(encoder.available())
     records = claims_analysis.layer("checkworthiness")
     # auto picks the fine-tuned adapter when installed, else the head, when the extra can run
-    expected = claims.FINETUNED if adapters.installed(claims.ADAPTER) else claims.ENCODER
+    expected = claims.FINETUNED if adapters.installed(claims.ADAPTER, claims.DATA) else claims.ENCODER
     assert {r.model for r in records} == {expected}
     text = claims_analysis.text
     by_text = {text[r.span.start:r.span.end]: r for r in records}

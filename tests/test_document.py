@@ -2,7 +2,7 @@ import pytest
 
 from parley.document import Analysis, Document, Metadata, Span
 from parley.errors import SpanError
-from parley.records import Attribution, Boilerplate, Entity, Turn
+from parley.document.records import Attribution, Boilerplate, Entity, Turn
 
 
 def test_span_rejects_inverted_and_negative_ranges():

@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from parley.analysers.entities import entity_at, entity_rows, find_entities, spacy_ner_baseline
+from parley.analysers.entities.analyser import entity_at, entity_rows, find_entities, spacy_ner_baseline
 from parley.document import Analysis, Document, Span
 from parley.errors import InputError
-from parley.identity import AliasTable, alias_table, resolve, slug, surface_key
-from parley.mentions import Candidate, is_language_use, select, table_candidates, trim, url_spans
+from parley.analysers.entities.identity import AliasTable, alias_table, resolve, slug, surface_key
+from parley.analysers.entities.mentions import Candidate, is_language_use, select, table_candidates, trim, url_spans
 from parley.pipeline import load_analysers
 
 
@@ -36,7 +36,7 @@ def test_shipped_table_joins_variant_spellings():
 
 
 def test_every_known_speaker_is_an_entity_of_the_shipped_table():
-    from parley.textlayout import people
+    from parley.analysers.structure.turns import people
 
     table = alias_table()
     for pid, name in set(people().values()):
@@ -253,8 +253,8 @@ def test_every_corpus_transcript_gives_valid_flat_mentions(shared):
 
 
 def test_link_across_documents_maps_bare_surnames_to_the_one_full_name():
-    from parley.identity import link_across
-    from parley.records import Entity
+    from parley.analysers.entities.identity import link_across
+    from parley.document.records import Entity
 
     one = [Entity("sall", "Sall", "PERSON", (Span(0, 4),)), Entity("kim", "Kim", "PERSON", (Span(5, 8),))]
     two = [Entity("macky-sall", "Macky Sall", "PERSON", (Span(0, 10),)),
@@ -264,7 +264,7 @@ def test_link_across_documents_maps_bare_surnames_to_the_one_full_name():
 
 
 def test_offices_resolve_by_reference_date():
-    from parley.offices import holder, office_candidates
+    from parley.analysers.entities.offices import holder, office_candidates
 
     assert holder("NATO Secretary General", "2020-05-01").id == "jens-stoltenberg"
     assert holder("NATO Secretary General", "2025-05-01").id == "mark-rutte"
@@ -275,8 +275,8 @@ def test_offices_resolve_by_reference_date():
 
 
 def test_unique_titles_name_the_one_holder():
-    from parley.identity import EntityInfo
-    from parley.offices import unique_title_candidates
+    from parley.analysers.entities.identity import EntityInfo
+    from parley.analysers.entities.offices import unique_title_candidates
 
     text = "We met the King and the Crown Prince. The King of Spain was absent."
     roles = {"k": {"King of Ruritania"}, "p": {"Crown Prince"}}
@@ -336,7 +336,7 @@ def test_resolutions_weapons_and_plurals_without_the_table():
 
 
 def test_mentions_highlight_by_type(interview):
-    from parley.analysers.entities import highlight_entity
+    from parley.analysers.entities.analyser import highlight_entity
 
     entity = _by_id(find_entities(interview, _spacy_like(interview.text), alias_table()))["kyiv"]
     marks = highlight_entity(interview, entity)
@@ -345,7 +345,7 @@ def test_mentions_highlight_by_type(interview):
 
 
 def test_labels_without_names_are_not_mentions():
-    from parley.mentions import label_candidates
+    from parley.analysers.entities.mentions import label_candidates
 
     text = "THE VICE PRESIDENT: Hi.\nMODERATOR: Next.\nSECRETARY BLINKEN: Yes.\nQ: Why?"
     labels = [Span(m.start(), m.end()) for m in re.finditer(r"^[^:\n]+(?=:)", text, re.MULTILINE)]

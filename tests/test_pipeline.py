@@ -4,7 +4,7 @@ from parley import pipeline
 from parley.document import Document, Span
 from parley.errors import PipelineError
 from parley.pipeline import REGISTRY, analyze, analyser, build_pipeline
-from parley.records import Sentence
+from parley.document.records import Sentence
 
 
 @pytest.fixture

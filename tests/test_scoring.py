@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from parley import scoring
+from parley.scoring import gold as scoring
 
 
 def test_small_cases_by_hand():
@@ -62,7 +62,7 @@ def test_agrees_with_the_reference_scorer_on_perturbed_gold(shared, name):
     path = shared / "gold" / f"{name}.json"
     if not path.exists():
         pytest.skip(f"{name} gold not present")
-    from parley.evaluate import load_gold
+    from parley.scoring.evaluate import load_gold
 
     gold = load_gold(path)
     pred = _perturbed(gold)
@@ -71,7 +71,7 @@ def test_agrees_with_the_reference_scorer_on_perturbed_gold(shared, name):
 
 @pytest.mark.slow
 def test_agrees_with_the_reference_scorer_on_a_real_analysis_of_the_seed(shared):
-    from parley.evaluate import load_gold
+    from parley.scoring.evaluate import load_gold
     from parley.ingest import read_document
     from parley.pipeline import analyze
 

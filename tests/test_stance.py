@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from parley.analysers import stance
+from parley.analysers.stance import analyser as stance
 from parley.document import Analysis, Document, Span
 from parley.errors import ModelUnavailable
 from parley.pipeline import Config
-from parley.records import Entity, Stance, Turn
+from parley.document.records import Entity, Stance, Turn
 
 # An invented interview: one question, one answer by a minister ("pat-minister").
 QUESTION = "Interviewer: What do you make of your neighbours?"
@@ -151,7 +151,7 @@ def test_stance_without_parse_is_a_coded_error():
 
 
 def test_stance_record_round_trips_through_json():
-    from parley.records import layer_to_json, layers_from_json
+    from parley.document.gold import layer_to_json, layers_from_json
 
     record = Stance("h", "t", "negative", 0.7, (Span(1, 4),), None)
     assert layers_from_json(layer_to_json("stance", [record]))["stance"] == [record]

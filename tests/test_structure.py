@@ -3,7 +3,7 @@ from pathlib import Path
 from parley.document import Document
 from parley.ingest import read_document
 from parley.pipeline import analyze, build_pipeline
-from parley.sentences import split
+from parley.nlp.sentences import split
 from parley.document import Span
 
 FIXTURES = Path(__file__).parent / "fixtures"

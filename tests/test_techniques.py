@@ -11,13 +11,13 @@ import importlib.util
 import numpy as np
 import pytest
 
-from parley import encoder
-from parley.analysers import techniques
+from parley.models import encoder
+from parley.analysers.techniques import analyser as techniques
 from parley.document import Analysis, Document, Span
 from parley.pipeline import analyze, build_pipeline
-from parley.records import Technique
+from parley.document.records import Technique
 from parley.render.sections import HIGHLIGHTERS, SECTIONS
-from parley.techniquefeatures import (
+from parley.analysers.techniques.features import (
     LEXICAL_BUCKETS, MODELS_DIR, Head, TokenTable, assemble, decode_spans, segments, span_features, token_features,
 )
 

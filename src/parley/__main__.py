@@ -1,6 +1,6 @@
 """``python -m parley``: the same as the ``parley`` command."""
 import sys
 
-from .cli import main
+from parley.cli import main
 
 sys.exit(main())

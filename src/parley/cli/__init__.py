@@ -12,8 +12,8 @@ import importlib
 import os
 import sys
 
-from .. import __version__
-from ..errors import ParleyError
+from parley import __version__
+from parley.errors import ParleyError
 
 # Command modules, in the order --help lists them.
 COMMANDS = ["analyze", "evaluate", "serve", "ingest", "search", "show", "entity", "export"]

@@ -12,11 +12,11 @@ import json
 import sys
 from pathlib import Path
 
-from ..document import Analysis
-from ..errors import InputError
-from ..ingest import DEFAULT_MAX_BYTES, Failure, read_sources
-from ..pipeline import Config, analyze, build_pipeline
-from ..files import write_atomic
+from parley.document import Analysis
+from parley.errors import InputError
+from parley.ingest import DEFAULT_MAX_BYTES, Failure, read_sources
+from parley.pipeline import Config, analyze, build_pipeline
+from parley.files import write_atomic
 
 NAME = "analyze"
 HELP = "analyse transcripts (text, Markdown, HTML, JSONL, stdin)"
@@ -70,10 +70,10 @@ def render(analysis: Analysis, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(analysis.to_json(), ensure_ascii=False, indent=1) + "\n"
     if fmt == "html":
-        from ..render.html import render_html
+        from parley.render.html import render_html
 
         return render_html(analysis)
-    from ..render.text import render_text
+    from parley.render.text import render_text
 
     return render_text(analysis)
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..store import open_store
-from ..store.ingest import default_workers, ingest
-from .analyze import add_pipeline_arguments, config_from
-from .output import add_db_argument, db_url
+from parley.store import open_store
+from parley.store.ingest import default_workers, ingest
+from parley.cli.analyze import add_pipeline_arguments, config_from
+from parley.cli.output import add_db_argument, db_url
 
 NAME = "ingest"
 HELP = "analyse transcripts and store them (SQLite file or PostgreSQL)"
@@ -36,7 +36,7 @@ def _names(value: str | None) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 0:
-        from ..errors import InputError
+        from parley.errors import InputError
 
         raise InputError("--workers must be 0 or more", code="E109")
     config = config_from(args)

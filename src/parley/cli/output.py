@@ -29,7 +29,7 @@ def add_db_argument(p: argparse.ArgumentParser) -> None:
 def db_url(args: argparse.Namespace) -> str:
     import os
 
-    from ..store import DEFAULT_URL
+    from parley.store import DEFAULT_URL
 
     return args.db or os.environ.get("PARLEY_DB") or DEFAULT_URL
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import ModelUnavailable
+from parley.errors import ModelUnavailable
 
 NAME = "serve"
 HELP = "serve the web UI and JSON API over a store (needs the 'service' extra)"
@@ -27,7 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..service import Settings, create_app
+    from parley.service import Settings, create_app
 
     try:
         import uvicorn

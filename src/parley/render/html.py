@@ -14,9 +14,9 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from .. import __version__
-from ..document import METADATA_FIELDS, Analysis, Span, iter_spans
-from .sections import HIGHLIGHTERS, Cell, sections_for
+from parley import __version__
+from parley.document import METADATA_FIELDS, Analysis, Span, iter_spans
+from parley.render.sections import HIGHLIGHTERS, Cell, sections_for
 
 # Layers drawn in the text and whether they start switched on.
 HIGHLIGHT_DEFAULTS = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..document import Analysis, Span
+from parley.document import Analysis, Span
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def highlighter(layer: str):
 
 
 def sections_for(analysis: Analysis) -> list[Section]:
-    from ..pipeline import load_analysers
+    from parley.pipeline import load_analysers
 
     load_analysers()  # analyser modules register their sections on import
     return sorted(

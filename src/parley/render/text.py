@@ -1,8 +1,8 @@
 """The terminal summary: metadata, layer counts, then each section's table."""
 from __future__ import annotations
 
-from ..document import METADATA_FIELDS, Analysis
-from .sections import Cell, sections_for
+from parley.document import METADATA_FIELDS, Analysis
+from parley.render.sections import Cell, sections_for
 
 WIDTH = 100
 

@@ -7,11 +7,11 @@ list of pages.
 """
 from __future__ import annotations
 
-from .settings import Settings
+from parley.service.settings import Settings
 
 
 def create_app(store_url: str | None = None, settings: Settings | None = None, pipeline=None):
-    from .app import create_app as build
+    from parley.service.app import create_app as build
 
     return build(store_url, settings, pipeline)
 

@@ -24,9 +24,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import ParleyError
-from .errors import HTTP_CODES, ServiceError, error_body, status_of
-from .settings import Settings
+from parley.errors import ParleyError
+from parley.service.errors import HTTP_CODES, ServiceError, error_body, status_of
+from parley.service.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 LOG = logging.getLogger("parley.service")
@@ -62,12 +62,12 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
         from fastapi.staticfiles import StaticFiles
         from starlette.exceptions import HTTPException as StarletteHTTPException
     except ImportError as e:
-        from ..errors import ModelUnavailable
+        from parley.errors import ModelUnavailable
 
         raise ModelUnavailable(f"the service needs the 'service' extra (pip install 'parley[service]'): {e}") from e
-    from ..store import DEFAULT_URL
-    from . import pages, upload
-    from .stores import StorePool
+    from parley.store import DEFAULT_URL
+    from parley.service import pages, upload
+    from parley.service.stores import StorePool
 
     settings = settings or Settings.from_env()
     if settings.read_token_required and not settings.token:
@@ -165,6 +165,6 @@ def error_response(request, status: int, code: str, message: str, headers: dict 
 
 
 def _version() -> str:
-    from .. import __version__
+    from parley import __version__
 
     return __version__

@@ -12,8 +12,8 @@ from urllib.parse import unquote
 
 from starlette.requests import Request
 
-from .errors import ServiceError
-from .settings import Settings
+from parley.service.errors import ServiceError
+from parley.service.settings import Settings
 
 
 def presented_token(request: Request, allow_cookie: bool) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InputError, ParleyError, PipelineError, SpanError, StoreError
+from parley.errors import InputError, ParleyError, PipelineError, SpanError, StoreError
 
 
 class ServiceError(ParleyError):

@@ -16,8 +16,8 @@ import html
 from collections import Counter
 from typing import Any, Iterable
 
-from ..document import Analysis, Span
-from ..render.html import HIGHLIGHT_DEFAULTS, css_class, marks
+from parley.document import Analysis, Span
+from parley.render.html import HIGHLIGHT_DEFAULTS, css_class, marks
 
 Mark = tuple[Span, str, str, str]  # (span, layer, label, tooltip), as render.html.marks gives them
 

@@ -19,11 +19,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from ..document import Span
-from ..store import SEARCH_LAYERS, Filters
-from . import highlight, views
-from .auth import require_read
-from .errors import ERROR_RESPONSES, ServiceError
+from parley.document import Span
+from parley.store import SEARCH_LAYERS, Filters
+from parley.service import highlight, views
+from parley.service.auth import require_read
+from parley.service.errors import ERROR_RESPONSES, ServiceError
 
 router = APIRouter(dependencies=[Depends(require_read)], responses=ERROR_RESPONSES)
 SEARCH_GRACE_S = 0.5  # beyond the store's own limit, before the service gives up (E705)
@@ -47,7 +47,7 @@ def home() -> RedirectResponse:
 
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> FileResponse:
-    from .app import HERE
+    from parley.service.app import HERE
 
     return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
@@ -105,7 +105,7 @@ def document_page(request: Request, ref: str, at: str | None = None) -> HTMLResp
 
 
 def _sections_with_html(analysis):
-    from ..render.sections import sections_for
+    from parley.render.sections import sections_for
 
     return [s for s in sections_for(analysis) if s.html is not None]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Callable, TypeVar
 
-from ..store import Store, open_store
+from parley.store import Store, open_store
 
 T = TypeVar("T")
 

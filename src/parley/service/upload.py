@@ -20,11 +20,11 @@ from fastapi import APIRouter, Depends, Request
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from ..document import Document, Metadata
-from ..ingest import HTML_SUFFIXES, JSONL_SUFFIXES, documents_from_bytes
-from ..pipeline import analyze, build_pipeline, pipeline_version
-from .auth import require_write
-from .errors import ERROR_RESPONSES, ServiceError
+from parley.document import Document, Metadata
+from parley.ingest import HTML_SUFFIXES, JSONL_SUFFIXES, documents_from_bytes
+from parley.pipeline import analyze, build_pipeline, pipeline_version
+from parley.service.auth import require_write
+from parley.service.errors import ERROR_RESPONSES, ServiceError
 
 router = APIRouter(responses=ERROR_RESPONSES)
 METADATA_FIELDS = ("title", "published", "place", "outlet", "interviewee", "genre")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..document import Analysis, Span
-from ..render.sections import Cell, sections_for
-from ..store import SEARCH_LAYERS, Filters, Store
-from .errors import ServiceError
+from parley.document import Analysis, Span
+from parley.render.sections import Cell, sections_for
+from parley.store import SEARCH_LAYERS, Filters, Store
+from parley.service.errors import ServiceError
 
 LIBRARY_PAGE = 50
 

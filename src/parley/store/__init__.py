@@ -2,7 +2,7 @@
 
 See ``base.py`` for the interface; ``open_store(url)`` picks the backend.
 """
-from .base import (  # noqa: F401
+from parley.store.base import (  # noqa: F401
     DEFAULT_URL, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters, Hit, Mention,
     PutResult, SearchResult, StancePoint, Store, open_store,
 )

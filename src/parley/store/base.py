@@ -33,10 +33,10 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ..errors import StoreError
+from parley.errors import StoreError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..document import Analysis
+    from parley.document import Analysis
 
 DEFAULT_URL = "parley.db"
 
@@ -287,7 +287,7 @@ class Store(ABC):
 
     def get_analysis(self, ref: str) -> "Analysis":
         """``get`` read back into an ``Analysis``."""
-        from ..document import Analysis
+        from parley.document import Analysis
 
         return Analysis.from_json(self.get(ref))
 
@@ -342,17 +342,17 @@ def open_store(url: str | None = None, *, migrate: bool = True, create: bool = T
     """
     url = url or DEFAULT_URL
     if not create and not url.startswith(("postgresql://", "postgres://")):
-        from .sqlite import sqlite_path
+        from parley.store.sqlite import sqlite_path
 
         path = sqlite_path(url)
         if path != ":memory:" and not os.path.exists(path):
             raise StoreError(f"no store at {path} (run 'parley ingest' first, or give --db)", code="E602")
     if url.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresStore
+        from parley.store.postgres import PostgresStore
 
         store: Store = PostgresStore(url)
     elif url.startswith("sqlite://") or "://" not in url:
-        from .sqlite import SQLiteStore
+        from parley.store.sqlite import SQLiteStore
 
         store = SQLiteStore(url)
     else:

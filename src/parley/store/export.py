@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from ..errors import ModelUnavailable, StoreError
+from parley.errors import ModelUnavailable, StoreError
 
 LAYER_TABLES = {
     "sentences": "sentences", "turns": "turns", "quotes": "attributions", "claims": "claims",

@@ -30,11 +30,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence, TextIO
 
-from ..document import Document
-from ..errors import ParleyError
-from ..ingest import DEFAULT_MAX_BYTES, Failure, read_sources
-from ..pipeline import Config, analyze, build_pipeline, pipeline_version
-from .base import Store
+from parley.document import Document
+from parley.errors import ParleyError
+from parley.ingest import DEFAULT_MAX_BYTES, Failure, read_sources
+from parley.pipeline import Config, analyze, build_pipeline, pipeline_version
+from parley.store.base import Store
 
 IN_FLIGHT_PER_WORKER = 2
 MAX_BREAKS = 2  # a document in flight when workers died this often is failed

@@ -11,8 +11,8 @@ import time
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
-from ..errors import ModelUnavailable, StoreError
-from .sql import CANDIDATES, SQLStore
+from parley.errors import ModelUnavailable, StoreError
+from parley.store.sql import CANDIDATES, SQLStore
 
 MIGRATION_LOCK = 7_216_001  # any constant shared by every Parley process
 CONNECT_TIMEOUT_S = 10

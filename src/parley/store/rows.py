@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ..document import text_hash
-from ..errors import StoreError
+from parley.document import text_hash
+from parley.errors import StoreError
 
 SNIPPET_LIMIT = 2000  # characters of a segment kept for full-text search
 # Each segment also carries "facets": tokens for its year, outlet, speaker and

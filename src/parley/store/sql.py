@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any, Iterator, Sequence
 
-from ..errors import StoreError
-from . import migrations
-from .base import (
+from parley.errors import StoreError
+from parley.store import migrations
+from parley.store.base import (
     DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters, Hit,
     Mention, PutResult, SearchResult, StancePoint, Store,
 )
-from .rows import facet, now_iso, rows_of
+from parley.store.rows import facet, now_iso, rows_of
 
 INFO_COLUMNS = "d.hash, d.doc_id, d.title, d.published, d.outlet, d.interviewee, d.source, " \
                "d.pipeline_version, d.words, d.ingested_at"

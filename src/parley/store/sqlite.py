@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from ..errors import StoreError
-from .sql import CANDIDATES, SQLStore, rank_candidates
+from parley.errors import StoreError
+from parley.store.sql import CANDIDATES, SQLStore, rank_candidates
 
 MAIN_LAYER = "sentences"
 MAX_EXPANSION = 100  # words a prefix may stand for before FTS5's own prefix query is used

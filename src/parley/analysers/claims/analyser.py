@@ -1,0 +1,222 @@
+"""The claims analyser: check-worthy factual claims, typed and scored.
+
+Every sentence of the ``sentences`` layer is scored twice:
+
+1. **Check-worthiness** (``Claim.score``, ``Claim.checkworthy`` and the
+   ``checkworthiness`` layer, one record per sentence): with the ``models``
+   extra, a logistic head over MiniLM embeddings of the sentence and its
+   neighbours plus the lexical logit (``parley.analysers.claims.head``,
+   ``data/claims_head.npz``); without it, the lexical model alone, a
+   logistic model over word n-grams and number shapes
+   (``data/claims_model.json``). Both are trained on the CLEF CheckThat! 2019
+   and 2020 debate data (``scripts/train_claims.py``; see
+   docs/models/claims.md). Each record names the model that scored it.
+2. **Is it a claim** in the sense of GUIDELINES.md (a checkable fact presented
+   as fact, not opinion, prediction or rhetoric): a second, small logistic
+   model (``data/claims_decider.json``) over linguistic cues from the shared
+   parse (``parley.analysers.claims.linguistics``) plus the *lexical* check-worthiness
+   logit (what it was fitted with, whichever model gives the scores). Its
+   weights were fitted on annotated transcripts other than the seed.
+   Questions and bare imperatives are never claims (the guidelines' rule).
+
+The layer holds the sentences that pass (2), each with its kind, its
+CheckThat! score and yes/no from (1), and its quantities. Options
+(``config.options["claims"]``): ``threshold`` overrides the decider's cut;
+``checkworthiness`` is ``auto`` (default), ``encoder`` or ``lexical``.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from parley.models import adapters
+
+from parley.models import encoder
+from parley.analysers.claims.features import ASKER, SPEAKER, LinearModel, load_model, sigmoid
+from parley.analysers.claims.head import load_head
+from parley.analysers.claims.linguistics import claim_kind, cues, excluded
+from parley.document import Analysis, Span
+from parley.errors import ModelUnavailable, PipelineError
+from parley.pipeline.registry import Config, analyser
+from parley.nlp.quantities import find as find_quantities, find_in_text
+from parley.document.records import Claim, CheckWorthiness, Sentence, Turn
+from parley.render.sections import Cell, section
+
+DECIDER_FILE = "claims_decider.json"
+ENCODER = "encoder"  # the MiniLM head (data/claims_head.npz)
+LEXICAL = "lexical"  # the word n-gram model (data/claims_model.json)
+DATA = Path(__file__).resolve().parent / "data"  # the shipped models and tables
+ADAPTER = "checkworthy"  # the fine-tuned encoder, used instead of the head when installed
+FINETUNED = "finetuned"  # its model name in the checkworthiness layer
+
+
+def _check() -> str | None:
+    try:
+        load_model()
+        load_decider()
+    except ModelUnavailable as e:
+        return e.message
+    return None
+
+
+def load_decider() -> LinearModel:
+    return load_model(DECIDER_FILE)
+
+
+def role_of(sentence: Sentence, turns: list[Turn]) -> str:
+    """``asker`` for sentences of an interviewer's turn, else ``speaker``."""
+    if sentence.turn is None or not 0 <= sentence.turn < len(turns):
+        return SPEAKER
+    turn = turns[sentence.turn]
+    return ASKER if turn.speaker == "interviewer" or turn.kind == "question" else SPEAKER
+
+
+def sentence_tokens(parse: Any, span: Span) -> tuple[Any, int]:
+    """The spaCy tokens covering ``span`` and the offset of their chunk."""
+    chunk = parse.chunk_at(span.start) if parse is not None else None
+    if chunk is None:
+        return (), span.start
+    end = min(span.end, chunk.offset + len(chunk.doc.text))
+    tokens = chunk.doc.char_span(span.start - chunk.offset, end - chunk.offset, alignment_mode="expand")
+    return (tokens if tokens is not None else ()), chunk.offset
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def decider_features(tokens: Any, text: str, role: str, checkworthiness: float) -> dict[str, float]:
+    """What the claim decider reads: linguistic cues, role, CheckThat! logit."""
+    f = cues(tokens, text)
+    f["cw"] = logit(checkworthiness)
+    f["interviewer"] = float(role == ASKER)
+    return f
+
+
+def score_sentence(analysis: Analysis, parse: Any, sentence: Sentence, turns: list[Turn],
+                   model: LinearModel, decider: LinearModel) -> tuple[float, float, dict[str, float], Any, int]:
+    """(check-worthiness, claim probability, features, tokens, chunk offset) of one sentence."""
+    text = analysis.text[sentence.span.start:sentence.span.end]
+    role = role_of(sentence, turns)
+    cw = model.score_text(text, role)
+    tokens, offset = sentence_tokens(parse, sentence.span)
+    feats = decider_features(tokens, text, role, cw)
+    return cw, decider.score(feats), feats, tokens, offset
+
+
+def checkworthiness_scores(texts: list[str], roles: list[str], lexical: list[float],
+                           wanted: str = "auto") -> tuple[list[float], str, float]:
+    """(scores, model name, threshold) of an ordered run of sentences.
+
+    ``wanted`` is ``auto`` (the encoder head when the ``models`` extra and the
+    head file are there, else the lexical model), ``encoder`` (E400/E401 when
+    it cannot run) or ``lexical``. ``lexical`` holds the lexical model's
+    scores of the same sentences (the head reads their logits)."""
+    if wanted not in ("auto", "encoder", "lexical"):
+        raise PipelineError(f"claims option checkworthiness must be auto, encoder or lexical, not {wanted!r}", code="E300")
+    if wanted != "lexical":
+        try:
+            reason = encoder.available()
+            if reason:
+                raise ModelUnavailable(reason)
+            if adapters.installed(ADAPTER, DATA):
+                return adapter_scores(texts, roles, lexical), FINETUNED, threshold_of(FINETUNED)
+            scores = load_head().score(encoder.embed(texts), [logit(p) for p in lexical], roles)
+            return scores, ENCODER, threshold_of(ENCODER)
+        except ModelUnavailable:
+            if wanted == "encoder":
+                raise
+    return list(lexical), LEXICAL, threshold_of(LEXICAL)
+
+
+def adapter_scores(texts: list[str], roles: list[str], lexical: list[float]) -> list[float]:
+    """Check-worthiness from the fine-tuned encoder (``data/
+    checkworthy.adapter.npz``, input: the sentence and the one before it),
+    mixed with the lexical logit and the speaker's role by the weights in
+    the adapter's meta (fitted on held-out training debates)."""
+    adapter = adapters.load(ADAPTER, DATA)
+    mix = adapter.meta.get("mix", {"adapter": 1.0, "lexical": 0.0, "asker": 0.0, "bias": 0.0})
+    logits = adapter.classify(texts, [""] + texts[:-1])["checkworthy"][:, 0]
+    scores = []
+    for z, p, role in zip(logits, lexical, roles):
+        mixed = (mix["adapter"] * float(z) + mix["lexical"] * logit(p) + mix["asker"] * (role == ASKER)
+                 + mix["bias"])
+        scores.append(sigmoid(mixed))
+    return scores
+
+
+def threshold_of(model: str) -> float:
+    """The yes/no cut of the check-worthiness model named ``model``."""
+    if model == FINETUNED:
+        return float(adapters.load(ADAPTER, DATA).meta.get("threshold", 0.5))
+    if model == ENCODER:
+        return load_head().threshold
+    return load_model().threshold
+
+
+def _score_all(analysis: Analysis, parse: Any, wanted: str):
+    """Per sentence (sentence, check-worthiness, claim probability, feats,
+    tokens, offset), plus the model name and its threshold."""
+    model, decider = load_model(), load_decider()
+    turns = analysis.layer("turns")
+    sentences = analysis.layer("sentences")
+    rows = [score_sentence(analysis, parse, s, turns, model, decider) for s in sentences]
+    texts = [analysis.text[s.span.start:s.span.end] for s in sentences]
+    roles = [role_of(s, turns) for s in sentences]
+    scores, used, threshold = checkworthiness_scores(texts, roles, [r[0] for r in rows], wanted)
+    out = [(s, cw, p, feats, tokens, offset) for s, cw, (_, p, feats, tokens, offset) in zip(sentences, scores, rows)]
+    return out, used, threshold
+
+
+def _options(config: Config) -> dict:
+    options = config.options.get("claims", {}) if isinstance(config.options, dict) else {}
+    return options if isinstance(options, dict) else {}
+
+
+def sentence_scores(analysis: Analysis, parse: Any, config: Config | None = None) -> list[tuple[Sentence, float, bool, float]]:
+    """Every sentence with its check-worthiness score, yes/no, and claim
+    probability: the scores of the sentences the layer leaves out, too."""
+    wanted = str(_options(config or Config()).get("checkworthiness", "auto"))
+    rows, _, threshold = _score_all(analysis, parse, wanted)
+    return [(s, cw, cw >= threshold, 0.0 if excluded(feats) else p) for s, cw, p, feats, _, _ in rows]
+
+
+@analyser(
+    "claims",
+    version="2",
+    requires=("sentences", "turns"),
+    assigns=("claims", "checkworthiness"),
+    needs_parse=True,
+    order=50,
+    check=_check,
+)
+def claims(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Any]]:
+    decider = load_decider()
+    options = _options(config)
+    threshold = float(options.get("threshold", decider.threshold))
+    rows, used, cw_threshold = _score_all(analysis, parse, str(options.get("checkworthiness", "auto")))
+    out: list[Claim] = []
+    scored: list[CheckWorthiness] = []
+    for index, (sentence, cw, p_claim, feats, tokens, offset) in enumerate(rows):
+        scored.append(CheckWorthiness(sentence.span, index, round(cw, 4), cw >= cw_threshold, used))
+        if p_claim < threshold or excluded(feats):
+            continue
+        text = analysis.text[sentence.span.start:sentence.span.end]
+        found = find_quantities(tokens, offset) if len(tokens) else find_in_text(text, sentence.span.start)
+        quantities = tuple(q for q in found if sentence.span.contains(q))
+        out.append(Claim(sentence.span, claim_kind(feats, text), round(cw, 4), cw >= cw_threshold, quantities))
+    return {"claims": out, "checkworthiness": scored}
+
+
+@section("claims", "Check-worthy claims", ("claims",), order=50)
+def claims_table(analysis: Analysis):
+    text = analysis.text
+    rows = []
+    ranked = sorted(analysis.layer("claims"), key=lambda c: -c.score)
+    for c in ranked:
+        sentence = text[c.span.start:c.span.end].replace("\n", " ")
+        quantities = ", ".join(text[q.start:q.end].replace("\n", " ") for q in c.quantities)
+        rows.append((f"{c.score:.2f}", "yes" if c.checkworthy else "no", c.kind, Cell(sentence, c.span), quantities))
+    return ("score", "check-worthy", "kind", "sentence", "quantities"), rows

