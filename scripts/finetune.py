@@ -6,7 +6,8 @@ Meant for a GPU, where every task takes minutes; on CPU it works too, an
 epoch taking 15-30 minutes on 2 cores (``--limit`` trims every split for a
 smoke test). Reads the bundle that scripts/finetune_prepare.py writes and
 needs only torch, transformers, numpy and a few pure-Python parts of Parley
-and its training scripts (the tasks' measures), not spaCy.
+(the tasks' measures, ``parley.scoring``), not spaCy: on a machine without
+the install, run it from the repository with ``PYTHONPATH=src``.
 
 Every task trains the same way: LoRA adapters (rank ``RANK``) on every linear
 layer of the six transformer blocks, the LayerNorms, and a small head, with
@@ -42,15 +43,11 @@ import numpy as np
 import torch
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from train_techniques import overlap_f1  # noqa: E402  (the task's span measure)
-
-from parley_lab.checkthat import ranking_measures  # noqa: E402  (standard library only)
-from parley.document import Span  # noqa: E402
-from parley_lab.qevasion import macro_f1  # noqa: E402
+from parley.document import Span
+from parley.models.modelfile import write_model
+from parley.scoring.classes import best_threshold, macro_f1
+from parley.scoring.ranking import ranking_measures
+from parley.scoring.spans import overlap_f1  # the task's span measure
 
 RANK = 16
 ALPHA = 32
@@ -160,8 +157,7 @@ def export(model: nn.Module, adapters: dict[str, LoRALinear], path: Path, meta: 
             arrays[f"set:{key}"] = p.detach().float().cpu().numpy()
         else:
             arrays[f"head:{name}"] = p.detach().float().cpu().numpy()
-    arrays["meta"] = np.array(json.dumps(meta))
-    np.savez_compressed(path, **arrays)
+    write_model(path, meta, arrays)
     log(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
 
 
@@ -290,13 +286,7 @@ def token_f1(examples: list[dict], probs: list[np.ndarray]) -> tuple[float, floa
     """Best token-level F1 over thresholds (a cheap stand-in for the span measure)."""
     y = np.concatenate([np.asarray(e["target"])[[o[0] >= 0 for o in e["offsets"]]] for e in examples])
     p = np.concatenate([pr[[o[0] >= 0 for o in e["offsets"]]] for e, pr in zip(examples, probs)])
-    best = (0.0, 0.5)
-    for t in np.arange(0.1, 0.91, 0.05):
-        pred = p >= t
-        tp = float((pred & (y == 1)).sum())
-        f1 = 2 * tp / max(1.0, pred.sum() + (y == 1).sum())
-        best = max(best, (f1, float(t)))
-    return best
+    return best_threshold(p, y, np.arange(0.1, 0.91, 0.05))
 
 
 def overlap_span_f1(examples: list[dict], probs: list[np.ndarray], articles: list[dict], threshold: float) -> float:
@@ -389,7 +379,7 @@ def checkthat_pairs(debates: list[dict]) -> tuple[list[str], list[str], list[int
 
 
 def mean_average_precision(scores: np.ndarray, labels: list[int], owners: list[str]) -> float:
-    """MAP over the debates in ``owners`` (``parley_lab.checkthat.ranking_measures``)."""
+    """MAP over the debates in ``owners`` (``parley.scoring.ranking.ranking_measures``)."""
     per = [([float(scores[i]) for i in idx], [labels[i] for i in idx])
            for idx in ([i for i, o in enumerate(owners) if o == name] for name in sorted(set(owners)))]
     return ranking_measures(per)["map"] if per else 0.0

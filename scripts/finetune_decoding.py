@@ -6,7 +6,7 @@ Each choice is made on the held-out part of the training split (never on dev
 or test) and written into the adapter's meta:
 
 - ``<taxonomy>``: for ``<taxonomy>-spans.adapter.npz``, scores the held-out
-  training articles (the 10% that scripts/train_techniques.py holds out)
+  training articles (the 10% that ``parley_lab.ptc.split`` holds out)
   once, then picks the threshold, the longest gap bridged and the shortest
   run kept that give the best span-identification F1 there;
 - ``<taxonomy>-labels``: refits the frozen-encoder label head on the training
@@ -31,37 +31,36 @@ Needs the models extra and ../shared/datasets (and the export extra for QEvasion
 """
 from __future__ import annotations
 
-import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from techniques_data import load, split, tables  # noqa: E402
-from train_techniques import MAX_GAPS, MIN_TOKENS, fit_mlp, overlap_f1, ranked_choices_right  # noqa: E402
-
-from finetune_prepare import checkthat_splits, interview_of, qevasion_held_interviews  # noqa: E402
-
-from parley.models import adapters  # noqa: E402
-from parley.analysers.answers.analyser import DATA as ANSWERS_DATA  # noqa: E402
-from parley.analysers.claims.analyser import DATA as CLAIMS_DATA  # noqa: E402
-
-from parley_lab import checkthat
-from parley.analysers.techniques.analyser import heads  # noqa: E402
-from parley.analysers.techniques.features import (  # noqa: E402
-    MODELS_DIR, Head, adapter_label_probabilities, adapter_token_probabilities, decode_spans, mix_probabilities, segments,
-    span_features,
+from parley.analysers.answers.analyser import DATA as ANSWERS_DATA
+from parley.analysers.claims.analyser import DATA as CLAIMS_DATA
+from parley.analysers.techniques.analyser import heads
+from parley.analysers.techniques.features import (
+    MODELS_DIR, adapter_label_probabilities, adapter_token_probabilities, decode_spans, segments, span_features,
 )
+from parley.models import adapters
+from parley.models.heads import mix_probabilities
+from parley.models.modelfile import read_model, write_model
+from parley.scoring.classes import best_threshold, macro_f1
+from parley.scoring.ranking import ranking_measures
+from parley.scoring.spans import overlap_f1, ranked_choices_right
+from parley_lab import checkthat
+from parley_lab.ptc import load, split, tables
+from parley_lab.splits import checkthat_splits, interview_of, qevasion_held_interviews
+from parley_lab.techniques import MAX_GAPS, MIN_TOKENS, fit_mlp
 
 TRAIN = {"semeval2020": "ptc-train", "semeval2023": "st3-train"}
-
 
 
 def folder_of(task: str):
     """The data folder of the analyser that ships the adapter of ``task``."""
     return {"answers": ANSWERS_DATA, "checkworthy": CLAIMS_DATA}.get(task, MODELS_DIR)
+
 
 def choose(taxonomy: str) -> dict:
     task = f"{taxonomy}-spans"
@@ -103,7 +102,7 @@ def choose_label_mix(taxonomy: str) -> dict:
 
     fit_rows, x = features(fit_ids)
     y = np.asarray([labels.index(label) for a, _ in fit_rows for label, _ in a.labels], np.int64)
-    head = Head(fit_mlp(x, y, len(labels), **settings), {})
+    head = fit_mlp(x, y, len(labels), **settings)
     scored = []
     for article, x_held in features(held_ids)[0]:
         scored.append((article, adapter_label_probabilities(adapter, article.text, segments(article.text),
@@ -112,7 +111,7 @@ def choose_label_mix(taxonomy: str) -> dict:
     total = sum(len(a.labels) for a, _, _ in scored)
     best = (-1, 0.0)
     for weight in np.round(np.arange(0.0, 1.01, 0.1), 1):
-        right = sum(ranked_choices_right(a.labels, labels, mix_probabilities(p_adapter, p_head, weight, np))
+        right = sum(ranked_choices_right(a.labels, labels, mix_probabilities(p_adapter, p_head, weight))
                     for a, p_adapter, p_head in scored)
         print(f"  frozen head weight {weight}: {right} of {total} held-out spans right", flush=True)
         if right > best[0]:
@@ -129,14 +128,12 @@ ANSWER_HEADS_C = {"clarity": (0.01, 1.0), "evasion": (0.01, 3.0)}
 
 
 def choose_answers(shared: Path) -> dict:
-    from train_answers import fit_head, fit_ngram_head
-
     from parley.analysers.answers.analyser import (
         CLARITY, EVASION, adapter_probabilities, consistent_labels, load_heads, mixed_proba, pair_features,
     )
-    from parley.analysers.answers.analyser import Head as AnswerHead
     from parley.models.encoder import DIMENSION
-    from parley_lab.qevasion import cached_embedder, load_split, macro_f1, pairs_of
+    from parley_lab.answer_heads import fit_head, fit_ngram_head
+    from parley_lab.qevasion import cached_embedder, load_split, pairs_of
 
     adapter = adapters.load("answers", folder_of("answers"))
     train = load_split(shared, "train")
@@ -155,14 +152,13 @@ def choose_answers(shared: Path) -> dict:
         y = np.asarray([r[f"{name}_label"] for r in train])
         c, c_ngram = ANSWER_HEADS_C[name]
         fitted = fit_head(X[~held], y[~held], classes, c, 5 * DIMENSION)
-        head = AnswerHead(fitted.classes, fitted.mean, fitted.scale, fitted.coef, fitted.intercept,
-                          shipped[name].weight, shipped[name].offset)
+        head = replace(fitted, mix_weight=shipped[name].mix_weight, offset=shipped[name].offset)
         ngram_head, vectoriser = fit_ngram_head(list(answers[~held]), y[~held], classes, c_ngram)
         from_heads = mixed_proba([(head, X[held]), (ngram_head, vectoriser.transform(list(answers[held])))])
         from_adapter = from_adapter_all[name]
         best = (-1.0, 0.0, None)
         for weight in np.round(np.arange(0.0, 1.01, 0.1), 1):
-            mixed = mix_probabilities(from_heads, from_adapter, weight, np)
+            mixed = mix_probabilities(from_heads, from_adapter, weight)
             if name == "clarity":
                 predicted = [head.classes[i] for i in mixed.argmax(1)]
             else:
@@ -180,11 +176,8 @@ def choose_answers(shared: Path) -> dict:
 
 def update_meta(task: str, settings: dict) -> Path:
     path = adapters.path_of(task, folder_of(task))
-    with np.load(path, allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files}
-    meta = json.loads(str(arrays.pop("meta")))
-    meta.update(settings)
-    np.savez_compressed(path, meta=np.asarray(json.dumps(meta)), **arrays)
+    meta, arrays = read_model(path, "the adapter")
+    write_model(path, {**meta, **settings}, arrays)
     adapters.load.cache_clear()
     return path
 
@@ -192,9 +185,8 @@ def update_meta(task: str, settings: dict) -> Path:
 def lexical_logits(debates, folds: int = 3, min_count: int = 2):
     """Out-of-fold logits of the lexical model over ``debates`` (as
     scripts/train_claims.py computes them for the encoder head), cached."""
-    from train_claims import lexical_oof_logits
-
     from parley.analysers.claims.features import load_model
+    from parley_lab.lexical import lexical_oof_logits
 
     c = float(load_model().meta.get("C", 0.01))
     n = sum(len(d.lines) for d in debates)
@@ -236,7 +228,7 @@ def choose_checkworthy(shared: Path) -> dict:
     def held_map(scores) -> float:
         per = [([s for s, o in zip(scores, owners) if o == name], [l for l, o in zip(labels, owners) if o == name])
                for name in sorted(set(owners))]
-        return checkthat.ranking_measures(per)["map"]
+        return ranking_measures(per)["map"]
 
     alone = held_map(x[:, 0])
     fit = LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
@@ -250,12 +242,7 @@ def choose_checkworthy(shared: Path) -> dict:
         mix = {"adapter": 1.0, "lexical": 0.0, "asker": 0.0, "bias": 0.0}
         z = x[:, 0]
     probs = 1 / (1 + np.exp(-z))
-    best = (0.0, 0.5)
-    for t in np.unique(np.round(probs, 3)):
-        pred = probs >= t
-        tp = float((pred & (y == 1)).sum())
-        f1 = 2 * tp / max(1.0, pred.sum() + (y == 1).sum())
-        best = max(best, (f1, float(t)))
+    best = best_threshold(probs, y, np.unique(np.round(probs, 3)))
     settings = {"mix": mix, "threshold": round(best[1], 3), "held_out_map_alone": round(alone, 4),
                 "held_out_map_mixed": round(mixed, 4), "held_out_positive_f1": round(best[0], 4)}
     path = update_meta(ADAPTER, settings)

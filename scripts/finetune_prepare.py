@@ -22,17 +22,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import random
 import shutil
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "scripts"))
+from parley_lab.splits import checkthat_splits, interview_of, qevasion_held_interviews
 
+ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / ".finetune"
-SEED = 13
 TOKENIZER_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
 
 
@@ -63,13 +59,13 @@ def pack_encoder(half: bool = True) -> None:
 
 
 def pack_techniques() -> None:
-    import techniques_data as td
+    from parley_lab import ptc
 
     from parley.analysers.techniques.features import segments
 
     def articles(name: str, held: set[int]) -> list[dict]:
         out = []
-        for i, a in enumerate(td.load(name)):
+        for i, a in enumerate(ptc.load(name)):
             out.append({"id": a.id, "text": a.text, "held": i in held,
                         "segments": [[s.start, s.end] for s in segments(a.text)],
                         "spans": [[label, s.start, s.end] for label, s in a.labels]})
@@ -77,20 +73,9 @@ def pack_techniques() -> None:
 
     data = {}
     for taxonomy, train, test in (("semeval2020", "ptc-train", "ptc-dev"), ("semeval2023", "st3-train", "ct24-test")):
-        held = set(td.split(td.load(train))[1])
+        held = set(ptc.split(ptc.load(train))[1])
         data[taxonomy] = {"train": articles(train, held), "test": articles(test, set()), "test_name": test}
     write("techniques.json.gz", data)
-
-
-def interview_of(row: dict) -> str:
-    return row["url"] or row["title"]
-
-
-def qevasion_held_interviews(train: list[dict]) -> set[str]:
-    """The 10% of QEvasion training interviews held out (seeded, whole interviews)."""
-    interviews = sorted({interview_of(r) for r in train})
-    random.Random(SEED).shuffle(interviews)
-    return set(interviews[:len(interviews) // 10])
 
 
 def pack_qevasion(shared: Path) -> None:
@@ -107,17 +92,6 @@ def pack_qevasion(shared: Path) -> None:
                 "held": split == "train" and interview_of(row) in held,
             })
     write("qevasion.json.gz", rows)
-
-
-def checkthat_splits(shared: Path):
-    """(training debates, names of the held-out ones, {year: test debates})."""
-    from parley_lab import checkthat
-    datasets = shared / "datasets"
-    tests = {year: checkthat.test_debates(datasets, year) for year in (2019, 2020)}
-    training = checkthat.training_debates(datasets, exclude=tests[2019] + tests[2020])
-    names = sorted(d.name for d in training)
-    random.Random(SEED).shuffle(names)
-    return training, set(names[:max(1, len(names) // 5)]), tests
 
 
 def pack_checkthat(shared: Path) -> None:

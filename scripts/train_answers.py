@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the answer clarity and evasion heads on QEvasion train.
 
-    .venv/bin/python scripts/train_answers.py [--shared ../shared] [--out src/parley/data/models/answers_heads.npz]
+    .venv/bin/python scripts/train_answers.py [--shared ../shared] [--out src/parley/analysers/answers/data/answers_heads.npz]
 
 Needs the ``models`` extra (MiniLM encoder, scikit-learn) and the ``export``
 extra (pyarrow, to read the parquet splits). Features come from
@@ -28,47 +28,23 @@ import argparse
 import hashlib
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from parley.analysers.answers.analyser import CLARITY, EVASION, EVASION_TO_CLARITY, HEADS_PATH, pair_features, predict
+from parley.analysers.answers.ngrams import NgramVectoriser
+from parley.models.encoder import DIMENSION
+from parley.scoring.classes import macro_f1
+from parley_lab.answer_heads import fit_head, fit_ngram_head, save_heads
+from parley_lab.qevasion import cached_embedder, evasion_gold, load_split, pairs_of
 
-from parley.analysers.answers.analyser import (  # noqa: E402
-    CLARITY, EVASION, EVASION_TO_CLARITY, HEADS_PATH, Head, pair_features, predict, save_heads,
-)
-from parley.analysers.answers.ngrams import NgramVectoriser  # noqa: E402
-from parley.models.encoder import DIMENSION  # noqa: E402
-from parley_lab.qevasion import cached_embedder, evasion_gold, load_split, macro_f1, pairs_of  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 C_GRID = (0.01,)  # 0.1 lost to 0.01 on both heads in the first run of this script
 NGRAM_C_GRID = (1.0, 3.0)
 MIX_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # of the embedding head; the n-gram head weighs 1
 OFFSET_STEPS = (-1.5, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 FOLDS = 5
-PCA_COMPONENTS = 128
-
-
-def fit_head(X, y, classes, c, n_embedding, components=PCA_COMPONENTS):
-    """Standardise, project the embedding part on its first principal
-    components, fit a balanced logistic regression on (components, scalar
-    features), and fold the projection back into one linear head."""
-    import numpy as np
-    from sklearn.decomposition import PCA
-    from sklearn.linear_model import LogisticRegression
-
-    mean = X.mean(0)
-    scale = X.std(0) + 1e-6
-    Z = (X - mean) / scale
-    pca = PCA(components, random_state=0).fit(Z[:, :n_embedding])
-    reduced = np.hstack([pca.transform(Z[:, :n_embedding]), Z[:, n_embedding:]])
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, tol=1e-4)
-    model.fit(reduced, y)
-    w_pca, w_rest = model.coef_[:, :components], model.coef_[:, components:]
-    coef = np.hstack([w_pca @ pca.components_, w_rest])
-    intercept = model.intercept_ - w_pca @ (pca.components_ @ pca.mean_)
-    order = [list(model.classes_).index(k) for k in classes if k in model.classes_]
-    return Head(tuple(str(model.classes_[i]) for i in order), mean.astype(np.float32), scale.astype(np.float32),
-                coef[order].astype(np.float32), intercept[order].astype(np.float32))
 
 
 def cross_validate(X, y, groups, classes, grid, n_embedding, folds=FOLDS):
@@ -82,39 +58,12 @@ def cross_validate(X, y, groups, classes, grid, n_embedding, folds=FOLDS):
         for k in range(folds):
             test = groups % folds == k
             head = fit_head(X[~test], y[~test], classes, c, n_embedding)
-            oof[test] = np.log(head.proba(X[test]) + 1e-12)
+            oof[test] = head.log_probabilities(X[test])
         score = macro_f1(list(y), [classes[i] for i in oof.argmax(1)], classes)
         print(f"  C={c}: out-of-fold macro-F1 {score:.3f}", flush=True)
         if score > best[0]:
             best = (score, c, oof)
     return best[1], best[2]
-
-
-def ngram_matrix(vectoriser, texts):
-    """The n-gram TF-IDF rows as a scipy sparse matrix (for training only)."""
-    import numpy as np
-    import scipy.sparse as sp
-
-    rows = vectoriser.rows(texts)
-    indptr = np.cumsum([0] + [len(c) for c, _ in rows])
-    cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int64)
-    vals = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32)
-    return sp.csr_matrix((vals, cols, indptr), shape=(len(rows), len(vectoriser.vocabulary)))
-
-
-def fit_ngram_head(answers, y, classes, c, vectoriser=None):
-    """A balanced logistic regression over the answers' n-gram TF-IDF vectors."""
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
-    vectoriser = vectoriser or NgramVectoriser.fit(answers)
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, tol=1e-4)
-    model.fit(ngram_matrix(vectoriser, answers), y)
-    order = [list(model.classes_).index(k) for k in classes if k in model.classes_]
-    n = len(vectoriser.vocabulary)
-    head = Head(tuple(str(model.classes_[i]) for i in order), np.zeros(n, np.float32), np.ones(n, np.float32),
-                model.coef_[order].astype(np.float32), model.intercept_[order].astype(np.float32))
-    return head, vectoriser
 
 
 def cross_validate_ngrams(answers, y, groups, classes, grid, folds=FOLDS):
@@ -128,7 +77,7 @@ def cross_validate_ngrams(answers, y, groups, classes, grid, folds=FOLDS):
         for k in range(folds):
             test = groups % folds == k
             head, vectoriser = fit_ngram_head(list(answers[~test]), y[~test], classes, c)
-            oof[test] = head.log_proba(vectoriser.transform(list(answers[test])))
+            oof[test] = head.log_probabilities(vectoriser.transform(list(answers[test])))
         score = macro_f1(list(y), [classes[i] for i in oof.argmax(1)], classes)
         print(f"  n-gram C={c}: out-of-fold macro-F1 {score:.3f}", flush=True)
         if score > best[0]:
@@ -199,8 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  C {c}, n-gram C {c_ngram}, mix weight {weight}, class offsets {np.round(offsets, 2).tolist()}: "
               f"out-of-fold macro-F1 {tuned:.3f}", flush=True)
         head = fit_head(X, y, classes, c, n_embedding)
-        heads[name] = Head(head.classes, head.mean, head.scale, head.coef, head.intercept, float(weight),
-                           offsets.astype(np.float32))
+        heads[name] = replace(head, mix_weight=float(weight), offset=offsets.astype(np.float32))
         heads[f"{name}_ngram"], _ = fit_ngram_head(answers, y, classes, c_ngram, vectoriser)
     save_heads(heads, args.out)
     print(f"saved {args.out}")

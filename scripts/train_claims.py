@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the check-worthiness model shipped as src/parley/data/claims_model.json.
+"""Train the check-worthiness model shipped as src/parley/analysers/claims/data/claims_model.json.
 
     .venv/bin/python scripts/train_claims.py [--datasets ../shared/datasets] [--out PATH]
     .venv/bin/python scripts/train_claims.py --decider [--gold ../shared/gold] [--hold-out NAME]
@@ -29,7 +29,7 @@ fits a logistic regression over ``analysers.claims.decider_features``. The
 yes/no threshold maximises the F1 of leave-one-transcript-out predictions.
 It needs the check-worthiness model first.
 
-``--head`` trains the encoder head, data/models/claims_head.npz
+``--head`` trains the encoder head, data/claims_head.npz
 (``parley.analysers.claims.head``): a logistic regression over MiniLM sentence embeddings
 (extra ``models``), optionally the previous/next sentence's embeddings, the
 lexical model's logit and the speaker role. The lexical logits it learns from
@@ -45,30 +45,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
+from parley.analysers.claims.features import LinearModel
+from parley.scoring.classes import positive_f1
+from parley.scoring.ranking import ranking_measures
+from parley_lab import checkthat
+from parley_lab.lexical import SEED, fit_logistic, lexical_oof_logits, vectorise
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from parley_lab import checkthat  # noqa: E402
-from parley.analysers.claims.features import LinearModel, sentence_features  # noqa: E402
-
-SEED = 13
-
-
-def _vectorise(debates, min_count):
-    from sklearn.feature_extraction import DictVectorizer
-
-    feats = []
-    for d in debates:
-        roles = checkthat.speaker_roles(d)
-        feats += [sentence_features(line.text, roles[line.speaker]) for line in d.lines]
-    counts = Counter(k for f in feats for k in f)
-    keep = {k for k, c in counts.items() if c >= min_count}
-    feats = [{k: v for k, v in f.items() if k in keep} for f in feats]
-    vec = DictVectorizer()
-    return vec, vec.fit_transform(feats)
 
 
 def _tfidf(x):
@@ -78,17 +63,10 @@ def _tfidf(x):
     return tfidf, tfidf.fit_transform(x)
 
 
-def _fit(x, y, c):
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=SEED)
-    return model.fit(x, y)
-
-
 def _best_threshold(scores, labels):
     best, best_f1 = 0.5, -1.0
     for t in sorted(set(round(s, 3) for s in scores)):
-        f1 = checkthat.positive_f1([s >= t for s in scores], labels)["f1"]
+        f1 = positive_f1([s >= t for s in scores], labels)["f1"]
         if f1 > best_f1:
             best, best_f1 = t, f1
     return best, best_f1
@@ -102,7 +80,7 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.0
     debates = checkthat.training_debates(datasets, exclude=held_out)
     y = np.array([line.label for d in debates for line in d.lines])
     owner = np.array([i % folds for i, d in enumerate(debates) for _ in d.lines])
-    vec, x = _vectorise(debates, min_count)
+    vec, x = vectorise(debates, min_count)
     tfidf = None
     if use_tfidf:
         tfidf, x = _tfidf(x)
@@ -113,16 +91,16 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.0
     for c in ((0.01, 0.03, 0.1, 0.3, 1.0) if use_tfidf else (0.003, 0.01, 0.03, 0.1)):
         scores = np.zeros(len(y))
         for k in range(folds):
-            fit = _fit(x[owner != k], y[owner != k], c)
+            fit = fit_logistic(x[owner != k], y[owner != k], c)
             scores[owner == k] = fit.predict_proba(x[owner == k])[:, 1]
         per = [(scores[a:b], y[a:b]) for a, b in zip(starts[:-1], starts[1:])]
-        mean_ap = checkthat.ranking_measures(per)["map"]
+        mean_ap = ranking_measures(per)["map"]
         report["cv"][str(c)] = round(mean_ap, 4)
         print(f"C={c}: cross-validated MAP {mean_ap:.4f}", file=sys.stderr)
         if mean_ap > best_map:
             best_c, best_map, best_scores = c, mean_ap, scores
     threshold, f1 = _best_threshold(list(best_scores), list(y))
-    fit = _fit(x, y, best_c)
+    fit = fit_logistic(x, y, best_c)
     names = vec.get_feature_names_out()
     weights = {str(n): round(float(w), 4) for n, w in zip(names, fit.coef_[0]) if abs(w) >= prune}
     idf = {str(n): round(float(v), 4) for n, v in zip(names, tfidf.idf_)} if tfidf is not None else None
@@ -140,19 +118,6 @@ def train(datasets: Path, min_count: int = 2, folds: int = 3, prune: float = 0.0
 
 HEAD_LAYOUTS = (("emb",), ("emb", "lex", "role"), ("emb", "ctx", "lex", "role"))
 HEAD_CS = (0.3, 1.0, 3.0)
-
-
-def lexical_oof_logits(debates, owner, folds: int, c: float, min_count: int):
-    """Out-of-fold logits of the lexical model (binary features, as shipped)."""
-    import numpy as np
-
-    _, x = _vectorise(debates, min_count)
-    y = np.array([line.label for d in debates for line in d.lines])
-    z = np.zeros(len(y))
-    for k in range(folds):
-        fit = _fit(x[owner != k], y[owner != k], c)
-        z[owner == k] = fit.decision_function(x[owner == k])
-    return z
 
 
 def _debate_features(debates, vectors, lex, layout):
@@ -174,7 +139,7 @@ def train_head(datasets: Path, cache: Path, folds: int = 3, min_count: int = 2):
     from sklearn.linear_model import LogisticRegression
 
     from parley.analysers.claims.features import load_model
-    from parley.analysers.claims.head import EncoderHead
+    from parley.models.heads import SIGMOID, Head
 
     held_out = checkthat.test_debates(datasets, 2019) + checkthat.test_debates(datasets, 2020)
     debates = checkthat.training_debates(datasets, exclude=held_out)
@@ -192,7 +157,7 @@ def train_head(datasets: Path, cache: Path, folds: int = 3, min_count: int = 2):
     report: dict = {"debates": len(debates), "sentences": int(len(y)), "positives": int(y.sum()),
                     "lexical_C": lex_c, "cv": {}}
     per = [(lex[a:b], y[a:b]) for a, b in zip(starts[:-1], starts[1:])]
-    report["cv"]["lexical only"] = round(checkthat.ranking_measures(per)["map"], 4)
+    report["cv"]["lexical only"] = round(ranking_measures(per)["map"], 4)
     print(f"lexical (out-of-fold): cross-validated MAP {report['cv']['lexical only']:.4f}", file=sys.stderr)
 
     def fit(x, labels, c):
@@ -206,7 +171,7 @@ def train_head(datasets: Path, cache: Path, folds: int = 3, min_count: int = 2):
             for k in range(folds):
                 scores[owner == k] = fit(x[owner != k], y[owner != k], c).predict_proba(x[owner == k])[:, 1]
             per = [(scores[a:b], y[a:b]) for a, b in zip(starts[:-1], starts[1:])]
-            mean_ap = checkthat.ranking_measures(per)["map"]
+            mean_ap = ranking_measures(per)["map"]
             key = f"{'+'.join(layout)} C={c}"
             report["cv"][key] = round(mean_ap, 4)
             print(f"{key}: cross-validated MAP {mean_ap:.4f}", file=sys.stderr)
@@ -223,7 +188,9 @@ def train_head(datasets: Path, cache: Path, folds: int = 3, min_count: int = 2):
         "trained_on": "CLEF CheckThat! 2020 task 5 + 2019 task 1 training debates (test repeats removed)",
         **report,
     }
-    head = EncoderHead(final.coef_[0].astype(np.float32), float(final.intercept_[0]), float(threshold), tuple(layout), meta)
+    meta.update(layout=list(layout), threshold=float(threshold))
+    head = Head.linear(final.coef_[:1].astype(np.float32), np.asarray(final.intercept_[:1], np.float64), output=SIGMOID,
+                       classes=("checkworthy",), meta=meta)
     return head, report
 
 
@@ -312,22 +279,26 @@ def train_decider(gold_dir: Path, hold_out: str = SEED_GOLD, c: float = 0.3) -> 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--out", type=Path, default=ROOT / "src" / "parley" / "data" / "claims_model.json")
+    ap.add_argument("--out", type=Path, default=ROOT / "src" / "parley" / "analysers" / "claims" / "data" / "claims_model.json")
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--tfidf", action="store_true", help="TF-IDF form of the features (an experiment; not shipped)")
     ap.add_argument("--prune", type=float, default=0.01, help="drop weights smaller than this")
     ap.add_argument("--decider", action="store_true", help="train data/claims_decider.json instead")
-    ap.add_argument("--head", action="store_true", help="train data/models/claims_head.npz (needs the models extra)")
+    ap.add_argument("--head", action="store_true", help="train data/claims_head.npz (needs the models extra)")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/parley-claims-cache"), help="embedding cache (--head)")
     ap.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
     ap.add_argument("--hold-out", default=SEED_GOLD, help="gold transcript never trained on (the seed)")
     args = ap.parse_args(argv)
     if args.head:
-        out = args.out if args.out.name != "claims_model.json" else args.out.parent / "models" / "claims_head.npz"
+        from parley.analysers.claims.head import HEAD_NAME
+        from parley.models.heads import write_heads
+
+        out = args.out if args.out.name != "claims_model.json" else args.out.parent / "claims_head.npz"
         head, report = train_head(args.datasets, args.cache)
-        head.save(out)
+        write_heads(out, {HEAD_NAME: head}, {"task": "checkworthiness"})
         print(json.dumps(report, indent=1))
-        print(f"wrote {out} ({head.weights.shape[0]} weights, layout {'+'.join(head.layout)}, threshold {head.threshold:.3f})")
+        print(f"wrote {out} ({head.n_features} weights, layout {'+'.join(head.meta['layout'])}, "
+              f"threshold {head.meta['threshold']:.3f})")
         return 0
     if args.decider:
         if args.out.name == "claims_model.json":

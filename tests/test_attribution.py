@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tests.conftest import FIXTURES
 from parley.document import Analysis, Document, Span
 from parley.nlp.quotes import find_quotations
 from parley.document.records import Entity, Turn
@@ -94,8 +95,7 @@ def _turns(text: str) -> list[Turn]:
 def interview(parser):
     from parley.analysers.attribution.analyser import find_attributions
 
-    text = (pytest.importorskip("pathlib").Path(__file__).parent / "fixtures"
-            / "attribution_interview.txt").read_text(encoding="utf-8")
+    text = (FIXTURES / "attribution_interview.txt").read_text(encoding="utf-8")
     analysis = Analysis(Document(text=text, doc_id="attribution-interview"))
     analysis.set_layer("turns", _turns(text))
     analysis.set_layer("sentences", [])
@@ -209,7 +209,7 @@ def test_quote_over_paragraphs_after_a_colon(interview):
 @pytest.mark.slow
 def test_who_said_what_section_links_spans(interview):
     from parley.analysers.attribution.analyser import who_said_what
-    from parley.render.sections import Cell
+    from parley.render.table import Cell
 
     header, rows = who_said_what(interview)
     assert header[:3] == ("source", "cue", "content")

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs
+
+from parley.scoring.classes import positive_f1
+from parley.scoring.ranking import average_precision, precision_at
 from parley_lab import checkthat
-from parley.analysers.claims.features import ASKER, SPEAKER, LinearModel, load_model, sentence_features, sigmoid, tokens
+from parley.analysers.claims.features import ASKER, SPEAKER, LinearModel, load_model, sentence_features, tokens
 from parley.errors import InputError, ModelUnavailable
+from parley.models.heads import sigmoid
 from parley.nlp.quantities import find_in_text
 
 
@@ -50,10 +55,10 @@ def test_linear_model_round_trips_and_rejects_malformed_files():
 
 
 def test_ranking_measures():
-    assert checkthat.average_precision([0.9, 0.8, 0.1], [1, 0, 1]) == pytest.approx((1 + 2 / 3) / 2)
-    assert checkthat.average_precision([0.1, 0.2], [0, 0]) == 0.0
-    assert checkthat.precision_at([3, 2, 1], [1, 0, 0], 10) == pytest.approx(0.1)
-    f = checkthat.positive_f1([True, True, False], [1, 0, 1])
+    assert average_precision([0.9, 0.8, 0.1], [1, 0, 1]) == pytest.approx((1 + 2 / 3) / 2)
+    assert average_precision([0.1, 0.2], [0, 0]) == 0.0
+    assert precision_at([3, 2, 1], [1, 0, 0], 10) == pytest.approx(0.1)
+    f = positive_f1([True, True, False], [1, 0, 1])
     assert f["p"] == 0.5 and f["r"] == 0.5 and f["f1"] == 0.5
 
 
@@ -132,7 +137,7 @@ def test_claim_kinds_scores_and_quantities(claims_analysis):
 
 @pytest.mark.slow
 def test_claims_section_links_each_row_to_its_sentence(claims_analysis):
-    from parley.render.sections import SECTIONS, Cell
+    from parley.render.table import SECTIONS, Cell
 
     header, rows = SECTIONS["claims"].rows(claims_analysis)
     assert header[3] == "sentence" and len(rows) == len(claims_analysis.layer("claims"))
@@ -156,18 +161,22 @@ def test_threshold_option_and_missing_model(claims_analysis, parser, monkeypatch
 
 @pytest.mark.slow
 def test_every_sentence_has_a_score(claims_analysis, parser):
-    from parley.analysers.claims.analyser import sentence_scores
+    from parley.analysers.claims import analyser as claims
+    from parley.pipeline import Config
 
-    scored = sentence_scores(claims_analysis, parser.parse(claims_analysis.text))
-    assert len(scored) == len(claims_analysis.layer("sentences"))
-    by_text = {claims_analysis.text[s.span.start:s.span.end]: (cw, yes, p) for s, cw, yes, p in scored}
-    assert by_text["Do you think the talks in Vienna will succeed?"][2] == 0.0  # questions are never claims
-    claim_spans = {c.span for c in claims_analysis.layer("claims")}
+    # With the decider's cut at 0, the claims layer holds every sentence the rules let through.
+    result = claims.claims(claims_analysis, parser.parse(claims_analysis.text),
+                           Config(options={"claims": {"threshold": 0.0}}))
+    sentences = claims_analysis.layer("sentences")
+    scored = result["checkworthiness"]
+    assert [r.span for r in scored] == [s.span for s in sentences]
+    text = claims_analysis.text
+    kept = {text[c.span.start:c.span.end] for c in result["claims"]}
+    assert "Do you think the talks in Vienna will succeed?" not in kept  # questions are never claims
+    assert {c.span for c in claims_analysis.layer("claims")} <= {c.span for c in result["claims"]}
     threshold = _cw_threshold(claims_analysis)
-    for sentence, cw, yes, p in scored:
-        assert 0.0 <= cw <= 1.0 and yes == (cw >= threshold)
-        if sentence.span in claim_spans:
-            assert p > 0.0
+    for r in scored:
+        assert 0.0 <= r.score <= 1.0 and r.checkworthy == (r.score >= threshold)
 
 
 @pytest.mark.slow
@@ -183,7 +192,7 @@ def test_without_a_parse_quantities_come_from_the_text(claims_analysis):
 
 
 def test_head_features_layout():
-    np = pytest.importorskip("numpy")
+    np = needs("numpy")
     from parley.analysers.claims.head import head_features
 
     vectors = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], dtype=np.float32)
@@ -197,18 +206,22 @@ def test_head_features_layout():
 
 
 def test_encoder_head_scores_and_round_trips(tmp_path: Path):
-    np = pytest.importorskip("numpy")
-    from parley.analysers.claims.head import EncoderHead
+    np = needs("numpy")
+    from parley.analysers.claims.head import HEAD_NAME, score
+    from parley.models.heads import SIGMOID, Head, read_head, write_heads
 
-    head = EncoderHead(np.array([1.0, -1.0, 0.5], dtype=np.float32), -0.25, 0.4, ("emb", "lex"), {"name": "toy"})
-    scores = head.score(np.array([[1.0, 0.0], [0.0, 1.0]]), [0.0, 2.0], [SPEAKER, SPEAKER])
+    head = Head.linear(np.array([[1.0, -1.0, 0.5]], dtype=np.float32), np.array([-0.25]), output=SIGMOID,
+                       meta={"layout": ["emb", "lex"], "threshold": 0.4, "name": "toy"})
+    scores = score(head, np.array([[1.0, 0.0], [0.0, 1.0]]), [0.0, 2.0], [SPEAKER, SPEAKER])
     assert scores[0] == pytest.approx(1 / (1 + np.exp(-0.75))) and scores[1] == pytest.approx(1 / (1 + np.exp(0.25)))
-    assert head.score(np.zeros((0, 2)), [], []) == []
-    head.save(tmp_path / "toy.npz")
-    with np.load(tmp_path / "toy.npz", allow_pickle=False) as data:
-        assert str(data["layout"]) == "emb,lex" and data["weights"].tolist() == [1.0, -1.0, 0.5]
+    assert score(head, np.zeros((0, 2)), [], []) == []
+    write_heads(tmp_path / "toy.npz", {HEAD_NAME: head})
+    again = read_head(tmp_path / "toy.npz")
+    assert again.meta == {"layout": ["emb", "lex"], "threshold": 0.4, "name": "toy"}
+    assert again.layers[0][0].tolist() == [[1.0, -1.0, 0.5]] and again.output == SIGMOID
+    assert score(again, np.array([[1.0, 0.0]]), [0.0], [SPEAKER]) == scores[:1]
     with pytest.raises(ModelUnavailable):  # wrong width for the layout
-        head.score(np.zeros((1, 5)), [0.0], [SPEAKER])
+        score(head, np.zeros((1, 5)), [0.0], [SPEAKER])
 
 
 def test_shipped_head_matches_its_layout():
@@ -216,10 +229,23 @@ def test_shipped_head_matches_its_layout():
     from parley.analysers.claims.head import PARTS, load_head
 
     head = load_head()
+    layout = head.meta["layout"]
     width = {"emb": encoder.DIMENSION, "ctx": 2 * encoder.DIMENSION, "lex": 1, "role": 1}
-    assert set(head.layout) <= set(PARTS)
-    assert head.weights.shape == (sum(width[p] for p in head.layout),)
-    assert 0.0 < head.threshold < 1.0 and head.meta["cv_map"] > 0.0
+    assert set(layout) <= set(PARTS)
+    assert head.n_features == sum(width[p] for p in layout) and head.layers[0][0].shape[0] == 1
+    assert 0.0 < head.meta["threshold"] < 1.0 and head.meta["cv_map"] > 0.0
+
+
+def test_a_broken_claims_head_is_e401(tmp_path: Path, monkeypatch):
+    from parley.analysers.claims import head as claims_head
+
+    monkeypatch.setattr(claims_head, "__file__", str(tmp_path / "data" / "head.py"))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "broken.npz").write_bytes(b"not a zip file")
+    for name in ("broken.npz", "absent.npz"):
+        with pytest.raises(ModelUnavailable) as e:
+            claims_head.load_head.__wrapped__(name)
+        assert e.value.code == "E401"
 
 
 @pytest.mark.slow
@@ -251,7 +277,7 @@ def test_every_sentence_gets_a_checkworthiness_record(parser):
 
 @pytest.mark.slow
 def test_encoder_head_scores_every_sentence(claims_analysis, parser, monkeypatch):
-    pytest.importorskip("torch")
+    needs("torch", extra="models")
     from parley.models import adapters
     from parley.models import encoder
     from parley.analysers.claims import analyser as claims

@@ -8,7 +8,8 @@ import pytest
 from parley.analysers.entities.analyser import entity_at, entity_rows, find_entities, spacy_ner_baseline
 from parley.document import Analysis, Document, Span
 from parley.errors import InputError
-from parley.analysers.entities.identity import AliasTable, alias_table, resolve, slug, surface_key
+from parley.analysers.entities.identity import AliasTable, alias_table, resolve, surface_key
+from parley.nlp.ids import slug
 from parley.analysers.entities.mentions import Candidate, is_language_use, select, table_candidates, trim, url_spans
 from parley.pipeline import load_analysers
 
@@ -250,17 +251,6 @@ def test_every_corpus_transcript_gives_valid_flat_mentions(shared):
         urls = url_spans(text)
         assert not any(u.overlaps(m) for u in urls for m in mentions), f"{path.stem}: mention inside a URL"
         assert len({e.id for e in entities}) == len(entities), f"{path.stem}: duplicate ids"
-
-
-def test_link_across_documents_maps_bare_surnames_to_the_one_full_name():
-    from parley.analysers.entities.identity import link_across
-    from parley.document.records import Entity
-
-    one = [Entity("sall", "Sall", "PERSON", (Span(0, 4),)), Entity("kim", "Kim", "PERSON", (Span(5, 8),))]
-    two = [Entity("macky-sall", "Macky Sall", "PERSON", (Span(0, 10),)),
-           Entity("anna-kim", "Anna Kim", "PERSON", (Span(11, 19),)),
-           Entity("bo-kim", "Bo Kim", "PERSON", (Span(20, 26),))]
-    assert link_across([one, two]) == {"sall": "macky-sall"}
 
 
 def test_offices_resolve_by_reference_date():

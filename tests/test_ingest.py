@@ -3,8 +3,9 @@ import json
 
 import pytest
 
+from parley.document import METADATA_FIELDS, Analysis, Document, Metadata
 from parley.errors import InputError
-from parley.ingest import Failure, decode, read_document, read_sources
+from parley.ingest import Failure, decode, decode_bytes, documents_from_bytes, read_document, read_sources
 
 TEXT = "Question: Where next?\r\n\r\nJohn Smith: To Café Luna, then home.\r\n"
 
@@ -102,3 +103,67 @@ def test_malformed_html_without_text_is_a_clear_failure(tmp_path):
 def test_stdin_is_read_and_sniffed():
     items = list(read_sources(["-"], stdin=io.BytesIO(TEXT.encode())))
     assert items[0].doc_id == "stdin" and items[0].text.startswith("Question")
+
+
+RUSSIAN = "Вопрос: Что дальше?\r\n\r\nИван Петров: Домой, конечно, и поскорее.\r\n"
+CURLY = "Question: \u201cWhy?\u201d\n\nJosé Núñez: It\u2019s the café \u2014 déjà vu, naïve\u2026\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_detected_and_recorded(codec):
+    decoded = decode_bytes(RUSSIAN.encode(codec), "x")
+    assert decoded.text == RUSSIAN.replace("\r\n", "\n")
+    assert decoded.encoding == codec
+    english = decode_bytes(TEXT.encode(codec), "x")
+    assert english.text == TEXT.replace("\r\n", "\n") and english.encoding == codec
+
+
+def test_stray_nuls_are_still_binary_not_utf16():
+    # Even length, NULs on both sides of the pairs / too few to be UTF-16.
+    # Or on one side but decoding to control characters (U+0001, U+0203).
+    for data in [b"ab\x00cd\x00ef", ("word " * 40).encode() + b"\x00\x00", ("word " * 40 + "w").encode() + b"\x00",
+                 b"\x00\x01\x02\x03", "binary\x01\x02".encode("utf-16-le")]:
+        with pytest.raises(InputError) as e:
+            decode(data, "x")
+        assert e.value.code == "E103"
+
+
+def test_cp1251_and_cp1252_are_detected_and_decode_as_before():
+    russian = decode_bytes(RUSSIAN.encode("cp1251"), "x")
+    assert russian.text == RUSSIAN.replace("\r\n", "\n") and russian.encoding == "cp1251"
+    western = decode_bytes(CURLY.encode("cp1252"), "x")
+    assert western.text == CURLY and western.encoding == "cp1252"
+    # One accented letter: cp1251 reads it as well, the Western code page wins.
+    assert decode_bytes("Café".encode("latin-1")).text == "Café"
+    # A byte cp1252 leaves undefined (0x81) in Western text: latin-1, as before.
+    undefined = decode_bytes(("Question: Where next?\n\nJohn Smith: To the summit, then home.\n" * 50
+                              + "Jane Roe: Caf\xe9 \x81 Luna.\n").encode("latin-1"))
+    assert undefined.encoding == "iso8859-1" and undefined.text.endswith("Café \x81 Luna.\n")
+
+
+@pytest.mark.parametrize("data, encoding", [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+    (TEXT.encode("utf-16"), "utf-16"),
+])
+def test_the_encoding_is_recorded_in_the_metadata(data, encoding):
+    (doc,) = documents_from_bytes(data, "x.txt", "x")
+    assert doc.metadata.encoding == encoding
+    assert Analysis(doc).to_json()["metadata"]["encoding"] == encoding
+
+
+def test_jsonl_and_html_documents_carry_their_files_encoding():
+    jsonl = json.dumps({"text": "Jane Roe: B."}, ensure_ascii=False).encode("utf-16")
+    (doc,) = documents_from_bytes(jsonl, "x.jsonl", "x", "jsonl")
+    assert doc.metadata.encoding == "utf-16"
+    html = ("<html><body><article><p>Jane Roe: Nous sommes prêts, dit-elle, après deux jours de "
+            "discussions à Genève sur le texte de la déclaration.</p></article></body></html>").encode("cp1252")
+    (page,) = documents_from_bytes(html, "x.html", "x", "html")
+    assert page.metadata.encoding == "cp1252" and "prêts" in page.text
+
+
+def test_the_encoding_survives_json_and_is_not_scored():
+    doc = Document("Jane Roe: B.", "x", Metadata(encoding="cp1251"))
+    data = Analysis(doc).to_json()
+    assert Analysis.from_json(data).metadata.encoding == "cp1251"
+    assert "encoding" not in METADATA_FIELDS

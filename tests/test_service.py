@@ -12,8 +12,10 @@ import urllib.request
 
 import pytest
 
-pytest.importorskip("fastapi")
-pytest.importorskip("httpx")
+from tests.conftest import needs
+
+needs("fastapi", extra="service")
+needs("httpx", extra="service")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
@@ -365,7 +367,7 @@ def test_hostile_transcript_is_escaped(client, hashes):
 
 @pytest.mark.slow
 def test_parley_serve_command(store_url, hashes):
-    pytest.importorskip("uvicorn")
+    needs("uvicorn", extra="service")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

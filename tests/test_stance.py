@@ -6,6 +6,8 @@ import json
 import pytest
 
 from parley.analysers.stance import analyser as stance
+from parley.analysers.stance.lexicon import load_lexicon
+from parley.analysers.stance.targets import but_weights
 from parley.document import Analysis, Document, Span
 from parley.errors import ModelUnavailable
 from parley.pipeline import Config
@@ -132,7 +134,7 @@ def test_aggregate_margin_makes_weak_evidence_neutral():
 
 
 def test_lexicon_is_data_and_loads():
-    lexicon = stance.load_lexicon()
+    lexicon = load_lexicon()
     assert lexicon.positive["praise"] > 0 and lexicon.negative["lie"] > 0
     assert "not" in lexicon.negators
 
@@ -141,7 +143,7 @@ def test_unreadable_lexicon_is_a_coded_error(tmp_path):
     bad = tmp_path / "lexicon.json"
     bad.write_text(json.dumps({"positive": {}}), encoding="utf-8")
     with pytest.raises(ModelUnavailable) as e:
-        stance.load_lexicon(str(bad))
+        load_lexicon(str(bad))
     assert e.value.code == "E400"
 
 
@@ -257,7 +259,7 @@ def test_opposing_something_bad_speaks_for_the_subject(parser):
 @pytest.mark.slow
 def test_what_follows_but_weighs_more(parser):
     sent = parser.parse("The plan is good, but it is dangerous.").chunks[0].doc[:]
-    weights = stance.but_weights(sent)
+    weights = but_weights(sent)
     good = next(t.i for t in sent if t.text == "good")
     dangerous = next(t.i for t in sent if t.text == "dangerous")
     assert weights[good] < 1 < weights[dangerous]

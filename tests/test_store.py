@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs
+
 from parley.document import Analysis, text_hash
 from parley.errors import ParleyError, StoreError
 from parley.store import Filters, open_store
@@ -233,7 +235,7 @@ def test_export_formats(store, url, tmp_path, capsys):
     alpha = DOCS[0]["text"]
     assert alpha[int(row["span_start"]):int(row["span_end"])] == row["text"]
 
-    pq = pytest.importorskip("pyarrow.parquet")
+    pq = needs("pyarrow.parquet", extra="export")
     out = tmp_path / "quotes.parquet"
     assert main(["export", "--db", url, "--format", "parquet", "--table", "quotes", "-o", str(out)]) == 0
     table = pq.read_table(out).to_pylist()

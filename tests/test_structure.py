@@ -93,3 +93,31 @@ def test_cli_metadata_overrides_win():
     a = analyze(doc, build_pipeline(only=["structure"]), Config(metadata={"published": "2025-03-04", "place": "Bern"}))
     assert a.metadata.published == "2025-03-04" and a.metadata.place == "Bern"
     assert a.reference_date == "2025-03-04"
+
+
+# -- metadata dates: read by the timex grammar -----------------------------------
+def test_metadata_dates_come_from_the_timex_grammar():
+    from parley.analysers.structure.frontmatter import metadata_dates, parse_date
+
+    assert parse_date("2022-02-11") == "2022-02-11"
+    assert parse_date("15.10.2025") == "2025-10-15"
+    assert parse_date("Press conference, Brussels, 12 July 2018") == "2018-07-12"
+    assert parse_date("Briefing by the Press Secretary, February 11, 2022") == "2022-02-11"
+    assert parse_date("Barack Obama interview with BBC (Jon Sopel), July 2015") == "2015-07"
+    assert parse_date("In 2015, a year later") is None  # a year alone is no publication date
+    assert metadata_dates("20:22 15.10.2025 •") == [(0, 16, "2025-10-15T20:22")]
+
+
+def test_timestamp_dateline_and_title_place_lines():
+    from parley.analysers.structure.frontmatter import _dateline, _timestamp, _title_place
+
+    assert _timestamp("20:22 15.10.2025 •") == "2025-10-15T20:22"
+    assert _timestamp("9:05 15.10.2025") == "2025-10-15T09:05"
+    assert _timestamp("20:22 15.10.2025 and more") is None
+    assert _timestamp("15.10.2025") is None  # no time of day
+    assert _dateline("Moscow, October 15, 2025") == ("Moscow", "2025-10-15")
+    assert _dateline("Washington, D.C., 15 October 2025") == ("Washington, D.C.", "2025-10-15")
+    assert _dateline("Moscow, October 2025") is None
+    assert _dateline("We met on October 15, 2025") is None
+    assert _title_place("Press conference by President Trump at the NATO summit, Brussels, 12 July 2018") == "Brussels"
+    assert _title_place("Briefing by Jen Psaki, Washington, February 11, 2022") is None  # month first: not a dateline

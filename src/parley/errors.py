@@ -39,7 +39,7 @@ class SpanError(ParleyError, ValueError):
 
 
 class PipelineError(ParleyError):
-    """The pipeline cannot be built as asked (unknown analyser, bad order)."""
+    """The pipeline cannot be built as asked (unknown analyser, bad order, bad option)."""
 
     code = "E300"
     exit_code = 2
@@ -83,6 +83,7 @@ CATALOGUE = {
     "E300": "pipeline cannot be built",
     "E301": "unknown analyser",
     "E302": "an analyser's required layer is not assigned before it",
+    "E303": "bad analyser option (unknown analyser or option name, or a value of the wrong type)",
     "E400": "model or optional package not installed",
     "E401": "a model or data file shipped with Parley is missing or malformed",
     "E500": "gold file error",

@@ -1,9 +1,10 @@
 """The CLEF CheckThat! 2019 (task 1) and 2020 (task 5) debate data sets.
 
-Readers for their TSV files (``line <TAB> speaker <TAB> sentence <TAB> label``),
-the train/test splits that ``scripts/train_claims.py`` and
-``benchmarks/bench_claims.py`` share, and the task's ranking measures
-(average precision per debate, MAP, precision at k). The data stay in
+Readers for their TSV files (``line <TAB> speaker <TAB> sentence <TAB> label``)
+and the train/test splits that ``scripts/train_claims.py`` and
+``benchmarks/bench_claims.py`` share. The task's ranking measures (average
+precision per debate, MAP, precision at k) are ``parley.scoring.ranking``, the
+positive-class F1 ``parley.scoring.classes.positive_f1``. The data stay in
 ``../shared/datasets``; nothing here copies them into the project.
 
 The 2020 training set repeats two 2019 test debates (``20160311_GOP_miami``
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from parley.analysers.claims.features import ASKER, SPEAKER
 from parley.errors import InputError
+from parley_lab import embeddings
 
 DIR_2019 = "clef2019-checkthat-task1-debates/data"
 DIR_2020 = "clef2020-checkthat-task5-debates"
@@ -107,40 +109,5 @@ def training_debates(datasets: Path, exclude: Iterable[Debate] = ()) -> list[Deb
 
 def cached_embeddings(texts, cache: Path):
     """MiniLM embeddings of ``texts`` (float32, in order), kept in the file
-    ``minilm.npz`` of the folder ``cache`` (``encoder.cached_embedder``)."""
-    from parley.models.encoder import cached_embedder
-
-    return cached_embedder(cache / "minilm.npz")(list(texts))
-
-
-def average_precision(scores: Sequence[float], labels: Sequence[int]) -> float:
-    """AP of one debate's ranking (ties kept in line order, as the task scorer does)."""
-    order = sorted(range(len(scores)), key=lambda i: -scores[i])
-    hits, total = 0, 0.0
-    for rank, i in enumerate(order, 1):
-        if labels[i]:
-            hits += 1
-            total += hits / rank
-    positives = sum(1 for v in labels if v)
-    return total / positives if positives else 0.0
-
-
-def precision_at(scores: Sequence[float], labels: Sequence[int], k: int) -> float:
-    order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
-    return sum(labels[i] for i in order) / k
-
-
-def ranking_measures(per_debate: Sequence[tuple[Sequence[float], Sequence[int]]]) -> dict[str, float]:
-    """MAP and mean P@10 over debates, and F1 of the positive class is separate."""
-    aps = [average_precision(s, l) for s, l in per_debate]
-    p10 = [precision_at(s, l, 10) for s, l in per_debate]
-    return {"map": sum(aps) / len(aps), "p@10": sum(p10) / len(p10)}
-
-
-def positive_f1(predicted: Sequence[bool], labels: Sequence[int]) -> dict[str, float]:
-    tp = sum(1 for p, l in zip(predicted, labels) if p and l)
-    n_pred = sum(1 for p in predicted if p)
-    n_gold = sum(1 for l in labels if l)
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    ``minilm.npz`` of the folder ``cache`` (``parley_lab.embeddings``)."""
+    return embeddings.cached_embedder(cache / "minilm.npz")(list(texts))

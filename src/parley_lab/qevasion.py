@@ -10,6 +10,7 @@ annotators' majority (the first annotator on a three-way tie).
 
 Embeddings of the data set's texts are cached in a file under /tmp (never in
 the repository), so the training script and the benchmark embed each text once.
+Its measure, macro-F1, is ``parley.scoring.classes.macro_f1``.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from parley.errors import GoldError, ModelUnavailable
+from parley_lab import embeddings
 
 DATA_DIR = Path("datasets") / "qevasion-clarity" / "hf" / "QEvasion" / "data"
 CACHE = Path(os.environ.get("PARLEY_CACHE", "/tmp/parley-cache")) / "qevasion-minilm.npz"
@@ -57,20 +59,6 @@ def evasion_gold(row: dict[str, Any], predicted: str | None = None) -> str:
     return next(label for label in labels if counts[label] == top)
 
 
-def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] | None = None) -> float:
-    """Unweighted mean of per-label F1 over ``labels`` (default: the gold labels)."""
-    labels = list(labels or sorted(set(gold)))
-    scores = []
-    for label in labels:
-        tp = sum(g == label and p == label for g, p in zip(gold, pred))
-        fp = sum(g != label and p == label for g, p in zip(gold, pred))
-        fn = sum(g == label and p != label for g, p in zip(gold, pred))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores) if scores else 0.0
-
-
 def cached_embedder(path: Path = CACHE) -> Callable[[list[str]], Any]:
-    """``parley.models.encoder.embed`` behind the QEvasion cache file (``encoder.cached_embedder``)."""
-    from parley.models.encoder import cached_embedder as file_cached
-
-    return file_cached(path)
+    """``parley.models.encoder.embed`` behind the QEvasion cache file (``parley_lab.embeddings``)."""
+    return embeddings.cached_embedder(path)

@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from parley.document import Analysis
-from parley.errors import InputError
+from parley.errors import InputError, PipelineError
 from parley.ingest import DEFAULT_MAX_BYTES, Failure, read_sources
 from parley.pipeline import Config, analyze, build_pipeline
+from parley.pipeline.registry import validate_options
 from parley.files import write_atomic
 
 NAME = "analyze"
@@ -43,18 +44,44 @@ def add_pipeline_arguments(p: argparse.ArgumentParser) -> None:
                    help="extra alias table (TSV: alias, entity id, name, type), may repeat")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse inputs larger than this (default {DEFAULT_MAX_BYTES})")
+    p.add_argument("--option", action="append", default=[], metavar="ANALYSER.KEY=VALUE",
+                   help="set an analyser option, e.g. claims.threshold=0.5 (VALUE is read as JSON "
+                        "when it parses, else as a string); may repeat")
 
 
 def config_from(args: argparse.Namespace) -> Config:
     overrides = {name: getattr(args, name) for name in METADATA_FLAGS if getattr(args, name, None)}
     if args.date:
         overrides["published"] = _check_date(args.date)
-    return Config(model=args.model, metadata=overrides, aliases=tuple(args.aliases))
+    options = options_from(getattr(args, "option", None) or [])
+    validate_options(options)  # before any store is opened or input read
+    return Config(model=args.model, metadata=overrides, aliases=tuple(args.aliases), options=options)
+
+
+def options_from(flags: list[str]) -> dict[str, dict[str, object]]:
+    """``{analyser: {key: value}}`` from ``--option ANALYSER.KEY=VALUE`` flags.
+
+    VALUE is read as JSON when it parses (``0.5``, ``true``, ``["a", "b"]``),
+    else kept as a string; the analysers' declarations check it (E303)."""
+    options: dict[str, dict[str, object]] = {}
+    for flag in flags:
+        target, sep, raw = flag.partition("=")
+        name, dot, key = target.strip().partition(".")
+        if not (sep and dot and name and key.strip()):
+            raise PipelineError(f"--option must be ANALYSER.KEY=VALUE, not {flag!r}", code="E303")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        options.setdefault(name, {})[key.strip()] = value
+    return options
 
 
 def pipeline_from(args: argparse.Namespace):
+    """The pipeline of --only and --skip, with the --option values checked (E303)."""
     split = lambda v: [x.strip() for x in v.split(",") if x.strip()] if v else []  # noqa: E731
-    return build_pipeline(only=split(args.only), skip=split(args.skip))
+    options = options_from(getattr(args, "option", None) or [])
+    return build_pipeline(only=split(args.only), skip=split(args.skip), options=options)
 
 
 def _check_date(value: str) -> str:

@@ -21,7 +21,8 @@ METADATA_FIELDS = ("title", "published", "place", "outlet", "interviewee", "genr
 
 @dataclass(frozen=True)
 class Metadata:
-    """What a statement is: the six gold fields plus where it came from."""
+    """What a statement is: the six gold fields plus where it came from
+    (source, language, encoding: these are never scored)."""
 
     title: str | None = None
     published: str | None = None  # ISO 8601: "2025-10-15T20:22" or "2025-10-15"
@@ -31,6 +32,9 @@ class Metadata:
     genre: str | None = None
     source: str | None = None  # path, URL or "-" for stdin
     language: str = "en"
+    # Python codec the bytes were decoded with ("utf-8", "utf-16-le",
+    # "cp1251", ...); None when the text did not come from bytes.
+    encoding: str | None = None
 
     def merged(self, override: "Metadata | dict") -> "Metadata":
         """This metadata with every non-empty field of ``override`` winning."""

@@ -1,9 +1,10 @@
 """From files, folders, stdin, HTML and JSONL to ``Document``s.
 
-Bytes are decoded once (UTF-8 with or without BOM, UTF-16 with BOM, else
-cp1251 or latin-1 by a test on the bytes) and newlines are normalised as
-Python's ``open()`` does, so offsets agree with
-``open(path, encoding=...).read()``. After that the text is never changed.
+Bytes are decoded once (``decode.py``: UTF-8 with or without BOM, UTF-16
+with or without BOM, else a legacy code page found by charset-normalizer) and
+newlines are normalised as Python's ``open()`` does, so offsets agree with
+``open(path, encoding=...).read()``. After that the text is never changed;
+the encoding is recorded as ``Metadata.encoding``.
 
 ``read_sources`` yields a ``Document`` or a ``Failure`` per input, so a batch
 can record what went wrong and carry on.
@@ -13,13 +14,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from parley.document import Document, Metadata
 from parley.errors import InputError
+from parley.ingest.decode import decode, decode_bytes
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -42,67 +43,8 @@ class Failure:
         return f"[{self.code}] {self.source}: {self.message}"
 
 
-# -- decoding --------------------------------------------------------------
-_CYRILLIC = re.compile(r"[\u0410-\u044f\u0401\u0451]")
-
-
-def decode(data: bytes, source: str = "<bytes>") -> str:
-    """Text from bytes, or InputError (empty, binary, undecodable)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = _strict(data[3:], "utf-8", source)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _strict(data, "utf-16", source)
-    elif b"\x00" in data:
-        raise InputError("looks like a binary file (it holds NUL bytes), not a text transcript", code="E103", path=source)
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _legacy(data, source)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError("is empty (no text to analyse)", code="E102", path=source)
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\f\v")
-    if controls > max(2, len(text) // 100):
-        raise InputError(
-            f"looks binary: {controls} control characters in {len(text)} characters", code="E103", path=source
-        )
-    return text
-
-
-def _strict(data: bytes, encoding: str, source: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as e:
-        raise InputError(f"is marked as {encoding} but its bytes do not decode: {e.reason} at byte {e.start}",
-                         code="E104", path=source) from e
-
-
-def _legacy(data: bytes, source: str) -> str:
-    """cp1251 when the high bytes read as Cyrillic words, else cp1252/latin-1."""
-    high = sum(1 for b in data if b >= 0x80)
-    as_cyrillic = data.decode("cp1251", errors="replace")
-    # Russian text in cp1251 is mostly runs of Cyrillic letters; Western text
-    # in latin-1 has a few accented letters inside ASCII words.
-    if high and len(_CYRILLIC.findall(as_cyrillic)) >= 0.8 * high and _runs(data) >= 0.5:
-        return as_cyrillic
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _runs(data: bytes) -> float:
-    """Share of high bytes that stand next to another high byte."""
-    high = [i for i, b in enumerate(data) if b >= 0x80]
-    if not high:
-        return 0.0
-    next_to = sum(1 for i in high if (i > 0 and data[i - 1] >= 0x80) or (i + 1 < len(data) and data[i + 1] >= 0x80))
-    return next_to / len(high)
-
-
 # -- formats ---------------------------------------------------------------
-def html_to_document(html: str, source: str, doc_id: str) -> Document:
+def html_to_document(html: str, source: str, doc_id: str, encoding: str | None = None) -> Document:
     """Main text and metadata of an HTML page, through trafilatura."""
     import trafilatura
 
@@ -121,11 +63,12 @@ def html_to_document(html: str, source: str, doc_id: str) -> Document:
         published=result.date or None,
         outlet=result.sitename or None,
         source=source,
+        encoding=encoding,
     )
     return Document(text=text, doc_id=doc_id, metadata=meta)
 
 
-def jsonl_documents(text: str, source: str, stem: str) -> Iterator[Document | Failure]:
+def jsonl_documents(text: str, source: str, stem: str, encoding: str | None = None) -> Iterator[Document | Failure]:
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -144,7 +87,7 @@ def jsonl_documents(text: str, source: str, stem: str) -> Iterator[Document | Fa
         fields.setdefault("source", where)
         doc_id = str(record.get("doc_id") or record.get("id") or f"{stem}-{number}")
         text_value = record["text"].replace("\r\n", "\n").replace("\r", "\n")
-        yield Document(text=text_value, doc_id=doc_id, metadata=Metadata(**fields))
+        yield Document(text=text_value, doc_id=doc_id, metadata=Metadata(**fields, encoding=encoding))
 
 
 def _sniff(text: str) -> str:
@@ -160,20 +103,20 @@ def _sniff(text: str) -> str:
 def documents_from_bytes(data: bytes, source: str, doc_id: str, kind: str | None = None) -> Iterator[Document | Failure]:
     """Every document in one input's bytes (a JSONL file holds many)."""
     try:
-        text = decode(data, source)
+        text, encoding = decode_bytes(data, source)
     except InputError as e:
         yield Failure(source, e.code, e.message)
         return
     kind = kind or _sniff(text)
     if kind == "jsonl":
-        yield from jsonl_documents(text, source, doc_id)
+        yield from jsonl_documents(text, source, doc_id, encoding)
     elif kind == "html":
         try:
-            yield html_to_document(text, source, doc_id)
+            yield html_to_document(text, source, doc_id, encoding)
         except InputError as e:
             yield Failure(source, e.code, e.message)
     else:
-        yield Document(text=text, doc_id=doc_id, metadata=Metadata(source=source))
+        yield Document(text=text, doc_id=doc_id, metadata=Metadata(source=source, encoding=encoding))
 
 
 def _kind_of(path: Path) -> str | None:
@@ -246,4 +189,4 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-__all__ = ["Failure", "decode", "read_sources", "read_document", "DEFAULT_MAX_BYTES"]
+__all__ = ["Failure", "decode", "decode_bytes", "read_sources", "read_document", "DEFAULT_MAX_BYTES"]

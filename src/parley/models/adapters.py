@@ -2,7 +2,9 @@
 
 ``scripts/finetune.py`` trains, per task, LoRA factors for the encoder's
 linear layers, new LayerNorm values and a small head, and writes them to
-``<task>.adapter.npz`` in the ``data/`` folder of the analyser that uses it. Here they are merged into a copy of the
+``<task>.adapter.npz`` in the ``data/`` folder of the analyser that uses it,
+in the one model file layout (``parley.models.modelfile``; its head is a
+``parley.models.heads.Head``). Here they are merged into a copy of the
 bundled encoder (``W + B A``) once per process, so inference costs one plain
 forward pass. Two kinds:
 
@@ -17,7 +19,6 @@ the ``max_length`` in the adapter's meta). Needs the ``models`` extra.
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,9 @@ from typing import Any, Sequence
 
 from parley.models import encoder
 from parley.errors import ModelUnavailable
+from parley.models.heads import SIGMOID, SOFTMAX, Head
+from parley.models.modelfile import read_model
+
 
 def path_of(task: str, folder: Path) -> Path:
     """Where the adapter of ``task`` lives: the data folder of its analyser."""
@@ -40,24 +44,20 @@ class Adapter:
     task: str
     meta: dict[str, Any]
     model: Any  # a transformers BertModel with the adapter merged in
-    heads: dict[str, tuple[Any, Any]]  # output -> (weight (n, 384), bias (n,)), numpy float32
+    heads: dict[str, Head]  # output -> its one-layer head over the encoder's 384 values
 
     def token_probabilities(self, texts: Sequence[str]) -> list[tuple[Any, Any]]:
         """Per text, (probabilities (n,), offsets (n, 2)) of its word pieces,
         special tokens dropped; texts past ``max_length`` pieces are cut."""
-        import numpy as np
-
-        weight, bias = self.heads["out"]
-        out = []
-        for tv in encoder.token_embeddings(list(texts), model=self.model, max_length=int(self.meta["max_length"])):
-            out.append((1.0 / (1.0 + np.exp(-(tv.vectors @ weight[0] + bias[0]))), tv.offsets))
-        return out
+        head = self.heads["out"]
+        return [(head.probabilities(tv.vectors), tv.offsets)
+                for tv in encoder.token_embeddings(list(texts), model=self.model, max_length=int(self.meta["max_length"]))]
 
     def classify(self, firsts: Sequence[str], seconds: Sequence[str] | None = None) -> dict[str, Any]:
         """Per output, logits ``(len(firsts), n_classes)`` of the pairs."""
         pooled = encoder.pooled(list(firsts), list(seconds) if seconds else None, model=self.model,
                                 max_length=int(self.meta["max_length"]))
-        return {name: pooled @ w.T + b for name, (w, b) in self.heads.items()}
+        return {name: head.logits(pooled) for name, head in self.heads.items()}
 
 
 @lru_cache(maxsize=None)
@@ -67,12 +67,7 @@ def load(task: str, folder: Path) -> Adapter:
     import torch
 
     path = path_of(task, folder)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-        meta = json.loads(str(arrays.pop("meta")))
-    except (OSError, ValueError, KeyError) as e:
-        raise ModelUnavailable(f"adapter {path.name} cannot be read: {e}") from e
+    meta, arrays = read_model(path, "the adapter")
     base, _ = encoder.load()
     model = copy.deepcopy(base)
     state = model.state_dict()
@@ -81,7 +76,7 @@ def load(task: str, folder: Path) -> Adapter:
         if kind in ("lora_a", "head"):
             continue
         if name not in state:
-            raise ModelUnavailable(f"adapter {path.name} does not fit the encoder: it has no {name}")
+            raise ModelUnavailable(f"adapter {path.name} does not fit the encoder: it has no {name}", code="E401")
         if kind == "lora_b":
             delta = torch.from_numpy(value.astype(np.float32)) @ torch.from_numpy(
                 arrays[f"lora_a:{name}"].astype(np.float32))
@@ -90,12 +85,14 @@ def load(task: str, folder: Path) -> Adapter:
             state[name] = torch.from_numpy(value.astype(np.float32))
     model.load_state_dict(state)
     model.eval()
-    heads: dict[str, tuple[Any, Any]] = {}
-    for key, value in arrays.items():
+    output = SIGMOID if meta.get("kind") == "tagger" else SOFTMAX
+    heads: dict[str, Head] = {}
+    for key in arrays:
         if key.startswith("head:") and key.endswith(".weight"):
             stem = key[len("head:"):-len(".weight")]
             name = stem.split(".")[-1]  # "out" for a tagger, the output name for a classifier
-            heads[name] = (value.astype(np.float32), arrays[f"head:{stem}.bias"].astype(np.float32))
+            heads[name] = Head.from_arrays(arrays, stem, {"output": output,
+                                                          "classes": meta.get("outputs", {}).get(name, ())})
     return Adapter(task, meta, model, heads)
 
 

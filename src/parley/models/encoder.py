@@ -20,12 +20,11 @@ the package imports torch at module level.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from parley.errors import ModelUnavailable
 
@@ -198,30 +197,4 @@ def token_embeddings(texts: list[str], batch_size: int = BATCH_SIZE, model: Any 
     return [r for r in result if r is not None]
 
 
-def cached_embedder(path: Path) -> Callable[[list[str]], Any]:
-    """``embed`` behind a cache file (``*.npz``, outside the project) keyed by
-    each text's SHA-1, for training scripts and benchmarks that embed the same
-    data set again and again."""
-    import numpy as np
-
-    store: dict[str, Any] = {}
-    if path.is_file():
-        with np.load(path, allow_pickle=False) as data:
-            store = dict(zip(data["keys"].tolist(), data["vectors"]))
-
-    def cached(texts: list[str]) -> Any:
-        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-        todo = sorted({k: t for k, t in zip(keys, texts) if k not in store}.items())
-        if todo:
-            vectors = embed([t for _, t in todo])
-            store.update({k: v for (k, _), v in zip(todo, vectors)})
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npz")
-            np.savez(tmp, keys=np.asarray(list(store)), vectors=np.stack(list(store.values())))
-            os.replace(tmp, path)
-        return np.stack([store[k] for k in keys]) if keys else np.zeros((0, DIMENSION), dtype=np.float32)
-
-    return cached
-
-
-__all__ = ["DIMENSION", "TokenVectors", "available", "cached_embedder", "embed", "load", "model_path", "pooled", "token_embeddings"]
+__all__ = ["DIMENSION", "TokenVectors", "available", "embed", "load", "model_path", "pooled", "token_embeddings"]

@@ -14,7 +14,8 @@ pronoun, a description) to ``(source id, source span)``:
   latest group (nationality, organisation, country) nearby;
 - a description with a nationality and a title ("the Finnish President", "our
   Finnish neighbour"): the latest person of that country named so far;
-- any other phrase: a slug of its words ("some-commentators").
+- any other phrase: the slug of its words (``nlp.ids.phrase_slug``:
+  "some-commentators").
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from typing import Any
 
 from parley.document import Analysis, Span
 from parley.errors import ModelUnavailable
+from parley.nlp.ids import phrase_slug, slug
 
 FIRST_SINGULAR = {"i", "me", "my", "mine", "myself"}
 FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
@@ -35,8 +37,6 @@ SECOND = {"you", "your", "yours", "yourself", "yourselves"}
 PERSONAL = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 NEUTER = {"it", "its", "itself"}
 PLURAL = {"they", "them", "their", "theirs", "themselves"}
-GROUP_TYPES = ("NORP", "ORG", "GPE")
-DROPPED_WORDS = {"the", "a", "an", "all", "these", "those", "this", "that", "such", "many"}
 # Bodies of people that "our X" names: "our delegation" -> "russian-delegation".
 PEOPLE_NOUNS = {"delegation", "negotiators", "diplomats", "side", "government", "leadership", "military",
                 "colleagues", "officials", "representatives", "team", "partners", "experts", "ministry"}
@@ -62,12 +62,6 @@ def _countries() -> tuple[dict[str, str], dict[str, str]]:
     except (OSError, ValueError) as e:
         raise ModelUnavailable("the table data/speaker_countries.json is missing or unreadable") from e
     return dict(raw["speakers"]), dict(raw["demonyms"])
-
-
-def slug(text: str) -> str:
-    words = [w for w in re.findall(r"[\w]+", text.lower().replace("’s", "").replace("'s", ""))
-             if w not in DROPPED_WORDS]
-    return "-".join(words) or "unknown"
 
 
 class ChunkIndex:
@@ -231,7 +225,7 @@ class SourceResolver:
             # "some", "others", "many": a group named only by the pronoun
             if word in ("who", "which", "that", "what", "whom", "this", "these", "those", "one", "nobody", "none"):
                 return None
-            return slug(self.analysis.text[own.start:own.end]), own
+            return phrase_slug(self.analysis.text[own.start:own.end]), own
         phrase = self._phrase_span(token, offset)
         found = self._mention_for(token, offset, own)
         if found is not None and found.entity.type in ("NORP", "GPE") and token.lower_ in TITLE_NOUNS \
@@ -375,4 +369,4 @@ class SourceResolver:
                 if m.entity.type in ("LAW", "ORG", "EVENT") and head in m.entity.name.lower().split():
                     return m.entity.id, phrase
         text = self.analysis.text[phrase.start:phrase.end]
-        return slug(text), phrase
+        return phrase_slug(text), phrase

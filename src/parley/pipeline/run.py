@@ -1,7 +1,9 @@
 """The one function that runs analysers, and the order they run in.
 
 ``build_pipeline`` orders the selected analysers and checks, before
-anything runs, that each one's requirements are assigned by an earlier one.
+anything runs, that each one's requirements are assigned by an earlier one
+and that the options given are ones the analysers declare, of the declared
+types (``registry.validate_options``).
 ``analyze`` is the single code path that the CLI, the store, the service and
 batch runs all call.
 
@@ -11,20 +13,28 @@ dependency order (ties broken by ``order``).
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from parley.document import Analysis, Document
 from parley.errors import ModelUnavailable, PipelineError
-from parley.pipeline.registry import Analyser, Config, load_analysers
+from parley.pipeline.registry import Analyser, Config, load_analysers, validate_options
 
 
 # Layers that ingest provides, so no analyser needs to assign them.
 GIVEN = ("text", "metadata")
 
 
-def build_pipeline(only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> list[Analyser]:
-    """The analysers to run, in an order where every requirement is met."""
+def build_pipeline(
+    only: Iterable[str] | None = None,
+    skip: Iterable[str] = (),
+    options: Mapping[str, Any] | None = None,
+) -> list[Analyser]:
+    """The analysers to run, in an order where every requirement is met.
+
+    ``options`` (``{analyser: {key: value}}``, as in ``Config.options``) are
+    checked against the registered analysers' declarations (E303)."""
     registry = load_analysers()
+    validate_options(options)
     only = list(only or [])
     skip = list(skip)
     for name in only + skip:
@@ -63,6 +73,7 @@ def analyze(
     from parley.pipeline.parse import Parser
 
     config = config or Config()
+    validate_options(config.options)  # a Config built without build_pipeline is checked too
     pipeline = build_pipeline() if pipeline is None else list(pipeline)
     metadata = document.metadata.merged(config.metadata) if config.metadata else document.metadata
     analysis = Analysis(document, metadata)

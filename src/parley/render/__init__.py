@@ -1,1 +1,3 @@
-"""Renderers: terminal summary, HTML report, and the sections layers add to them."""
+"""Renderers: the terminal summary (``text``) and the HTML report (``html``,
+drawn from ``templates/``); analysers register their tables in ``table``,
+``sections.sections_for`` collects them, ``highlight`` says what is marked."""

@@ -1,159 +1,29 @@
-"""The self-contained HTML report.
+"""The self-contained HTML report: ``render_html(analysis)``.
 
 One file, no script at all: layer toggles are checkboxes styled with CSS, so
 the Content-Security-Policy forbids every script and the report stays inert
-whatever the transcript holds. Every piece of document text goes through
-``html.escape``. The text keeps its layout (``white-space: pre-wrap``) and is
-cut at every span boundary; each piece carries one class per layer (and per
-label) covering it, so toggling a layer restyles its pieces.
+whatever the transcript holds. The page is drawn by the autoescaped template
+``templates/report.html``; the text, toggles and table cells by the macros
+of ``templates/highlight.html``, which the service's document page shares.
+The text keeps its layout (``white-space: pre-wrap``) and is cut at every
+span boundary; each segment carries one class per layer (and per label)
+covering it, so toggling a layer restyles its segments.
 """
 from __future__ import annotations
 
-import re
-from html import escape
 from importlib import resources
 from typing import Any
 
+from markupsafe import Markup
+
 from parley import __version__
-from parley.document import METADATA_FIELDS, Analysis, Span, iter_spans
-from parley.render.sections import HIGHLIGHTERS, Cell, sections_for
+from parley.document import METADATA_FIELDS, Analysis
+from parley.render.highlight import css_class, highlighted, marks, segments, shown, toggle_key
+from parley.render.sections import sections_for
+from parley.render.table import HIGHLIGHTERS, Cell, cell_json
+from parley.render.templating import report_environment
 
-# Layers drawn in the text and whether they start switched on.
-HIGHLIGHT_DEFAULTS = {
-    "boilerplate": True, "headline": False, "turns": True, "sentences": False, "entities": True,
-    "attributions": True, "timex": True, "claims": False, "techniques": True, "stance": False,
-}
-_SKIP_FIELDS = {"span"}  # record fields whose spans repeat another layer's
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; form-action 'none'; base-uri 'none'"
-
-
-def css_class(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
-
-
-def marks(analysis: Analysis) -> list[tuple[Span, str, str, str]]:
-    """(span, layer, label, tooltip) for every highlighted span."""
-    out: list[tuple[Span, str, str, str]] = []
-    for layer, records in analysis.layers.items():
-        if layer not in HIGHLIGHT_DEFAULTS and layer not in HIGHLIGHTERS:
-            continue
-        custom = HIGHLIGHTERS.get(layer)
-        for record in records:
-            if custom is not None:
-                out.extend((span, layer, label, tip) for span, label, tip in custom(analysis, record))
-                continue
-            tip = _tooltip(record)
-            for field_name, span in iter_spans(record):
-                if layer == "turns" and field_name != "label_span":
-                    continue
-                if layer == "attributions" and field_name in _SKIP_FIELDS:
-                    continue
-                out.append((span, layer, field_name.removesuffix("_span") if field_name != "span" else "", tip))
-    return [m for m in out if m[0].end > m[0].start]
-
-
-def _tooltip(record: Any) -> str:
-    parts = [f"{k}: {v}" for k, v in vars(record).items()
-             if isinstance(v, (str, bool, float, int)) and not isinstance(v, Span) and v is not None and k not in ("turn",)]
-    return "; ".join(parts)
-
-
-def highlighted_text(analysis: Analysis, anchors: set[int], spans: list[tuple[Span, str, str, str]]) -> str:
-    """The document text as HTML, cut at every boundary of ``spans`` (from
-    ``marks``) and at every anchor."""
-    text = analysis.text
-    cuts = {0, len(text)} | {s.start for s, *_ in spans} | {s.end for s, *_ in spans} | anchors
-    cuts = sorted(c for c in cuts if 0 <= c <= len(text))
-    starts: dict[int, list[int]] = {}
-    for i, (span, *_rest) in enumerate(spans):
-        starts.setdefault(span.start, []).append(i)
-    active: set[int] = set()
-    pieces: list[str] = []
-    for a, b in zip(cuts, cuts[1:]):
-        active = {i for i in active if spans[i][0].end > a}
-        active.update(starts.get(a, []))
-        if a in anchors:
-            pieces.append(f'<a id="o{a}"></a>')
-        chunk = escape(text[a:b])
-        if not active:
-            pieces.append(chunk)
-            continue
-        classes = sorted({f"l-{spans[i][1]}" for i in active} | {f"k-{css_class(spans[i][2])}" for i in active if spans[i][2]})
-        tips = sorted({f"{spans[i][1]}: {spans[i][3]}" if spans[i][3] else spans[i][1] for i in active})
-        pieces.append(f'<span class="{" ".join(classes)}" title="{escape(" | ".join(tips)[:500])}">{chunk}</span>')
-    return "".join(pieces)
-
-
-def render_cell(cell: Any) -> str:
-    if isinstance(cell, Cell):
-        text = escape(" ".join(cell.text.split()))
-        if cell.span is not None:
-            return f'<a href="#o{cell.span.start}" title="characters {cell.span.start}–{cell.span.end}">{text}</a>'
-        return text
-    return escape("" if cell is None else " ".join(str(cell).split()))
-
-
-def render_html(analysis: Analysis) -> str:
-    sections = sections_for(analysis)
-    tables: list[str] = []
-    anchors: set[int] = set()
-    for section in sections:
-        header, rows = section.rows(analysis)
-        for row in rows:
-            anchors.update(c.span.start for c in row if isinstance(c, Cell) and c.span is not None)
-        extra = section.html(analysis) if section.html else ""
-        body = "".join("<tr>" + "".join(f"<td>{render_cell(c)}</td>" for c in row) + "</tr>" for row in rows)
-        tables.append(
-            f'<section id="s-{escape(section.key)}"><h2>{escape(section.title)} <small>({len(rows)})</small></h2>{extra}'
-            f'<table><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in header)}</tr></thead>'
-            f"<tbody>{body}</tbody></table></section>"
-        )
-    layers = [name for name in analysis.layers if name in HIGHLIGHT_DEFAULTS or name in HIGHLIGHTERS]
-    spans = marks(analysis)
-    labels = sorted({(layer, label) for _, layer, label, _ in spans if layer in HIGHLIGHTERS and label})
-    # CSS-only toggles: a hidden checkbox per layer (and per label of layers
-    # with a highlighter), its <label> in the nav bar, and rules keyed on
-    # :checked. The checkboxes must precede nav and main as siblings.
-    boxes = "".join(
-        f'<input type="checkbox" id="t-{css_class(n)}"{" checked" if HIGHLIGHT_DEFAULTS.get(n, True) else ""}>'
-        for n in layers
-    ) + "".join(f'<input type="checkbox" id="t-{css_class(layer)}-{css_class(lab)}" checked>' for layer, lab in labels)
-    nav = "".join(
-        f'<label for="t-{css_class(n)}">{escape(n)} ({len(analysis.layer(n))})</label>' for n in layers
-    ) + "".join(
-        f'<label for="t-{css_class(layer)}-{css_class(lab)}" class="sub">{escape(lab)}</label>' for layer, lab in labels
-    )
-    rules = "".join(
-        f"#t-{css_class(n)}:checked ~ main .l-{css_class(n)}{{{_style(n)}}}"
-        f"#t-{css_class(n)}:checked ~ nav label[for=t-{css_class(n)}]{{{_style(n)}}}" for n in layers
-    ) + "".join(
-        f"#t-{css_class(layer)}-{css_class(lab)}:not(:checked) ~ main .l-{css_class(layer)}.k-{css_class(lab)}"
-        f"{{background:none;box-shadow:none}}"
-        f"#t-{css_class(layer)}-{css_class(lab)}:checked ~ nav label[for=t-{css_class(layer)}-{css_class(lab)}]"
-        f"{{{_style(layer)}}}" for layer, lab in labels
-    )
-    meta_rows = "".join(
-        f"<tr><th>{escape(name)}</th><td>{escape(str(getattr(analysis.metadata, name) or '—'))}</td></tr>"
-        for name in METADATA_FIELDS
-    ) + f"<tr><th>reference date</th><td>{escape(analysis.reference_date or '—')}</td></tr>"
-    unavailable = "".join(f"<li>{escape(n)}: {escape(w)}</li>" for n, w in analysis.unavailable.items())
-    title = escape(analysis.metadata.title or analysis.document.doc_id)
-    return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Parley: {title}</title>'
-        f"<style>{_stylesheet()}{rules}</style></head><body>"
-        f"<header><h1>{title}</h1><table class=\"meta\">{meta_rows}</table>"
-        + (f"<p>Not run:</p><ul>{unavailable}</ul>" if unavailable else "")
-        + "</header>"
-        + boxes
-        + f"<nav>Highlight: {nav}</nav>"
-        + f'<main><article class="text">{highlighted_text(analysis, anchors, spans)}</article>'
-        + f'<aside>{"".join(tables)}</aside></main>'
-        + f"<footer>Parley {escape(__version__)} · "
-        + escape(", ".join(f"{p['name']} {p['version']}" for p in analysis.pipeline)) + "</footer></body></html>\n"
-    )
-
 
 _COLOURS = {
     "boilerplate": "color:#888;text-decoration:line-through",
@@ -167,6 +37,66 @@ _COLOURS = {
     "techniques": "background:#fde0e6",
     "stance": "box-shadow:inset 0 -2px #a070d0",
 }
+
+
+def render_html(analysis: Analysis) -> str:
+    sections: list[dict[str, Any]] = []
+    anchors: set[int] = set()
+    for section in sections_for(analysis):
+        header, rows = section.rows(analysis)
+        for row in rows:
+            anchors.update(c.span.start for c in row if isinstance(c, Cell) and c.span is not None)
+        sections.append({
+            "key": section.key,
+            "title": section.title,
+            "extra": Markup(section.html(analysis)) if section.html else "",  # escaped by the section
+            "header": header,
+            "rows": [[cell_json(c) for c in row] for row in rows],
+        })
+    spans = marks(analysis)
+    layers = [name for name in analysis.layers if highlighted(name)]
+    labels = sorted({(layer, label) for _, layer, label, _ in spans if layer in HIGHLIGHTERS and label})
+    layer_toggles = [{"id": f"t-{css_class(n)}", "layer": n, "checked": shown(n), "count": len(analysis.layer(n))}
+                     for n in layers]
+    label_toggles = [{"id": f"t-{css_class(layer)}-{css_class(label)}", "key": toggle_key(layer, label), "label": label}
+                     for layer, label in labels]
+    meta = [(name, str(getattr(analysis.metadata, name) or "—")) for name in METADATA_FIELDS]
+    meta.append(("reference date", analysis.reference_date or "—"))
+    page = report_environment().get_template("report.html").render(
+        title=analysis.metadata.title or analysis.document.doc_id,
+        csp=Markup(CSP),  # a constant with no double quote: its single quotes stay as they are
+        stylesheet=Markup(_stylesheet() + _toggle_rules(layers, labels)),
+        meta=meta,
+        unavailable=analysis.unavailable,
+        layer_toggles=layer_toggles,
+        label_toggles=label_toggles,
+        segments=segments(analysis.text, spans, anchors),
+        sections=sections,
+        version=__version__,
+        pipeline=", ".join(f"{p['name']} {p['version']}" for p in analysis.pipeline),
+    )
+    return page + "\n"
+
+
+def _toggle_rules(layers: list[str], labels: list[tuple[str, str]]) -> str:
+    """The CSS that makes the checkboxes toggle: a layer's rule styles its
+    segments (and its nav label) while its box is checked; a label's rule
+    unstyles that label's segments while its box is not.
+
+    Every name goes through ``css_class``, so nothing from the document
+    reaches the stylesheet.
+    """
+    rules = [
+        f"#t-{css_class(n)}:checked ~ main .l-{css_class(n)}{{{_style(n)}}}"
+        f"#t-{css_class(n)}:checked ~ nav label[for=t-{css_class(n)}]{{{_style(n)}}}" for n in layers
+    ]
+    rules += [
+        f"#t-{css_class(layer)}-{css_class(lab)}:not(:checked) ~ main .l-{css_class(layer)}.k-{css_class(lab)}"
+        f"{{background:none;box-shadow:none}}"
+        f"#t-{css_class(layer)}-{css_class(lab)}:checked ~ nav label[for=t-{css_class(layer)}-{css_class(lab)}]"
+        f"{{{_style(layer)}}}" for layer, lab in labels
+    ]
+    return "".join(rules)
 
 
 def _style(layer: str) -> str:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from parley.document import METADATA_FIELDS, Analysis
-from parley.render.sections import Cell, sections_for
+from parley.render.sections import sections_for
+from parley.render.table import Cell
 
 WIDTH = 100
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from parley.scoring.classes import precision_recall_f1
+
 Pair = tuple[int, int]
 
 
 def prf(hit_pred: int, n_pred: int, hit_gold: int, n_gold: int) -> dict[str, Any]:
-    p = hit_pred / n_pred if n_pred else 0.0
-    r = hit_gold / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    """P/R/F1 rounded to 4 places, with the counts (as score.py reports them)."""
+    p, r, f = precision_recall_f1(hit_pred, n_pred, hit_gold, n_gold)
     return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "pred": n_pred, "gold": n_gold}
 
 

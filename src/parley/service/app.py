@@ -21,14 +21,13 @@ from __future__ import annotations
 import logging
 import threading
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, Sequence
 
 from parley.errors import ParleyError
 from parley.service.errors import HTTP_CODES, ServiceError, error_body, status_of
 from parley.service.settings import Settings
+from parley.service.templating import STATIC, environment
 
-HERE = Path(__file__).resolve().parent
 LOG = logging.getLogger("parley.service")
 
 CSP = "; ".join([
@@ -92,7 +91,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
     app.state.settings = settings
     app.state.pool = pool
     app.state.pipeline = list(pipeline) if pipeline is not None else None
-    app.state.templates = _templates()
+    app.state.templates = environment()
     app.state.analysis_lock = threading.Lock()
 
     @app.middleware("http")
@@ -127,21 +126,10 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
         LOG.exception("unexpected error answering %s", request.url.path)
         return error_response(request, 500, "E700", f"unexpected {type(exc).__name__} (see the server log)")
 
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
     app.include_router(upload.router)
     return app
-
-
-def _templates():
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,  # every template, whatever its name: transcript text is never markup
-    )
-    env.globals["version"] = _version()
-    return env
 
 
 def wants_html(request) -> bool:

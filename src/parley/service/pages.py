@@ -20,10 +20,12 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from parley.document import Span
+from parley.render.sections import sections_for
 from parley.store import SEARCH_LAYERS, Filters
 from parley.service import highlight, views
 from parley.service.auth import require_read
 from parley.service.errors import ERROR_RESPONSES, ServiceError
+from parley.service.templating import STATIC
 
 router = APIRouter(dependencies=[Depends(require_read)], responses=ERROR_RESPONSES)
 SEARCH_GRACE_S = 0.5  # beyond the store's own limit, before the service gives up (E705)
@@ -47,9 +49,7 @@ def home() -> RedirectResponse:
 
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> FileResponse:
-    from parley.service.app import HERE
-
-    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
 
 def _library(request: Request, filters: Filters, offset: int) -> dict[str, Any]:
@@ -90,24 +90,13 @@ def _at(value: str | None, text_length: int) -> Span | None:
 def document_page(request: Request, ref: str, at: str | None = None) -> HTMLResponse:
     view, analysis = request.app.state.pool.read(lambda store: views.document(store, ref))
     selected = _at(at, len(analysis.text))
-    items = highlight.highlights(analysis)
-    toggles = highlight.toggles(items)
-    if selected is not None:
-        items.append((selected, "selected", "", "the passage you followed a link to"))
-        toggles.insert(0, {"layer": "selected", "class": "selected", "count": 1, "shown": True, "labels": []})
     anchors = [cell["span"][0] for s in view["sections"] for row in s["rows"] for cell in row
                if isinstance(cell, dict) and cell.get("span")]
-    text = Markup(highlight.text_html(analysis.text, items, anchors))
-    extras = {s.key: Markup(s.html(analysis)) for s in _sections_with_html(analysis)}
+    segments, toggles = highlight.document_text(analysis, selected, anchors)
+    extras = {s.key: Markup(s.html(analysis)) for s in sections_for(analysis) if s.html is not None}
     title = view["metadata"].get("title") or view["document"]["doc_id"]
-    return render(request, "document.html", title, "library", view=view, text=text, toggles=toggles,
+    return render(request, "document.html", title, "library", view=view, segments=segments, toggles=toggles,
                   extras=extras, selected=selected)
-
-
-def _sections_with_html(analysis):
-    from parley.render.sections import sections_for
-
-    return [s for s in sections_for(analysis) if s.html is not None]
 
 
 @router.get("/api/documents/{ref}", summary="Document: the stored analysis, its side-panel tables and metadata")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.document import Analysis, Span
-from parley.render.sections import Cell, sections_for
+from parley.document import Analysis
+from parley.render.sections import sections_for
+from parley.render.table import cell_json
 from parley.store import SEARCH_LAYERS, Filters, Store
 from parley.service.errors import ServiceError
 
@@ -74,16 +75,6 @@ def document(store: Store, ref: str) -> tuple[dict[str, Any], Analysis]:
         "analysis": data,
     }
     return view, analysis
-
-
-def cell_json(cell: Any) -> Any:
-    if isinstance(cell, Cell):
-        return {"text": cell.text, "span": cell.span.json() if cell.span else None}
-    if cell is None or isinstance(cell, (str, int, float, bool)):
-        return cell
-    if isinstance(cell, Span):
-        return cell.json()
-    return str(cell)
 
 
 def entity(store: Store, entity_id: str, limit: int = 200) -> dict[str, Any]:

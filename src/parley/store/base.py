@@ -7,7 +7,8 @@ the whole analysis JSON (``Analysis.to_json()``), a store indexes what the
 queries need: segments of text per layer (sentences, quotes, claims,
 techniques) for full-text search, entity mentions, speakers, and stance.
 
-Open a store with ``open_store(url)``:
+Open a store with ``open_store(url)`` (``parley.store.open``, which picks the
+backend; this module imports no backend):
 
 - ``"parley.db"``, ``"path/to/file.db"`` or ``"sqlite:///path/to/file.db"``:
   an embedded SQLite file (created on first use, WAL mode, FTS5);
@@ -28,12 +29,9 @@ Typical use::
 from __future__ import annotations
 
 import contextlib
-import os
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
-
-from parley.errors import StoreError
 
 if TYPE_CHECKING:  # pragma: no cover
     from parley.document import Analysis
@@ -334,41 +332,7 @@ class Store(ABC):
         """Every matching stored analysis JSON, one at a time (streams)."""
 
 
-def open_store(url: str | None = None, *, migrate: bool = True, create: bool = True) -> Store:
-    """Open the store at ``url`` (default ``parley.db``), migrated unless told not to.
-
-    ``create=False``: a SQLite file that does not exist is an error (E602)
-    instead of a new empty store (for commands that only read).
-    """
-    url = url or DEFAULT_URL
-    if not create and not url.startswith(("postgresql://", "postgres://")):
-        from parley.store.sqlite import sqlite_path
-
-        path = sqlite_path(url)
-        if path != ":memory:" and not os.path.exists(path):
-            raise StoreError(f"no store at {path} (run 'parley ingest' first, or give --db)", code="E602")
-    if url.startswith(("postgresql://", "postgres://")):
-        from parley.store.postgres import PostgresStore
-
-        store: Store = PostgresStore(url)
-    elif url.startswith("sqlite://") or "://" not in url:
-        from parley.store.sqlite import SQLiteStore
-
-        store = SQLiteStore(url)
-    else:
-        scheme = url.split("://", 1)[0]
-        raise StoreError(f"unsupported database URL scheme '{scheme}://' (use a file path, sqlite:/// or postgresql://)",
-                         code="E601")
-    if migrate:
-        try:
-            store.migrate()
-        except BaseException:
-            store.close()
-            raise
-    return store
-
-
 __all__ = [
     "DEFAULT_URL", "SEARCH_LAYERS", "DocumentInfo", "EntityPage", "FailureRecord", "Filters", "Hit",
-    "Mention", "PutResult", "SearchResult", "StancePoint", "Store", "open_store",
+    "Mention", "PutResult", "SearchResult", "StancePoint", "Store",
 ]

@@ -137,7 +137,7 @@ def ingest(
     log = log or sys.stderr
     config = config or Config()
     only, skip = list(only), list(skip)
-    pipeline = build_pipeline(only=only, skip=skip)  # fails early (E301/E302) before any work
+    pipeline = build_pipeline(only=only, skip=skip, options=config.options)  # fails early (E301-E303), before any work
     version = pipeline_version(pipeline)
     report = IngestReport(pipeline_version=version)
     started = time.perf_counter()

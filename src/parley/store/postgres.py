@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 from parley.errors import ModelUnavailable, StoreError
-from parley.store.sql import CANDIDATES, SQLStore
+from parley.store.query import CANDIDATES
+from parley.store.sql import SQLStore
 
 MIGRATION_LOCK = 7_216_001  # any constant shared by every Parley process
 CONNECT_TIMEOUT_S = 10

@@ -11,7 +11,6 @@ import re
 import time
 from abc import abstractmethod
 from contextlib import contextmanager
-from datetime import date
 from typing import Any, Iterator, Sequence
 
 from parley.errors import StoreError
@@ -20,84 +19,13 @@ from parley.store.base import (
     DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters, Hit,
     Mention, PutResult, SearchResult, StancePoint, Store,
 )
-from parley.store.rows import facet, now_iso, rows_of
+from parley.store.query import check_day, facet_groups, like_escape, query_words
+from parley.store.rows import now_iso, rows_of
 
 INFO_COLUMNS = "d.hash, d.doc_id, d.title, d.published, d.outlet, d.interviewee, d.source, " \
                "d.pipeline_version, d.words, d.ingested_at"
 HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.speaker, s.label, d.published, s.body"
-# A search ranks the newest CANDIDATES matches (by insertion order) and
-# returns the best ``limit`` of them: bounded work however common the words
-# and however large the store.
-CANDIDATES = 300
-_WORD = re.compile(r"[^\W_]+\*?")
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
-
-
-def query_words(query: str) -> list[str]:
-    """The words of a user query, lower-cased; a trailing ``*`` marks a prefix."""
-    return [w.lower() for w in _WORD.findall(query or "")]
-
-
-MAX_YEAR_FACETS = 40
-
-
-def facet_groups(filters: Filters | None) -> list[list[str]]:
-    """Full-text facet tokens a hit must hold: one of each group (see rows.py)."""
-    if filters is None:
-        return []
-    groups = []
-    if filters.speaker:
-        groups.append([facet("sp", filters.speaker)])
-    if filters.entity:
-        groups.append([facet("en", filters.entity)])
-    if filters.outlet:
-        groups.append([facet("ou", filters.outlet)])
-    since = _check_day(filters.since, "--since")
-    until = _check_day(filters.until, "--until")
-    if since or until:
-        first = int(since[:4]) if since else None
-        last = int(until[:4]) if until else date.today().year + 1
-        if first is not None and 0 <= last - first < MAX_YEAR_FACETS:
-            groups.append([f"y{year}" for year in range(first, last + 1)])
-    return groups
-
-
-def rank_candidates(rows: list[tuple], words: list[str]) -> list[tuple[int, float]]:
-    """(id, score) of candidate segments (id, body) by BM25 term saturation and
-    length, idf left out: every candidate holds every word, and counting each
-    word's matches across the whole index is what makes ranking slow."""
-    if not rows:
-        return []
-    k1, b = 1.2, 0.75
-    exact = {w for w in words if not w.endswith("*")}
-    prefixes = tuple(w[:-1] for w in words if w.endswith("*"))
-    tokens = [_WORD.findall(body.lower()) for _, body in rows]
-    average = sum(len(t) for t in tokens) / len(tokens) or 1.0
-    out = []
-    for (segment_id, _), toks in zip(rows, tokens):
-        norm = k1 * (1 - b + b * len(toks) / average)
-        score = 0.0
-        for term in exact:
-            tf = toks.count(term)
-            score += tf * (k1 + 1) / (tf + norm)
-        for prefix in prefixes:
-            tf = sum(1 for t in toks if t.startswith(prefix))
-            score += tf * (k1 + 1) / (tf + norm)
-        out.append((int(segment_id), score))
-    return out
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-
-
-def _check_day(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(str(value)).isoformat()
-    except ValueError as e:
-        raise StoreError(f"{what} must be a date YYYY-MM-DD, not {value!r}", code="E610") from e
 
 
 class SQLStore(Store):
@@ -263,7 +191,7 @@ class SQLStore(Store):
                                               (ref.lower() + "%",))]
         if not found:  # a doc_id prefix, when unique
             found = [r[0] for r in self._rows("SELECT hash FROM documents WHERE doc_id LIKE ? ESCAPE '!' LIMIT 10",
-                                              (_like_escape(ref) + "%",))]
+                                              (like_escape(ref) + "%",))]
         if not found:
             raise StoreError(f"no stored document matches '{ref}'", code="E603")
         if len(found) > 1:
@@ -312,8 +240,8 @@ class SQLStore(Store):
         if filters.outlet:
             where.append("d.outlet = ?")
             params.append(filters.outlet)
-        since = _check_day(filters.since, "--since")
-        until = _check_day(filters.until, "--until")
+        since = check_day(filters.since, "--since")
+        until = check_day(filters.until, "--until")
         if since:
             where.append("d.day >= ?")
             params.append(since)

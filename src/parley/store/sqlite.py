@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from parley.errors import StoreError
-from parley.store.sql import CANDIDATES, SQLStore, rank_candidates
+from parley.store.query import CANDIDATES, rank_candidates
+from parley.store.sql import SQLStore
 
 MAIN_LAYER = "sentences"
 MAX_EXPANSION = 100  # words a prefix may stand for before FTS5's own prefix query is used

@@ -9,8 +9,9 @@ answer's word n-grams (``parley.analysers.answers.ngrams``):
 - clarity, the three QEvasion classes: Clear Reply, Ambivalent, Clear Non-Reply;
 - evasion, the nine QEvasion labels (Explicit, Implicit, Dodging, ...).
 
-The heads are trained on the QEvasion train split by ``scripts/train_answers.py``
-and stored as plain arrays in ``data/answers_heads.npz``. When the
+The heads (``parley.models.heads.Head``) are trained on the QEvasion train
+split by ``scripts/train_answers.py`` and stored in ``data/answers_heads.npz``
+in the one model file layout. When the
 fine-tuned encoder ``data/answers.adapter.npz`` (``parley.models.adapters``)
 is installed, its probabilities are mixed with the heads'. Data, figures and
 limits are in ``docs/models/answers.md``. Without the extra the
@@ -21,7 +22,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -31,8 +31,9 @@ from parley.document import Analysis
 from parley.errors import ModelUnavailable
 from parley.pipeline.registry import analyser
 from parley.document.records import Answer, Turn
-from parley.render.sections import Cell, Rows, section
-from parley.analysers.techniques.features import mix_probabilities, softmax
+from parley.render.table import Cell, Rows, section
+from parley.models.heads import Head, mix_probabilities, read_heads, softmax
+from parley.nlp.sentences import LOOSE, pieces
 
 DATA = Path(__file__).resolve().parent / "data"
 HEADS_PATH = DATA / "answers_heads.npz"
@@ -52,7 +53,6 @@ EVASION_TO_CLARITY = {
     "Declining to answer": "Clear Non-Reply", "Claims ignorance": "Clear Non-Reply",
     "Clarification": "Clear Non-Reply",
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _YES_NO_START = re.compile(r"^\W*(is|are|was|were|do|does|did|will|would|can|could|should|shall|have|has|had|may|might|must)\b", re.I)
 
 Embedder = Callable[[list[str]], Any]
@@ -63,7 +63,7 @@ def split_windows(text: str, words: int = WINDOW_WORDS, limit: int = MAX_WINDOWS
     windows: list[str] = []
     current: list[str] = []
     count = 0
-    for sentence in _SENTENCE_END.split(" ".join(text.split())):
+    for sentence in pieces(" ".join(text.split()), LOOSE):
         n = len(sentence.split())
         if current and count + n > words:
             windows.append(" ".join(current))
@@ -131,87 +131,30 @@ def pair_features(pairs: Sequence[tuple[str, str]], embed: Embedder) -> Any:
     return np.stack(rows).astype(np.float32) if rows else np.zeros((0, 5 * dim + 5), dtype=np.float32)
 
 
-@dataclass(frozen=True)
-class Head:
-    """A multinomial logistic regression over standardised features."""
-
-    classes: tuple[str, ...]
-    mean: Any
-    scale: Any
-    coef: Any  # (n_classes, n_features)
-    intercept: Any  # (n_classes,)
-    weight: float = 1.0  # of this head's log-probabilities when heads are mixed
-    offset: Any = None  # (n_classes,) added to the mixed scores, tuned for macro-F1
-
-    def log_proba(self, features: Any) -> Any:
-        import numpy as np
-
-        return np.log(self.proba(features) + 1e-12)
-
-    def proba(self, features: Any) -> Any:
-        import numpy as np
-
-        z = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
-
-    def arrays(self, name: str) -> dict[str, Any]:
-        import numpy as np
-
-        offset = np.zeros(len(self.classes), np.float32) if self.offset is None else self.offset
-        return {f"{name}_classes": np.asarray(self.classes), f"{name}_mean": self.mean,
-                f"{name}_scale": self.scale, f"{name}_coef": self.coef, f"{name}_intercept": self.intercept,
-                f"{name}_weight": np.asarray(self.weight, np.float32), f"{name}_offset": offset}
-
-    @classmethod
-    def from_arrays(cls, data: Any, name: str) -> "Head":
-        return cls(tuple(str(c) for c in data[f"{name}_classes"]), data[f"{name}_mean"], data[f"{name}_scale"],
-                   data[f"{name}_coef"], data[f"{name}_intercept"], float(data[f"{name}_weight"]),
-                   data[f"{name}_offset"])
-
-
 def mixed_proba(parts: Sequence[tuple[Head, Any]]) -> Any:
     """Softmax of the weighted sum of the heads' log-probabilities plus their offsets."""
-    import numpy as np
-
-    z = sum(head.weight * head.log_proba(x) + (0.0 if head.offset is None else head.offset) for head, x in parts)
-    return softmax(z, np)
+    z = sum(head.mix_weight * head.log_probabilities(x) + (0.0 if head.offset is None else head.offset)
+            for head, x in parts)
+    return softmax(z)
 
 
 @lru_cache(maxsize=2)
 def load_heads(path: str = str(HEADS_PATH)) -> dict[str, Any]:
-    """The heads stored by scripts/train_answers.py: ``clarity`` and ``evasion``
-    over the pair features and, when present, ``clarity_ngram`` and
-    ``evasion_ngram`` over the answer's n-grams with their ``ngrams`` vectoriser."""
-    import numpy as np
-
+    """The heads stored by scripts/train_answers.py (``parley.models.heads``
+    layout): ``clarity`` and ``evasion`` over the pair features and, when
+    present, ``clarity_ngram`` and ``evasion_ngram`` over the answer's n-grams
+    with their ``ngrams`` vectoriser. E401 when missing or malformed."""
     from parley.analysers.answers.ngrams import NgramVectoriser
 
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            version = str(data["features_version"])
-            if version != FEATURES_VERSION:
-                raise ModelUnavailable(f"the answer heads in {path} were trained on features '{version}', "
-                                       f"this code makes '{FEATURES_VERSION}'; rerun scripts/train_answers.py")
-            names = [str(n) for n in data["heads"]]
-            heads: dict[str, Any] = {name: Head.from_arrays(data, name) for name in names}
-            if "ngram_vocabulary" in data.files:
-                heads["ngrams"] = NgramVectoriser.from_arrays(data)
-            return heads
-    except (OSError, KeyError, ValueError) as e:
-        raise ModelUnavailable(f"the answer heads {path} cannot be read: {e}") from e
-
-
-def save_heads(heads: dict[str, Any], path: Path = HEADS_PATH) -> None:
-    import numpy as np
-
-    names = [name for name, head in heads.items() if isinstance(head, Head)]
-    arrays: dict[str, Any] = {"features_version": np.asarray(FEATURES_VERSION), "heads": np.asarray(names)}
-    for name, head in heads.items():
-        arrays.update(head.arrays(name) if isinstance(head, Head) else head.arrays())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **arrays)
+    meta, heads, others = read_heads(path, "the answer heads", "run scripts/train_answers.py")
+    version = meta.get("features_version")
+    if version != FEATURES_VERSION:
+        raise ModelUnavailable(f"the answer heads in {path} were trained on features '{version}', "
+                               f"this code makes '{FEATURES_VERSION}'; rerun scripts/train_answers.py", code="E401")
+    out: dict[str, Any] = dict(heads)
+    if NgramVectoriser.has_arrays(others):
+        out["ngrams"] = NgramVectoriser.from_arrays(others)
+    return out
 
 
 def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
@@ -224,8 +167,6 @@ def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
     are mixed with the adapter's, per task, by the adapter's weight in its meta
     (``adapter_weight``, chosen on held-out training interviews by
     scripts/finetune_decoding.py; absent: the adapter alone)."""
-    import numpy as np
-
     if not pairs:
         return []
     if embed is None:
@@ -240,7 +181,7 @@ def predict(pairs: Sequence[tuple[str, str]], embed: Embedder | None = None,
         own = adapter_probabilities(fine_tuned, pairs, {name: heads[name].classes for name in probs})
         weights = fine_tuned.meta.get("adapter_weight", {})
         for name in probs:
-            probs[name] = mix_probabilities(probs[name], own[name], float(weights.get(name, 1.0)), np)
+            probs[name] = mix_probabilities(probs[name], own[name], float(weights.get(name, 1.0)))
     return consistent_labels(probs["clarity"], heads["clarity"].classes, probs["evasion"], heads["evasion"].classes)
 
 
@@ -248,13 +189,11 @@ def adapter_probabilities(fine_tuned: Any, pairs: Sequence[tuple[str, str]],
                           classes: dict[str, Sequence[str]]) -> dict[str, Any]:
     """Per task in ``classes``, the fine-tuned adapter's probabilities for
     each (question, answer) pair, columns in the order of ``classes[task]``."""
-    import numpy as np
-
     logits = fine_tuned.classify([q for q, _ in pairs], [a for _, a in pairs])
     out = {}
     for name, wanted in classes.items():
         outputs = list(fine_tuned.meta["outputs"][name])
-        out[name] = softmax(logits[name], np)[:, [outputs.index(label) for label in wanted]]
+        out[name] = softmax(logits[name])[:, [outputs.index(label) for label in wanted]]
     return out
 
 

@@ -6,7 +6,7 @@ bigrams, sublinear term frequency (1 + ln tf), smoothed inverse document
 frequency (ln((1 + n) / (1 + df)) + 1) and unit length. The vocabulary is
 fitted on training answers (n-grams seen in at least ``min_df`` answers, the
 ``max_features`` most frequent by document frequency, ties alphabetical) and
-stored with the heads as plain arrays.
+stored with the heads (``NgramVectoriser.arrays``).
 """
 from __future__ import annotations
 
@@ -78,11 +78,16 @@ class NgramVectoriser:
             object.__setattr__(self, "_index", cached)
         return cached
 
-    def arrays(self, prefix: str = "ngram") -> dict[str, Any]:
+    def arrays(self, prefix: str = "ngrams") -> dict[str, Any]:
+        """Its arrays in the model file layout: ``ngrams:vocabulary``, ``ngrams:idf``."""
         import numpy as np
 
-        return {f"{prefix}_vocabulary": np.asarray(self.vocabulary), f"{prefix}_idf": self.idf}
+        return {f"{prefix}:vocabulary": np.asarray(self.vocabulary), f"{prefix}:idf": self.idf}
+
+    @staticmethod
+    def has_arrays(data: Any, prefix: str = "ngrams") -> bool:
+        return f"{prefix}:vocabulary" in data
 
     @classmethod
-    def from_arrays(cls, data: Any, prefix: str = "ngram") -> "NgramVectoriser":
-        return cls(tuple(str(g) for g in data[f"{prefix}_vocabulary"]), data[f"{prefix}_idf"])
+    def from_arrays(cls, data: Any, prefix: str = "ngrams") -> "NgramVectoriser":
+        return cls(tuple(str(g) for g in data[f"{prefix}:vocabulary"]), data[f"{prefix}:idf"])

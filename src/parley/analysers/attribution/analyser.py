@@ -25,12 +25,12 @@ from parley.document import Analysis, Span
 from parley.pipeline.registry import Config, analyser
 from parley.nlp.quotes import Quotation, find_quotations
 from parley.document.records import Attribution
-from parley.render.sections import Cell, section
+from parley.render.table import Cell, section
 from parley.nlp.references import SourceResolver
+from parley.nlp.sentences import LOOSE, ends
 
 VERSION = "0.1.0"
 _LABEL_BEFORE_QUOTE = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\n:“\"]{1,80}):[ \t]*$")
-_SENTENCE_END = re.compile(r"[.!?]\s")
 NEAR_AFTER = 60  # characters after a closing mark searched for "he said"
 NEAR_BEFORE = 160  # characters before an opening mark searched for "X stated:"
 
@@ -186,8 +186,8 @@ def _quote_cue(text: str, quote: Quotation, parse: Any, resolver: SourceResolver
                 resolved = resolver.resolve(src, offset, turn)
                 if resolved:
                     cue = verb_group_span(holder, offset)
-                    if holder is not tok:
-                        cue = Span(cue.start, offset + tok.idx + len(tok.text))
+                    if holder is not tok:  # on to the noun, when it follows the verb
+                        cue = Span(cue.start, max(cue.end, offset + tok.idx + len(tok.text)))
                     return Attribution(resolved[0], quote.inner, True, resolved[1], cue, turn)
     return None
 
@@ -204,7 +204,7 @@ def _stop_after(text: str, start: int) -> int:
 
 def _stop_before(text: str, end: int) -> int:
     window = text[max(0, end - NEAR_BEFORE):end]
-    cut = max(window.rfind("\n"), max((m.end() for m in _SENTENCE_END.finditer(window)), default=-1) - 1)
+    cut = max(window.rfind("\n"), max((e.end for e in ends(window, rule=LOOSE)), default=-1))
     return max(0, end - NEAR_BEFORE) + cut + 1 if cut >= 0 else max(0, end - NEAR_BEFORE)
 
 

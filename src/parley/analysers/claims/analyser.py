@@ -21,7 +21,7 @@ Every sentence of the ``sentences`` layer is scored twice:
 
 The layer holds the sentences that pass (2), each with its kind, its
 CheckThat! score and yes/no from (1), and its quantities. Options
-(``config.options["claims"]``): ``threshold`` overrides the decider's cut;
+(``--option claims.KEY=VALUE``): ``threshold`` overrides the decider's cut;
 ``checkworthiness`` is ``auto`` (default), ``encoder`` or ``lexical``.
 """
 from __future__ import annotations
@@ -33,15 +33,16 @@ from typing import Any
 from parley.models import adapters
 
 from parley.models import encoder
-from parley.analysers.claims.features import ASKER, SPEAKER, LinearModel, load_model, sigmoid
-from parley.analysers.claims.head import load_head
+from parley.analysers.claims.features import ASKER, SPEAKER, LinearModel, load_model
+from parley.analysers.claims.head import load_head, score as score_head
 from parley.analysers.claims.linguistics import claim_kind, cues, excluded
 from parley.document import Analysis, Span
 from parley.errors import ModelUnavailable, PipelineError
-from parley.pipeline.registry import Config, analyser
+from parley.models.heads import sigmoid
+from parley.pipeline.registry import Config, Option, analyser
 from parley.nlp.quantities import find as find_quantities, find_in_text
 from parley.document.records import Claim, CheckWorthiness, Sentence, Turn
-from parley.render.sections import Cell, section
+from parley.render.table import Cell, section
 
 DECIDER_FILE = "claims_decider.json"
 ENCODER = "encoder"  # the MiniLM head (data/claims_head.npz)
@@ -123,7 +124,7 @@ def checkworthiness_scores(texts: list[str], roles: list[str], lexical: list[flo
                 raise ModelUnavailable(reason)
             if adapters.installed(ADAPTER, DATA):
                 return adapter_scores(texts, roles, lexical), FINETUNED, threshold_of(FINETUNED)
-            scores = load_head().score(encoder.embed(texts), [logit(p) for p in lexical], roles)
+            scores = score_head(load_head(), encoder.embed(texts), [logit(p) for p in lexical], roles)
             return scores, ENCODER, threshold_of(ENCODER)
         except ModelUnavailable:
             if wanted == "encoder":
@@ -152,7 +153,7 @@ def threshold_of(model: str) -> float:
     if model == FINETUNED:
         return float(adapters.load(ADAPTER, DATA).meta.get("threshold", 0.5))
     if model == ENCODER:
-        return load_head().threshold
+        return float(load_head().meta["threshold"])
     return load_model().threshold
 
 
@@ -170,19 +171,6 @@ def _score_all(analysis: Analysis, parse: Any, wanted: str):
     return out, used, threshold
 
 
-def _options(config: Config) -> dict:
-    options = config.options.get("claims", {}) if isinstance(config.options, dict) else {}
-    return options if isinstance(options, dict) else {}
-
-
-def sentence_scores(analysis: Analysis, parse: Any, config: Config | None = None) -> list[tuple[Sentence, float, bool, float]]:
-    """Every sentence with its check-worthiness score, yes/no, and claim
-    probability: the scores of the sentences the layer leaves out, too."""
-    wanted = str(_options(config or Config()).get("checkworthiness", "auto"))
-    rows, _, threshold = _score_all(analysis, parse, wanted)
-    return [(s, cw, cw >= threshold, 0.0 if excluded(feats) else p) for s, cw, p, feats, _, _ in rows]
-
-
 @analyser(
     "claims",
     version="2",
@@ -191,12 +179,16 @@ def sentence_scores(analysis: Analysis, parse: Any, config: Config | None = None
     needs_parse=True,
     order=50,
     check=_check,
+    options={
+        "threshold": Option(None, float, "the claim decider's cut (default: the shipped decider's)"),
+        "checkworthiness": Option("auto", str, "the check-worthiness model", ("auto", ENCODER, LEXICAL)),
+    },
 )
 def claims(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Any]]:
     decider = load_decider()
-    options = _options(config)
-    threshold = float(options.get("threshold", decider.threshold))
-    rows, used, cw_threshold = _score_all(analysis, parse, str(options.get("checkworthiness", "auto")))
+    threshold = config.option("claims", "threshold")
+    threshold = decider.threshold if threshold is None else threshold
+    rows, used, cw_threshold = _score_all(analysis, parse, config.option("claims", "checkworthiness"))
     out: list[Claim] = []
     scored: list[CheckWorthiness] = []
     for index, (sentence, cw, p_claim, feats, tokens, offset) in enumerate(rows):

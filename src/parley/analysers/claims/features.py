@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Mapping
 
 from parley.errors import ModelUnavailable
+from parley.models.heads import sigmoid
 
 MODEL_FILE = "claims_model.json"
 
@@ -60,12 +61,6 @@ def tokens(text: str) -> list[str]:
                 tok = "<num>"
         out.append(tok)
     return out
-
-
-def sigmoid(z: float) -> float:
-    """The logistic function, its argument clamped to [-30, 30] so that
-    ``math.exp`` cannot overflow."""
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 ASKER = "asker"  # an interviewer or moderator, who mostly asks

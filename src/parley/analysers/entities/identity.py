@@ -1,8 +1,9 @@
 """Entity identity: canonical ids, the alias table, and surface-form keys.
 
 An entity id is the lower-case ASCII slug of its canonical name
-(``donald-trump``, ``united-states``, ``the-west``), so the same entity gets
-the same id in every document, and the corpus store can join on it.
+(``donald-trump``, ``united-states``, ``the-west``; ``parley.nlp.ids.slug``),
+so the same entity gets the same id in every document, and the corpus store
+can join on it.
 
 The alias table maps surface forms to entities. Parley ships one, built from
 the TSV files in ``data/gazetteer/``; a user extends or overrides it
@@ -33,25 +34,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from parley.errors import InputError
+from parley.nlp.ids import slug
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "LAW", "PRODUCT")
 
 _SPACE = re.compile(r"\s+")
-
-
-def slug(name: str) -> str:
-    """The id of a canonical name: ASCII, lower case, hyphens between words."""
-    text = name.strip()
-    if text.endswith("+"):
-        text = text[:-1] + " plus"
-    text = text.replace("+", " ")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    # a name with no Latin letters (Cyrillic, say) keeps its own letters
-    return out or re.sub(r"[\W_]+", "-", text.lower()).strip("-")
 
 
 def surface_key(text: str) -> str:
@@ -193,27 +183,3 @@ def resolve(surface: str, type_: str | None = None, table: AliasTable | None = N
     name = surface_key(surface)
     return EntityInfo(slug(name), name, type_ or "ORG")
 
-
-def link_across(documents: Iterable[Iterable[Any]]) -> dict[str, str]:
-    """Ids to rewrite so that documents of a corpus agree on who is who.
-
-    ``documents`` holds each document's entities (records with ``id``,
-    ``name`` and ``type``). Ids from the alias table and full names are
-    already the same in every document; what this adds is the bare surname a
-    document met without the full name ("bush" in one transcript, "george-w-
-    bush" in another): a PERSON id of one word maps to the one full-name
-    person of the corpus ending in that word, when there is exactly one.
-    Returns ``{old id: corpus id}`` for the ids that change.
-    """
-    full: dict[str, set[str]] = {}
-    single: set[str] = set()
-    for entities in documents:
-        for e in entities:
-            if e.type != "PERSON":
-                continue
-            parts = e.id.split("-")
-            if len(parts) == 1:
-                single.add(e.id)
-            else:
-                full.setdefault(parts[-1], set()).add(e.id)
-    return {i: next(iter(full[i])) for i in single if len(full.get(i, ())) == 1}

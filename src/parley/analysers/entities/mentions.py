@@ -19,13 +19,14 @@ Nothing inside a web address is a mention.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
 from parley.document import Span
-from parley.analysers.entities.identity import AliasTable, EntityInfo, fold, slug, surface_key
+from parley.analysers.entities.identity import AliasTable, EntityInfo, fold, surface_key
+from parley.nlp.ids import slug
 
 # spaCy label -> our type; labels not listed are not entities here.
 SPACY_TYPES = {
@@ -354,10 +355,6 @@ def add_free(chosen: list[Candidate], extra: Iterable[Candidate], blocked: Itera
             out.append(cand)
             taken[start:end] = b"\x01" * (end - start)
     return sorted(out, key=lambda c: c.span.start)
-
-
-def with_info(cand: Candidate, info: EntityInfo) -> Candidate:
-    return replace(cand, info=info, type=info.type)
 
 
 __all__: list[Any] = [

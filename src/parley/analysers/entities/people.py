@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from parley.document import Span
-from parley.analysers.entities.identity import AliasTable, EntityInfo, fold, slug, surface_key
+from parley.analysers.entities.identity import AliasTable, EntityInfo, fold, surface_key
+from parley.nlp.ids import slug
 from parley.analysers.entities.mentions import Candidate, add_free, titles
 
 def name_words(name: str) -> list[str]:

@@ -6,6 +6,10 @@ Front matter is everything before the first turn: collector headers
 newspaper Y.``), a dateline (``Moscow, October 15, 2025``) or a venue line
 (``East Room``), a time line (``4:44 P.M. EST``). Boilerplate is found in the
 whole text: share and channel lines, time lines, end markers, chat stamps.
+
+Dates (of timestamp lines, datelines, ``DATE:`` headers and titles) are read
+by the timex grammar (``analysers/timex``), the one date grammar of Parley:
+``metadata_dates`` keeps what it finds that names a month or a day.
 """
 from __future__ import annotations
 
@@ -13,22 +17,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from parley.analysers.timex.recognise import recognise, resolve_all
 from parley.document import Metadata, Span
 from parley.document.records import Boilerplate
 from parley.nlp.textlayout import is_blank, lines, strip, structure_tables
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december"]
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-
 HEADER = re.compile(r"(?P<key>[A-Z][A-Za-z' ]{0,20}):[ \t]*(?P<value>\S.*)?")
-TIMESTAMP = re.compile(r"(?P<h>\d{1,2}):(?P<mi>\d{2})\s+(?P<d>\d{1,2})\.(?P<mo>\d{1,2})\.(?P<y>\d{4})(?:\s*[•·|\-–])?")
+TIMESTAMP_TAIL = re.compile(r"\s*[•·|\-–]?")  # after the date and time of a timestamp line
 TIME_LINE = re.compile(r"(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ap>[AaPp])\.?\s?[Mm]\.?(?:\s+(?P<tz>[A-Z]{2,5}))?")
 END_LINE = re.compile(r"END(?:\s+\d{1,2}:\d{2}\s*[AaPp]\.?\s?[Mm]\.?(?:\s+[A-Z]{2,5})?)?")
 PHOTO = re.compile(r"(?:Photos?|Photograph|Image|Picture|Illustration|Video|Credit|Photo credit)(?:\s+by)?\s*:\s*\S.{0,100}", re.I)
 SHARE = re.compile(r"\b(?:read more|more in our|follow us|subscribe|join us|share this|share on|sign up|telegram|t\.me/|twitter\.com|facebook\.com|vk\.com)\b", re.I)
 CHAT_STAMP = re.compile(r"\[\d{1,2}\.\d{1,2}\.\d{2,4},\s*\d{1,2}:\d{2}(?::\d{2})?\]\s*[\w.\-]+:")
-DATELINE = re.compile(rf"(?P<place>[A-Z][^\d\n,]{{1,60}}?(?:,\s*[A-Z][^\d\n,]{{1,40}}?)?),\s+(?P<date>{_MONTH}\s+\d{{1,2}},\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})")
+DATELINE_PLACE = re.compile(r"(?P<place>[A-Z][^\d\n,]{1,60}?(?:,\s*[A-Z][^\d\n,]{1,40}?)?),\s+")  # before the date
+TITLE_PLACE = re.compile(r",\s*(?P<place>[A-Z][\w.’' ]+?),\s*\Z")  # before a title's closing date
 LEAD = re.compile(
     r"(?P<who>[A-Z][^.\n]{2,120}?)[’']s?\s+(?:exclusive\s+)?interview\s+(?:with|to|for)\s+(?:the\s+)?"
     r"(?:(?:newspaper|magazine|daily|weekly|TV channel|television channel|channel|radio station|radio|news agency|agency|broadcaster|website|outlet)\s+)?"
@@ -73,10 +75,10 @@ def find_boilerplate(text: str, body_start: int) -> FrontMatter:
             fm.boilerplate.append(Boilerplate(span, "header"))
             continue
         in_header_block = False
-        if (m := TIMESTAMP.fullmatch(s)) is not None:
+        if (stamp := _timestamp(s)) is not None:
             fm.boilerplate.append(Boilerplate(span, "timestamp"))
             if fm.timestamp is None:
-                fm.timestamp = _iso(m["y"], m["mo"], m["d"]) + f"T{int(m['h']):02d}:{m['mi']}"
+                fm.timestamp = stamp
         elif (m := TIME_LINE.fullmatch(s)) is not None:
             fm.boilerplate.append(Boilerplate(span, "time-line"))
             if fm.time_line is None and front:
@@ -99,29 +101,62 @@ def find_boilerplate(text: str, body_start: int) -> FrontMatter:
 def _front_line(fm: FrontMatter, s: str) -> None:
     if fm.first_line is None:
         fm.first_line = s
-    if (m := DATELINE.fullmatch(s.rstrip("."))) is not None and fm.dateline is None:
-        fm.dateline = (m["place"].strip(), parse_date(m["date"]) or "")
+    if (dateline := _dateline(s.rstrip("."))) is not None and fm.dateline is None:
+        fm.dateline = dateline
     elif LEAD.search(s) and fm.lead is None:
         fm.lead = s
     elif fm.venue is None and len(s) <= 80 and not s.endswith((".", "?", "!", "”", '"')):
         fm.venue = s
 
 
+def metadata_dates(s: str) -> list[tuple[int, int, str]]:
+    """``(start, end, ISO value)`` of every date of ``s`` that the timex
+    grammar finds and that names a month or a day ("July 2015", "15.10.2025",
+    "20:22 15.10.2025"), in text order; no reference date is needed."""
+    mentions = recognise(s)
+    return [(m.start, m.end, r.value) for m, r in zip(mentions, resolve_all(s, mentions, None))
+            if r.value and _ISO_VALUE.fullmatch(r.value)]
+
+
+_ISO_VALUE = re.compile(r"\d{4}-\d\d(?:-\d\d(?:T\d\d:\d\d)?)?")
+
+
 def parse_date(s: str) -> str | None:
     """ISO date from 'October 15, 2025', '15 October 2025', '2025-10-15',
-    '15.10.2025'; 'October 2019' gives '2019-10'."""
-    s = s.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s):
-        return _iso(*m.groups())
-    if m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s):
-        return _iso(m[3], m[2], m[1])
-    if m := re.search(rf"({_MONTH})\s+(\d{{1,2}}),\s+(\d{{4}})", s):
-        return _iso(m[3], MONTHS.index(m[1].lower()) + 1, m[2])
-    if m := re.search(rf"(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})", s):
-        return _iso(m[3], MONTHS.index(m[2].lower()) + 1, m[1])
-    if m := re.search(rf"({_MONTH})\s+(\d{{4}})", s):
-        return f"{m[2]}-{MONTHS.index(m[1].lower()) + 1:02d}"
+    '15.10.2025' anywhere in ``s`` (the first such); else 'October 2019' gives '2019-10'."""
+    values = [value for _, _, value in metadata_dates(s.strip())]
+    days = [v[:10] for v in values if len(v) >= 10]
+    return days[0] if days else next(iter(values), None)
+
+
+def _timestamp(line: str) -> str | None:
+    """The ISO date and time of a timestamp line ("20:22 15.10.2025 •")."""
+    if len(line) > 40 or ":" not in line:
+        return None  # short, with a clock time: the timex grammar is not run on every line
+    dates = metadata_dates(line)
+    if len(dates) == 1 and dates[0][0] == 0 and "T" in dates[0][2] and TIMESTAMP_TAIL.fullmatch(line, dates[0][1]):
+        return dates[0][2]
     return None
+
+
+def _dateline(line: str) -> tuple[str, str] | None:
+    """(place, ISO day) of a dateline ("Moscow, October 15, 2025")."""
+    dates = metadata_dates(line)
+    if not dates or dates[-1][1] != len(line) or len(dates[-1][2]) != 10:
+        return None
+    start, _, value = dates[-1]
+    m = DATELINE_PLACE.fullmatch(line, 0, start)
+    return (m["place"].strip(), value) if m else None
+
+
+def _title_place(title: str) -> str | None:
+    """The place before a title's closing day-first date ("..., Brussels, 12 July 2018")."""
+    title = title.rstrip()
+    dates = metadata_dates(title)
+    if not dates or dates[-1][1] != len(title) or len(dates[-1][2]) != 10 or not title[dates[-1][0]].isdigit():
+        return None
+    m = TITLE_PLACE.search(title, 0, dates[-1][0])
+    return m["place"] if m else None
 
 
 def _iso(y, mo, d) -> str:
@@ -171,8 +206,8 @@ def extract_metadata(fm: FrontMatter, headline: str | None, first_question: str 
         genre = ("interview" if len(principals) == 1 else "press conference") if has_questions else "statement"
     # where
     place = fm.dateline[0] if fm.dateline else venue
-    if place is None and title and (m := re.search(rf",\s*([A-Z][\w.’' ]+?),\s*\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s*$", title)):
-        place = m[1]
+    if place is None and title:
+        place = _title_place(title)
     if place is None and first_question and (m := INTERVIEW_PLACE.search(first_question)):
         place = m["place"]
     return Metadata(title=title, published=published, place=place, outlet=outlet,

@@ -18,7 +18,7 @@ from importlib import resources
 
 from parley.document import Span
 from parley.document.records import Turn
-from parley.analysers.entities.identity import slug
+from parley.nlp.ids import slug
 from parley.nlp.textlayout import is_blank, strip, structure_tables
 
 _WORD = r"[A-Z\u00c0-\u00de\u0400-\u042f][\w.’'\-]*"

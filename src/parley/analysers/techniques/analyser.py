@@ -13,8 +13,8 @@ need the ``models`` extra. Taxonomies:
 
 Models live in ``data/`` with model cards in ``docs/models``.
 Without the extra the analyser is reported unavailable and nothing else
-changes. Options (``Config.options["techniques"]``): ``taxonomies`` (a list,
-default both), ``min_score`` (drop records scoring below it, default 0).
+changes. Options (``--option techniques.KEY=VALUE``): ``taxonomies`` (a list,
+default the trained ones), ``min_score`` (drop records scoring below it, default 0).
 """
 from __future__ import annotations
 
@@ -28,13 +28,14 @@ from parley.models import adapters
 from parley.models import encoder
 from parley.document import Analysis, Span
 from parley.errors import ModelUnavailable
-from parley.pipeline.registry import analyser
+from parley.pipeline.registry import Option, analyser
 from parley.document.records import Technique
-from parley.render.sections import Cell, highlighter, section
+from parley.render.table import Cell, highlighter, section
 from parley.analysers.techniques.features import (
-    MODELS_DIR, Head, TokenTable, adapter_label_probabilities, adapter_spans, decode_head, encode, head_span_features,
-    mix_probabilities, segments,
+    MODELS_DIR, TokenTable, adapter_label_probabilities, adapter_spans, decode_head, encode, head_span_features,
+    load_head, segments,
 )
+from parley.models.heads import Head, mix_probabilities
 
 TAXONOMIES = ("semeval2020", "semeval2023")
 VERSION = "1"
@@ -63,7 +64,7 @@ def trained_taxonomies() -> tuple[str, ...]:
 def heads(taxonomy: str) -> tuple[Head, Head]:
     if taxonomy not in TAXONOMIES:
         raise ModelUnavailable(f"unknown technique taxonomy '{taxonomy}' (known: {', '.join(TAXONOMIES)})")
-    return Head.load(f"{taxonomy}-spans"), Head.load(f"{taxonomy}-labels")
+    return load_head(f"{taxonomy}-spans"), load_head(f"{taxonomy}-labels")
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +140,7 @@ def label_probabilities(taxonomy: str, text: str, segments_: list[Span], found: 
 
     def frozen_head() -> tuple[list[str], Any]:
         head = heads(taxonomy)[1]
-        return head.labels, head.probabilities(head_span_features(head, table(), text, found, np))
+        return list(head.classes), head.probabilities(head_span_features(head, table(), text, found, np))
 
     if not adapters.installed(f"{taxonomy}-labels", MODELS_DIR):
         return frozen_head()
@@ -149,15 +150,17 @@ def label_probabilities(taxonomy: str, text: str, segments_: list[Span], found: 
     weight = float(adapter.meta.get("frozen_head_weight", 0.0))
     if weight > 0.0:
         head_labels, head_probs = frozen_head()
-        probs = mix_probabilities(probs, head_probs[:, [head_labels.index(label) for label in labels]], weight, np)
+        probs = mix_probabilities(probs, head_probs[:, [head_labels.index(label) for label in labels]], weight)
     return labels, probs
 
 
-@analyser("techniques", version=VERSION, requires=("sentences",), assigns=("techniques",), order=60, check=check)
+@analyser("techniques", version=VERSION, requires=("sentences",), assigns=("techniques",), order=60, check=check,
+          options={"taxonomies": Option(None, tuple, "taxonomies to run (default: every trained one)"),
+                   "min_score": Option(0.0, float, "drop records scoring below this")})
 def analyse_techniques(analysis: Analysis, parse: Any, config: Any) -> dict[str, list[Technique]]:
-    options = (config.options or {}).get("techniques", {}) if config else {}
-    taxonomies = tuple(options.get("taxonomies", trained_taxonomies()))
-    min_score = float(options.get("min_score", 0.0))
+    taxonomies = config.option("techniques", "taxonomies")
+    taxonomies = trained_taxonomies() if taxonomies is None else taxonomies
+    min_score = config.option("techniques", "min_score")
     return {"techniques": find_techniques(analysis.text, sentence_segments(analysis), taxonomies, min_score)}
 
 

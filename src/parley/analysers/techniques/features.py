@@ -11,13 +11,13 @@ encoder once, giving contextual token vectors with character offsets
   its segment's mean vector and a few surface counts (length, how often the
   same words recur in the document: the signal of *Repetition*).
 
-Heads are small MLPs stored as NPZ files in this folder's ``data/`` and run in
-numpy; ``scripts/train_techniques.py`` trains them. Everything here needs the
+Heads are small MLPs (``parley.models.heads.Head``) stored in this folder's
+``data/`` in the one model file layout and run in numpy;
+``scripts/train_techniques.py`` trains them. Everything here needs the
 ``models`` extra only through ``encode``.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 import zlib
@@ -26,16 +26,17 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from parley.document import Span
-from parley.errors import ModelUnavailable
+from parley.models.heads import Head, read_head, softmax
+from parley.nlp.sentences import QUOTED, ends
 
 MODELS_DIR = Path(__file__).resolve().parent / "data"
 MAX_SEGMENT_WORDS = 120  # well under the encoder's 256 word pieces
-_SENTENCE_END = re.compile(r"(?<=[.!?\"\u201d])\s+(?=[\"\u201c(A-Z0-9])")
 _WORDS = re.compile(r"\S+")
 
 
 def segments(text: str) -> list[Span]:
-    """Sentence-like segments of ``text``: its lines, split at sentence ends.
+    """Sentence-like segments of ``text``: its lines, split at sentence ends
+    (``nlp.sentences.QUOTED``: a closing quotation mark ends one too).
 
     Used to train (the PTC texts are one sentence per line) and as a fallback
     when no sentences layer is given. Pieces longer than MAX_SEGMENT_WORDS
@@ -46,7 +47,7 @@ def segments(text: str) -> list[Span]:
     for line in text.split("\n"):
         start = pos
         pos += len(line) + 1
-        cuts = [start] + [start + m.end() for m in _SENTENCE_END.finditer(line)] + [start + len(line)]
+        cuts = [start] + [start + e.next for e in ends(line, rule=QUOTED)] + [start + len(line)]
         for a, b in zip(cuts, cuts[1:]):
             out.extend(_cap_words(text, a, b))
     return out
@@ -118,7 +119,7 @@ SPAN_BLOCKS = ("mean", "segment", "surface")  # what a label head without "span_
 _LEXICAL_WORD = re.compile(r"[a-z0-9']+")
 
 
-def head_span_features(head: "Head", table: TokenTable, text: str, spans: Sequence[Span], np: Any) -> Any:
+def head_span_features(head: Head, table: TokenTable, text: str, spans: Sequence[Span], np: Any) -> Any:
     """``span_features`` with the blocks a label head was trained on (its meta)."""
     return span_features(table, text, spans, np, tuple(head.meta.get("span_blocks", SPAN_BLOCKS)))
 
@@ -197,7 +198,7 @@ def span_features(table: TokenTable, text: str, spans: Sequence[Span], np: Any,
     return np.stack(rows).astype(np.float32)
 
 
-def decode_head(table: TokenTable, head: "Head", np: Any) -> list[tuple[Span, float]]:
+def decode_head(table: TokenTable, head: Head, np: Any) -> list[tuple[Span, float]]:
     """The spans a span head finds in ``table``, with the decoding settings in its meta."""
     probs = head.probabilities(token_features(table, np, context=bool(head.meta.get("context", False))))
     return decode_with_meta(table, probs, head.meta)
@@ -241,56 +242,12 @@ def decode_spans(table: TokenTable, probs: Any, threshold: float, max_gap: int =
     return out
 
 
-class Head:
-    """A small MLP (standardise, [Linear, ReLU]*, Linear) read from an NPZ file."""
-
-    def __init__(self, arrays: dict[str, Any], meta: dict[str, Any]):
-        self.arrays = arrays
-        self.meta = meta
-        self.labels: list[str] = list(meta.get("labels", []))
-
-    @classmethod
-    def load(cls, name: str, folder: Path = MODELS_DIR) -> "Head":
-        import numpy as np
-
-        path = folder / f"{name}.npz"
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-        except (OSError, ValueError) as e:
-            raise ModelUnavailable(f"technique head {path.name} cannot be read: {e}") from e
-        meta = json.loads(str(arrays.pop("meta")))
-        return cls(arrays, meta)
-
-    def save(self, name: str, folder: Path = MODELS_DIR) -> Path:
-        import numpy as np
-
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{name}.npz"
-        arrays = {k: v.astype(np.float16) if v.dtype.kind == "f" and v.ndim == 2 else v
-                  for k, v in self.arrays.items()}
-        np.savez_compressed(path, meta=np.asarray(json.dumps(self.meta)), **arrays)
-        return path
-
-    def logits(self, x: Any) -> Any:
-        import numpy as np
-
-        h = (x - self.arrays["mean"]) / self.arrays["scale"]
-        layers = sorted(k for k in self.arrays if k.startswith("w"))
-        for i, key in enumerate(layers):
-            h = h @ self.arrays[key].astype(np.float32).T + self.arrays["b" + key[1:]]
-            if i < len(layers) - 1:
-                h = np.maximum(h, 0.0)
-        return h
-
-    def probabilities(self, x: Any) -> Any:
-        """Sigmoid of one output, or softmax over several."""
-        import numpy as np
-
-        z = self.logits(x)
-        if z.shape[1] == 1:
-            return 1.0 / (1.0 + np.exp(-z[:, 0]))
-        return softmax(z, np)
+def load_head(name: str, folder: Path = MODELS_DIR) -> Head:
+    """The technique head ``name`` (``semeval2020-spans``...) of ``folder``: a
+    ``parley.models.heads.Head`` whose meta holds its decoding settings (span
+    heads) or the span blocks it reads (label heads); E401 when missing or
+    malformed."""
+    return read_head(Path(folder) / f"{name}.npz", "the technique head", "run scripts/train_techniques.py")
 
 
 # -- fine-tuned adapters (parley.models.adapters) ---------------------------------------
@@ -328,19 +285,4 @@ def adapter_label_probabilities(adapter: Any, text: str, segments_: Sequence[Spa
     """A label adapter's probabilities for ``spans`` of ``text`` (columns in
     the order of its meta's ``outputs.label``)."""
     firsts, seconds = span_pairs(text, segments_, spans)
-    return softmax(adapter.classify(firsts, seconds)["label"], np)
-
-
-def softmax(z: Any, np: Any) -> Any:
-    """Row-wise softmax of logits ``z`` (n, k)."""
-    z = z - z.max(1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(1, keepdims=True)
-
-
-def mix_probabilities(first: Any, second: Any, second_weight: float, np: Any) -> Any:
-    """The normalised weighted geometric mean of two models' class
-    probabilities (rows over the same classes): ``first ** (1 - w) *
-    second ** w``, renormalised per row."""
-    w = float(second_weight)
-    return softmax((1.0 - w) * np.log(first + 1e-9) + w * np.log(second + 1e-9), np)
+    return softmax(adapter.classify(firsts, seconds)["label"])

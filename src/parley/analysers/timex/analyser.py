@@ -4,9 +4,9 @@ Recognition is rule-based over the text (``parley.analysers.timex.recognise``), 
 is arithmetic on the reference date, the document's publication date or
 ``--date`` (``parley.analysers.timex.normalise``). Each expression is linked to the sentence
 that holds it and, when the entities layer is present, to the entities
-mentioned in that sentence. ``config.options["timex"]["style"]`` may be
-``"timeml"`` to get TempEval's values for vague expressions (``PXY``,
-``PRESENT_REF``) instead of ``None``.
+mentioned in that sentence. The option ``style`` (``--option
+timex.style=timeml``) may be ``"timeml"`` to get TempEval's values for vague
+expressions (``PXY``, ``PRESENT_REF``) instead of ``None``.
 
 The report section lists the resolved dates in chronological order, and the
 HTML report draws them on a time axis (an inline SVG, no scripts).
@@ -20,18 +20,19 @@ from typing import Any
 
 from parley.document import Analysis, Span
 from parley.errors import PipelineError
-from parley.pipeline.registry import Config, analyser
+from parley.pipeline.registry import Config, Option, analyser
 from parley.document.records import Timex
-from parley.render.sections import Cell, highlighter, section
+from parley.render.table import Cell, highlighter, section
 from parley.analysers.timex.normalise import value_start
 from parley.analysers.timex.recognise import recognise, resolve_all
 
 STYLES = ("parley", "timeml")
 
 
-@analyser("timex", version="1.0", requires=("metadata", "sentences"), assigns=("timex",), order=40)
+@analyser("timex", version="1.0", requires=("metadata", "sentences"), assigns=("timex",), order=40,
+          options={"style": Option("parley", str, "values of vague expressions: parley (None) or timeml", STYLES)})
 def find_timex(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Timex]]:
-    style = (config.options.get("timex") or {}).get("style", "parley")
+    style = config.option("timex", "style")
     if style not in STYLES:
         raise PipelineError(f"timex style must be one of {', '.join(STYLES)}, not {style!r}", code="E300")
     return {"timex": timex_records(analysis, style)}

@@ -1,7 +1,7 @@
 """Finding temporal expressions in text, rule-based and fast.
 
 ``recognise(text)`` returns ``Mention``s: a ``[start, end)`` span into the
-text and a ``timenorm.Meaning`` saying what the expression means. Patterns
+text and a ``normalise.Meaning`` saying what the expression means. Patterns
 are regular expressions built from the word tables in
 ``data/timex_words.json``; every pattern that matches proposes a candidate,
 and the longest candidates win where they overlap. Spans follow the gold
@@ -13,7 +13,7 @@ of the same length is made in which web addresses cannot match and editorial
 markup (``<s>30</s> \\[300\\]``, ``[...]``) reads as spaces, so that a span
 found in the copy is a span of the original.
 
-``resolve_all`` then normalises mentions in document order (``timenorm``),
+``resolve_all`` then normalises mentions in document order (``normalise``),
 each anchored either on the reference date or on the time mentioned just
 before it ("15 years later").
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from parley.analysers.timex.normalise import Meaning, Point, Resolved, resolve
-from parley.analysers.timex.patterns import PATTERNS, _words_before, not_until_past, tense, words
+from parley.analysers.timex.patterns import PATTERNS, not_until_past, tense, words, words_before
 
 __all__ = ["Mention", "masked", "recognise", "resolve_all", "tense", "words"]
 
@@ -110,7 +110,7 @@ def resolve_all(text: str, mentions: list[Mention], reference: str | None, style
                 continue
         t = 0
         if m.kind in ("weekday", "month", "monthday"):
-            before = _words_before(text, mention.start, 1)
+            before = words_before(text, mention.start, 1)
             if before and before[0] in ("since", "last"):
                 t = -1
             elif before and before[0] in ("until", "till", "through", "next"):

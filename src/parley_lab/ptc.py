@@ -1,6 +1,7 @@
 """Readers for the persuasion-technique datasets in ../shared/datasets, and
-the per-process embedding cache under /tmp, shared by
-scripts/train_techniques.py and benchmarks/bench_techniques.py.
+the per-process token-table cache under /tmp, shared by
+scripts/train_techniques.py, scripts/finetune_prepare.py,
+scripts/finetune_decoding.py and benchmarks/bench_techniques.py.
 
 Datasets (research use only; never copied into the repo):
 - ``ptc-train`` / ``ptc-dev``: SemEval-2020 Task 11 PTC (14 techniques),
@@ -9,6 +10,9 @@ Datasets (research use only; never copied into the repo):
   texts are the PTC articles, so it is never evaluated on PTC dev);
 - ``ct24-test``: CheckThat! 2024 English test, ``data/formatted/test.json``
   whose ``end`` offsets are inclusive (1 is added here).
+
+Fill the cache ahead of training with
+``.venv/bin/python -m parley_lab.ptc ptc-dev ptc-train ...``.
 """
 from __future__ import annotations
 
@@ -21,12 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from parley.analysers.techniques.features import TokenTable, assemble, segments
+from parley.document import Span
 
-from parley.document import Span  # noqa: E402
-from parley.analysers.techniques.features import TokenTable, assemble, segments  # noqa: E402
-
+ROOT = Path(__file__).resolve().parents[2]  # the repository (an editable install)
 SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared")) / "datasets"
 PTC = SHARED / "semeval2020-task11-ptc"
 ST3 = SHARED / "semeval2023-task3-checkthat2024-en" / "data"
@@ -176,9 +178,14 @@ def _known_segments(name: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return known
 
 
-if __name__ == "__main__":
-    # Fill the cache: python scripts/techniques_data.py ptc-dev ptc-train ...
-    for dataset in sys.argv[1:]:
+def main(names: list[str]) -> int:
+    """Fill the cache for the datasets named (training sets sampled)."""
+    for dataset in names:
         arts = load(dataset)
         print(dataset, len(arts), "articles", sum(len(a.labels) for a in arts), "labels", flush=True)
         tables(dataset, arts, sample=dataset.endswith("-train"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
