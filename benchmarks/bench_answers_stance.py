@@ -37,6 +37,7 @@ from collections import Counter
 from pathlib import Path
 
 import harness
+
 from parley.analysers.answers.analyser import ADAPTER, CLARITY, DATA, EVASION, load_heads, predict
 from parley.analysers.stance.analyser import analyse_stance
 from parley.document import Analysis

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import harness
+
 from parley.analysers.claims.features import load_model
 from parley.scoring.classes import positive_f1
 from parley.scoring.ranking import ranking_measures
@@ -116,8 +117,8 @@ class EncoderHead:
 
 
 def ranking_systems(train, cache: Path) -> list[harness.System]:
-    from parley.models import adapters, encoder
     from parley.analysers.claims.analyser import ADAPTER, DATA, FINETUNED, adapter_scores, threshold_of
+    from parley.models import adapters, encoder
 
     model = load_model()
     no_encoder = encoder.available()

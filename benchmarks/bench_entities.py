@@ -29,6 +29,7 @@ from statistics import mean
 from typing import Any
 
 import harness
+
 from parley.analysers.entities.analyser import find_entities, spacy_ner_baseline
 from parley.analysers.entities.identity import AliasTable, alias_table
 from parley.document import Analysis, Document

@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from parley.ingest import read_document
-    from parley.pipeline.parse import Parser, default_model
     from parley.pipeline import analyze, build_pipeline
+    from parley.pipeline.parse import Parser, default_model
 
     doc = read_document(str(path))
     words = len(doc.text.split())

@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import harness
+
 from parley.store import Filters, open_store
 from parley.store.ingest import ingest
 from parley_lab import synthetic

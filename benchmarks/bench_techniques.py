@@ -26,6 +26,7 @@ import sys
 import time
 
 import harness
+
 from parley.analysers.techniques.analyser import find_spans, label_probabilities
 from parley.analysers.techniques.features import MODELS_DIR, segments
 from parley.document import Span

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Callable
 
 import harness
+
 from parley.analysers.timex.recognise import recognise, resolve_all
 from parley.scoring import gold as scoring
 from parley_lab.tempeval import PLATINUM, platinum_docs

@@ -40,6 +40,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import harness
+
 from parley.analysers.attribution.analyser import find_attributions
 from parley.analysers.entities.analyser import spacy_ner_baseline
 from parley.document import Analysis, Document

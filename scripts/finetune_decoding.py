@@ -41,7 +41,12 @@ from parley.analysers.answers.analyser import DATA as ANSWERS_DATA
 from parley.analysers.claims.analyser import DATA as CLAIMS_DATA
 from parley.analysers.techniques.analyser import heads
 from parley.analysers.techniques.features import (
-    MODELS_DIR, adapter_label_probabilities, adapter_token_probabilities, decode_spans, segments, span_features,
+    MODELS_DIR,
+    adapter_label_probabilities,
+    adapter_token_probabilities,
+    decode_spans,
+    segments,
+    span_features,
 )
 from parley.models import adapters
 from parley.models.heads import mix_probabilities
@@ -129,7 +134,13 @@ ANSWER_HEADS_C = {"clarity": (0.01, 1.0), "evasion": (0.01, 3.0)}
 
 def choose_answers(shared: Path) -> dict:
     from parley.analysers.answers.analyser import (
-        CLARITY, EVASION, adapter_probabilities, consistent_labels, load_heads, mixed_proba, pair_features,
+        CLARITY,
+        EVASION,
+        adapter_probabilities,
+        consistent_labels,
+        load_heads,
+        mixed_proba,
+        pair_features,
     )
     from parley.models.encoder import DIMENSION
     from parley_lab.answer_heads import fit_head, fit_ngram_head

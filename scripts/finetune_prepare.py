@@ -59,9 +59,8 @@ def pack_encoder(half: bool = True) -> None:
 
 
 def pack_techniques() -> None:
-    from parley_lab import ptc
-
     from parley.analysers.techniques.features import segments
+    from parley_lab import ptc
 
     def articles(name: str, held: set[int]) -> list[dict]:
         out = []

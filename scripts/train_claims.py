@@ -205,12 +205,12 @@ def _iou(a, b) -> float:
 
 def decider_rows(gold_dir: Path, hold_out: str) -> dict[str, list[tuple[dict, bool]]]:
     """Per transcript, (features, is-a-gold-claim) for every sentence."""
-    from parley.analysers.structure import analyser as structure  # noqa: F401  (registers the analyser)
-    from parley.analysers.claims.analyser import role_of, decider_features, sentence_tokens
+    from parley.analysers.claims.analyser import decider_features, role_of, sentence_tokens
     from parley.analysers.claims.features import load_model
+    from parley.analysers.structure import analyser as structure  # noqa: F401  (registers the analyser)
     from parley.document import Document
-    from parley.pipeline.parse import Parser
     from parley.pipeline import REGISTRY, analyze
+    from parley.pipeline.parse import Parser
 
     model, parser = load_model(), Parser.shared()
     out: dict[str, list[tuple[dict, bool]]] = {}

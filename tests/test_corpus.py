@@ -4,7 +4,7 @@ import pytest
 from parley.document import iter_spans
 from parley.ingest import read_document
 from parley.pipeline import Config, analyze, build_pipeline
-from parley.scoring.evaluate import find_cases, evaluate
+from parley.scoring.evaluate import evaluate, find_cases
 
 
 def corpus_files():

@@ -1,8 +1,8 @@
 import pytest
 
 from parley.document import Analysis, Document, Metadata, Span
-from parley.errors import SpanError
 from parley.document.records import Attribution, Boilerplate, Entity, Stance, Turn
+from parley.errors import SpanError
 
 
 def test_span_rejects_inverted_and_negative_ranges():

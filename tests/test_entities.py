@@ -6,11 +6,11 @@ import re
 import pytest
 
 from parley.analysers.entities.analyser import entity_at, entity_rows, find_entities, spacy_ner_baseline
+from parley.analysers.entities.identity import AliasTable, alias_table, resolve, surface_key
+from parley.analysers.entities.mentions import Candidate, is_language_use, select, table_candidates, trim, url_spans
 from parley.document import Analysis, Document, Span
 from parley.errors import InputError
-from parley.analysers.entities.identity import AliasTable, alias_table, resolve, surface_key
 from parley.nlp.ids import slug
-from parley.analysers.entities.mentions import Candidate, is_language_use, select, table_candidates, trim, url_spans
 from parley.pipeline import load_analysers
 
 

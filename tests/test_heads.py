@@ -10,7 +10,16 @@ import pytest
 
 from parley.errors import ModelUnavailable
 from parley.models.heads import (
-    CLAMP, SIGMOID, SOFTMAX, Head, mix_probabilities, read_head, read_heads, sigmoid, softmax, write_heads,
+    CLAMP,
+    SIGMOID,
+    SOFTMAX,
+    Head,
+    mix_probabilities,
+    read_head,
+    read_heads,
+    sigmoid,
+    softmax,
+    write_heads,
 )
 from parley.models.modelfile import FORMAT, read_model, write_model
 

@@ -7,10 +7,10 @@ import pytest
 from parley import pipeline
 from parley.cli import main
 from parley.document import Document, Span
-from parley.errors import PipelineError
-from parley.pipeline import REGISTRY, Config, analyze, analyser, build_pipeline
-from parley.pipeline.registry import Option
 from parley.document.records import Sentence
+from parley.errors import PipelineError
+from parley.pipeline import REGISTRY, Config, analyser, analyze, build_pipeline
+from parley.pipeline.registry import Option
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
 import re
 from html.parser import HTMLParser
 
-import pytest
 from markupsafe import escape
-
-from tests.conftest import needs
 
 from parley.document import Document
 from parley.pipeline import analyze, build_pipeline
 from parley.render.html import render_html
 from parley.render.text import render_text
+from tests.conftest import needs
 
 HOSTILE = ("TITLE: <script>alert('title')</script>\n\n"
            "Question: Did you see <img src=x onerror=alert(1)> and </article><script>alert(2)</script>?\n\n"

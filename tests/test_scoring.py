@@ -77,9 +77,9 @@ def test_agrees_with_the_reference_scorer_on_perturbed_gold(shared, name):
 
 @pytest.mark.slow
 def test_agrees_with_the_reference_scorer_on_a_real_analysis_of_the_seed(shared):
-    from parley.scoring.evaluate import load_gold
     from parley.ingest import read_document
     from parley.pipeline import analyze
+    from parley.scoring.evaluate import load_gold
 
     name = "lavrov-kommersant-2025-10-15"
     gold = load_gold(shared / "gold" / f"{name}.json")

@@ -9,9 +9,9 @@ from parley.analysers.stance import analyser as stance
 from parley.analysers.stance.lexicon import load_lexicon
 from parley.analysers.stance.targets import but_weights
 from parley.document import Analysis, Document, Span
+from parley.document.records import Entity, Stance, Turn
 from parley.errors import ModelUnavailable
 from parley.pipeline import Config
-from parley.document.records import Entity, Stance, Turn
 
 # An invented interview: one question, one answer by a minister ("pat-minister").
 QUESTION = "Interviewer: What do you make of your neighbours?"

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import needs
-
 from parley.document import Analysis, text_hash
 from parley.errors import ParleyError, StoreError
-from parley.store import Filters, open_store
-from parley.store import migrations
+from parley.store import Filters, migrations, open_store
+from tests.conftest import needs
 
 PG_URL = os.environ.get("PARLEY_TEST_PG")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=[

@@ -1,10 +1,9 @@
 from pathlib import Path
 
-from parley.document import Document
+from parley.document import Document, Span
 from parley.ingest import read_document
-from parley.pipeline import analyze, build_pipeline
 from parley.nlp.sentences import split
-from parley.document import Span
+from parley.pipeline import analyze, build_pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,18 +11,25 @@ import importlib.util
 import numpy as np
 import pytest
 
-from tests.conftest import needs
-
-from parley.models import encoder
 from parley.analysers.techniques import analyser as techniques
-from parley.document import Analysis, Document, Span
-from parley.pipeline import analyze, build_pipeline
-from parley.document.records import Technique
-from parley.render.table import HIGHLIGHTERS, SECTIONS
 from parley.analysers.techniques.features import (
-    LEXICAL_BUCKETS, MODELS_DIR, TokenTable, assemble, decode_spans, load_head, segments, span_features, token_features,
+    LEXICAL_BUCKETS,
+    MODELS_DIR,
+    TokenTable,
+    assemble,
+    decode_spans,
+    load_head,
+    segments,
+    span_features,
+    token_features,
 )
+from parley.document import Analysis, Document, Span
+from parley.document.records import Technique
+from parley.models import encoder
 from parley.models.heads import SIGMOID, SOFTMAX, Head, write_heads
+from parley.pipeline import analyze, build_pipeline
+from parley.render.table import HIGHLIGHTERS, SECTIONS
+from tests.conftest import needs
 
 TEXT = ("They call it reform. It is a betrayal, a shameful betrayal!\n"
         "Nobody asked the people.\n\nThe people will decide.")

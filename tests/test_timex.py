@@ -9,12 +9,12 @@ import json
 
 import pytest
 
-from parley.document import Analysis, Document, Metadata, Span
-from parley.errors import ParleyError
-from parley.pipeline import Config
-from parley.document.records import Entity, Sentence
 from parley.analysers.timex.normalise import duration, value_start
 from parley.analysers.timex.recognise import recognise, resolve_all
+from parley.document import Analysis, Document, Metadata, Span
+from parley.document.records import Entity, Sentence
+from parley.errors import ParleyError
+from parley.pipeline import Config
 
 REF = "2025-10-15"  # a Wednesday
 

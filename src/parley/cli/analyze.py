@@ -14,10 +14,10 @@ from pathlib import Path
 
 from parley.document import Analysis
 from parley.errors import InputError, PipelineError
+from parley.files import write_atomic
 from parley.ingest import DEFAULT_MAX_BYTES, Failure, read_sources
 from parley.pipeline import Config, analyze, build_pipeline
 from parley.pipeline.registry import validate_options
-from parley.files import write_atomic
 
 NAME = "analyze"
 HELP = "analyse transcripts (text, Markdown, HTML, JSONL, stdin)"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from parley.store import open_store
 from parley.cli.output import add_db_argument, add_format_argument, db_url, emit
+from parley.store import open_store
 
 NAME = "entity"
 HELP = "an entity's mentions, statements, quotes by others and stance over time"

@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from parley.scoring.evaluate import evaluate, find_cases, format_results
 from parley.cli.analyze import add_pipeline_arguments, config_from, pipeline_from
+from parley.scoring.evaluate import evaluate, find_cases, format_results
 
 NAME = "evaluate"
 HELP = "score analyses against gold files (precision/recall/F1 per layer)"

@@ -12,12 +12,12 @@ import argparse
 import json
 import sys
 
+from parley.cli.output import add_db_argument, db_url, write_csv
+from parley.cli.search import add_filter_arguments, filters_from
 from parley.errors import InputError
 from parley.files import write_atomic
 from parley.store import open_store
 from parley.store.export import TABLES, columns_of, rows, write_parquet
-from parley.cli.output import add_db_argument, db_url, write_csv
-from parley.cli.search import add_filter_arguments, filters_from
 
 NAME = "export"
 HELP = "export the store as JSONL, CSV or Parquet"

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from parley.store import open_store
-from parley.store.ingest import default_workers, ingest
 from parley.cli.analyze import add_pipeline_arguments, config_from
 from parley.cli.output import add_db_argument, db_url
+from parley.store import open_store
+from parley.store.ingest import default_workers, ingest
 
 NAME = "ingest"
 HELP = "analyse transcripts and store them (SQLite file or PostgreSQL)"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from parley.cli.output import add_db_argument, add_format_argument, db_url, emit
 from parley.store import SEARCH_LAYERS, Filters, open_store
 from parley.store.base import DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT
-from parley.cli.output import add_db_argument, add_format_argument, db_url, emit
 
 NAME = "search"
 HELP = "full-text search of the store (filters: speaker, entity, dates, layer)"

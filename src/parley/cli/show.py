@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from parley.store import open_store
 from parley.cli.output import add_db_argument, add_format_argument, db_url, emit
+from parley.store import open_store
 
 NAME = "show"
 HELP = "show a stored document (hash, hash prefix or doc_id)"

@@ -6,7 +6,6 @@ the gold JSON format and back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from parley.document.spans import Span
 

@@ -1,7 +1,13 @@
 """Ingest: bytes, files, folders, HTML and JSONL into immutable Documents."""
 from parley.ingest.decode import Decoded, decode, decode_bytes
 from parley.ingest.read import (
-    DEFAULT_MAX_BYTES, HTML_SUFFIXES, JSONL_SUFFIXES, SUFFIXES, Failure, documents_from_bytes, read_document,
+    DEFAULT_MAX_BYTES,
+    HTML_SUFFIXES,
+    JSONL_SUFFIXES,
+    SUFFIXES,
+    Failure,
+    documents_from_bytes,
+    read_document,
     read_sources,
 )
 

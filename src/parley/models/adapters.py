@@ -24,8 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-from parley.models import encoder
 from parley.errors import ModelUnavailable
+from parley.models import encoder
 from parley.models.heads import SIGMOID, SOFTMAX, Head
 from parley.models.modelfile import read_model
 

@@ -22,7 +22,6 @@ from typing import Any, Callable, Mapping, Sequence
 from parley.document import Analysis
 from parley.errors import PipelineError
 
-
 AnalyserFunc = Callable[[Analysis, Any, "Config"], dict[str, list[Any]]]
 
 # What each option type accepts, in words for error messages.

@@ -19,7 +19,6 @@ from parley.document import Analysis, Document
 from parley.errors import ModelUnavailable, PipelineError
 from parley.pipeline.registry import Analyser, Config, load_analysers, validate_options
 
-
 # Layers that ingest provides, so no analyser needs to assign them.
 GIVEN = ("text", "metadata")
 

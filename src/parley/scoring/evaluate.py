@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from parley.scoring import gold as scoring
 from parley.errors import GoldError
 from parley.ingest import read_document
 from parley.pipeline import Analyser, Config, analyze
+from parley.scoring import gold as scoring
 
 
 @dataclass

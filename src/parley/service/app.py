@@ -64,9 +64,9 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
         from parley.errors import ModelUnavailable
 
         raise ModelUnavailable(f"the service needs the 'service' extra (pip install 'parley[service]'): {e}") from e
-    from parley.store import DEFAULT_URL
     from parley.service import pages, upload
     from parley.service.stores import StorePool
+    from parley.store import DEFAULT_URL
 
     settings = settings or Settings.from_env()
     if settings.read_token_required and not settings.token:

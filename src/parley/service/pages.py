@@ -21,11 +21,11 @@ from markupsafe import Markup
 
 from parley.document import Span
 from parley.render.sections import sections_for
-from parley.store import SEARCH_LAYERS, Filters
 from parley.service import highlight, views
 from parley.service.auth import require_read
 from parley.service.errors import ERROR_RESPONSES, ServiceError
 from parley.service.templating import STATIC
+from parley.store import SEARCH_LAYERS, Filters
 
 router = APIRouter(dependencies=[Depends(require_read)], responses=ERROR_RESPONSES)
 SEARCH_GRACE_S = 0.5  # beyond the store's own limit, before the service gives up (E705)

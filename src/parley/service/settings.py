@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
-from parley.service.errors import ServiceError
 from parley.ingest import DEFAULT_MAX_BYTES
+from parley.service.errors import ServiceError
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}

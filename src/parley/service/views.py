@@ -11,8 +11,8 @@ from typing import Any
 from parley.document import Analysis
 from parley.render.sections import sections_for
 from parley.render.table import cell_json
-from parley.store import SEARCH_LAYERS, Filters, Store
 from parley.service.errors import ServiceError
+from parley.store import SEARCH_LAYERS, Filters, Store
 
 LIBRARY_PAGE = 50
 

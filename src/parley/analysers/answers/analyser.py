@@ -26,14 +26,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from parley.models import adapters
 from parley.document import Analysis
-from parley.errors import ModelUnavailable
-from parley.pipeline.registry import analyser
 from parley.document.records import Answer, Turn
-from parley.render.table import Cell, Rows, section
+from parley.errors import ModelUnavailable
+from parley.models import adapters
 from parley.models.heads import Head, mix_probabilities, read_heads, softmax
 from parley.nlp.sentences import LOOSE, pieces
+from parley.pipeline.registry import analyser
+from parley.render.table import Cell, Rows, section
 
 DATA = Path(__file__).resolve().parent / "data"
 HEADS_PATH = DATA / "answers_heads.npz"

@@ -22,12 +22,12 @@ from typing import Any
 
 from parley.analysers.attribution.cues import Report, cue_table, find_reports, is_idiom, source_token, verb_group_span
 from parley.document import Analysis, Span
-from parley.pipeline.registry import Config, analyser
-from parley.nlp.quotes import Quotation, find_quotations
 from parley.document.records import Attribution
-from parley.render.table import Cell, section
+from parley.nlp.quotes import Quotation, find_quotations
 from parley.nlp.references import SourceResolver
 from parley.nlp.sentences import LOOSE, ends
+from parley.pipeline.registry import Config, analyser
+from parley.render.table import Cell, section
 
 VERSION = "0.1.0"
 _LABEL_BEFORE_QUOTE = re.compile(r"(?:^|\n)[ \t]*([A-Z][^\n:“\"]{1,80}):[ \t]*$")

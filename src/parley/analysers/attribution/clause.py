@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.analysers.attribution.cuewords import CueTable, NEGATIVE_SUBJECTS, PRONOUN_CONTENT, RELATIVE, SUBJECTS
+from parley.analysers.attribution.cuewords import NEGATIVE_SUBJECTS, PRONOUN_CONTENT, RELATIVE, SUBJECTS, CueTable
 from parley.document import Span
-
 
 # -- spans from tokens ---------------------------------------------------------
 

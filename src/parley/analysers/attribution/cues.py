@@ -17,10 +17,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from parley.analysers.attribution.clause import (has_child, is_blocked, is_pronoun_only, source_token, subtree_span,
-                                                tokens_span)
-from parley.analysers.attribution.cuewords import (ASKING, LIGHT_VERBS, RELATIVE, STOP_MARKS, SUBJECTS, WH_WORDS, CueTable,
-                                                   cue_table)
+from parley.analysers.attribution.clause import (
+    has_child,
+    is_blocked,
+    is_pronoun_only,
+    source_token,
+    subtree_span,
+    tokens_span,
+)
+from parley.analysers.attribution.cuewords import (
+    ASKING,
+    LIGHT_VERBS,
+    RELATIVE,
+    STOP_MARKS,
+    SUBJECTS,
+    WH_WORDS,
+    CueTable,
+    cue_table,
+)
 from parley.document import Span
 
 __all__ = ["Report", "cue_table", "find_reports", "is_idiom", "source_token", "verb_group_span"]

@@ -30,18 +30,18 @@ import math
 from pathlib import Path
 from typing import Any
 
-from parley.models import adapters
-
-from parley.models import encoder
 from parley.analysers.claims.features import ASKER, SPEAKER, LinearModel, load_model
-from parley.analysers.claims.head import load_head, score as score_head
+from parley.analysers.claims.head import load_head
+from parley.analysers.claims.head import score as score_head
 from parley.analysers.claims.linguistics import claim_kind, cues, excluded
 from parley.document import Analysis, Span
+from parley.document.records import CheckWorthiness, Claim, Sentence, Turn
 from parley.errors import ModelUnavailable, PipelineError
+from parley.models import adapters, encoder
 from parley.models.heads import sigmoid
+from parley.nlp.quantities import find as find_quantities
+from parley.nlp.quantities import find_in_text
 from parley.pipeline.registry import Config, Option, analyser
-from parley.nlp.quantities import find as find_quantities, find_in_text
-from parley.document.records import Claim, CheckWorthiness, Sentence, Turn
 from parley.render.table import Cell, section
 
 DECIDER_FILE = "claims_decider.json"

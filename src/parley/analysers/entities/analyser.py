@@ -28,15 +28,34 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import Any
 
-from parley.document import Analysis, Span
 from parley.analysers.entities.identity import AliasTable, EntityInfo, alias_table, fold, surface_key
-from parley.nlp.ids import slug
-from parley.analysers.entities.mentions import (Candidate, add_free, headline_labels, is_language_use, label_candidates, pattern_candidates,
-                        select, spacy_candidates, table_candidates, trim, url_spans)
-from parley.analysers.entities.people import HONORIFICS, People, add_surnames, collect_people, first_names, name_words, role_before
+from parley.analysers.entities.mentions import (
+    Candidate,
+    add_free,
+    headline_labels,
+    is_language_use,
+    label_candidates,
+    pattern_candidates,
+    select,
+    spacy_candidates,
+    table_candidates,
+    trim,
+    url_spans,
+)
 from parley.analysers.entities.offices import office_candidates, unique_title_candidates
-from parley.pipeline.registry import Config, analyser
+from parley.analysers.entities.people import (
+    HONORIFICS,
+    People,
+    add_surnames,
+    collect_people,
+    first_names,
+    name_words,
+    role_before,
+)
+from parley.document import Analysis, Span
 from parley.document.records import Entity
+from parley.nlp.ids import slug
+from parley.pipeline.registry import Config, analyser
 from parley.render.table import Cell, highlighter, section
 
 VERSION = "1.0"

@@ -24,8 +24,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
-from parley.document import Span
 from parley.analysers.entities.identity import AliasTable, EntityInfo, fold, surface_key
+from parley.document import Span
 from parley.nlp.ids import slug
 
 # spaCy label -> our type; labels not listed are not entities here.

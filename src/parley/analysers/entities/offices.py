@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from parley.document import Span
 from parley.analysers.entities.identity import EntityInfo
 from parley.analysers.entities.mentions import Candidate
+from parley.document import Span
 
 # Titles that a document uses for one person only, so "the King" names them.
 UNIQUE_TITLES = ("Crown Prince", "King", "Queen", "Emir", "Sultan", "Pope", "Supreme Leader", "Grand Ayatollah")

@@ -13,10 +13,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from parley.document import Span
 from parley.analysers.entities.identity import AliasTable, EntityInfo, fold, surface_key
-from parley.nlp.ids import slug
 from parley.analysers.entities.mentions import Candidate, add_free, titles
+from parley.document import Span
+from parley.nlp.ids import slug
+
 
 def name_words(name: str) -> list[str]:
     return [w for w in re.split(r"\s+", surface_key(name)) if w]

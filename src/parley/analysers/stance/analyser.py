@@ -25,14 +25,20 @@ from typing import Any
 
 from parley.analysers.stance.lexicon import load_lexicon, sentence_cues
 from parley.analysers.stance.targets import (
-    FARTHER, RESOLVED, but_weights, long_quotes, pronoun_mentions, role_factor, tree_distance,
+    FARTHER,
+    RESOLVED,
+    but_weights,
+    long_quotes,
+    pronoun_mentions,
+    role_factor,
+    tree_distance,
 )
 from parley.document import Analysis, Span
-from parley.errors import ModelUnavailable
-from parley.pipeline.registry import Option, analyser
 from parley.document.records import Stance, Turn
-from parley.render.table import Cell, Rows, section
+from parley.errors import ModelUnavailable
 from parley.nlp.references import SourceResolver
+from parley.pipeline.registry import Option, analyser
+from parley.render.table import Cell, Rows, section
 
 # How fast a cue's weight falls with distance in the dependency tree, and the
 # net score a target needs for a polarity; tuned on the gold transcripts other

@@ -5,14 +5,22 @@ conventions live in data/structure.json.
 """
 from __future__ import annotations
 
-from parley.nlp import sentences as sentence_rules
-from parley.document import Analysis, Span
-from parley.pipeline.registry import Config, analyser
-from parley.document.records import Headline, Sentence, Turn
-from parley.render.table import Cell, section
 from parley.analysers.structure.frontmatter import extract_metadata, find_boilerplate
-from parley.nlp.textlayout import paragraphs as find_paragraphs, strip
-from parley.analysers.structure.turns import LABEL, build_turns, find_labels, label_span, resolve_speaker, split_headline
+from parley.analysers.structure.turns import (
+    LABEL,
+    build_turns,
+    find_labels,
+    label_span,
+    resolve_speaker,
+    split_headline,
+)
+from parley.document import Analysis, Span
+from parley.document.records import Headline, Sentence, Turn
+from parley.nlp import sentences as sentence_rules
+from parley.nlp.textlayout import paragraphs as find_paragraphs
+from parley.nlp.textlayout import strip
+from parley.pipeline.registry import Config, analyser
+from parley.render.table import Cell, section
 
 
 @analyser(

@@ -23,19 +23,24 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from parley.models import adapters
-
-from parley.models import encoder
-from parley.document import Analysis, Span
-from parley.errors import ModelUnavailable
-from parley.pipeline.registry import Option, analyser
-from parley.document.records import Technique
-from parley.render.table import Cell, highlighter, section
 from parley.analysers.techniques.features import (
-    MODELS_DIR, TokenTable, adapter_label_probabilities, adapter_spans, decode_head, encode, head_span_features,
-    load_head, segments,
+    MODELS_DIR,
+    TokenTable,
+    adapter_label_probabilities,
+    adapter_spans,
+    decode_head,
+    encode,
+    head_span_features,
+    load_head,
+    segments,
 )
+from parley.document import Analysis, Span
+from parley.document.records import Technique
+from parley.errors import ModelUnavailable
+from parley.models import adapters, encoder
 from parley.models.heads import Head, mix_probabilities
+from parley.pipeline.registry import Option, analyser
+from parley.render.table import Cell, highlighter, section
 
 TAXONOMIES = ("semeval2020", "semeval2023")
 VERSION = "1"

@@ -18,13 +18,13 @@ from bisect import bisect_right
 from datetime import date
 from typing import Any
 
-from parley.document import Analysis, Span
-from parley.errors import PipelineError
-from parley.pipeline.registry import Config, Option, analyser
-from parley.document.records import Timex
-from parley.render.table import Cell, highlighter, section
 from parley.analysers.timex.normalise import value_start
 from parley.analysers.timex.recognise import recognise, resolve_all
+from parley.document import Analysis, Span
+from parley.document.records import Timex
+from parley.errors import PipelineError
+from parley.pipeline.registry import Config, Option, analyser
+from parley.render.table import Cell, highlighter, section
 
 STYLES = ("parley", "timeml")
 

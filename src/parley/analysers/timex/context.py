@@ -6,7 +6,6 @@ import re
 
 from parley.nlp.sentences import CLAUSE, ends
 
-
 _WORD = re.compile(r"[A-Za-z\u2019']+|\d+|[^\sA-Za-z\d]")
 _PAST = re.compile(r"(?i)\b(?:was|were|did|had|said|told|ago|last|yesterday|died|went|came|saw|met|gave|took|"
                    r"made|began|held|left|sent|spoke|wrote|fell|won|lost|became|got|ran|fled|paid|led|\w{3,}ed)\b")
