@@ -1,5 +1,6 @@
 """The layout of ``src/parley``: no two modules import each other, directly or
-through others, counting imports made inside functions too."""
+through others, counting imports made inside functions too; modules stay
+small; the package root stays a short list; each analyser is one folder."""
 from __future__ import annotations
 
 import ast
@@ -192,3 +193,27 @@ def test_the_cycle_finder_finds_cycles(tmp_path):
     assert components == [["parley.sub", "parley.sub.a", "parley.sub.b", "parley.sub.c"]]
     assert cycles(graph) == ["parley.sub -> parley.sub.b -> parley.sub.c -> parley.sub"]
     assert reachable(graph, "parley.alone") == {"parley", "parley.sub", "parley.sub.a", "parley.sub.b", "parley.sub.c"}
+
+
+MAX_LINES = 400  # split a module by concern before it grows past this
+MAX_ROOT_MODULES = 12
+
+
+def test_no_module_is_longer_than_the_limit():
+    long = {name: n for name, path in module_names().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"modules over {MAX_LINES} lines: {long}"
+
+
+def test_the_package_root_holds_few_modules():
+    root = sorted(p.name for p in (SRC / PACKAGE).glob("*.py"))
+    assert len(root) <= MAX_ROOT_MODULES, root
+
+
+def test_every_analyser_is_one_folder_with_its_module_and_data():
+    from parley.pipeline import load_analysers
+
+    folders = {p.name for p in (SRC / PACKAGE / "analysers").iterdir() if (p / "analyser.py").is_file()}
+    homes = {a.func.__module__ for a in load_analysers().values()}
+    assert homes == {f"parley.analysers.{folder}.analyser" for folder in folders}
+    assert not (SRC / PACKAGE / "data").exists(), "data files live in the folder of the layer that reads them"

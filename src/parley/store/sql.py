@@ -16,19 +16,8 @@ from typing import Any, Iterator, Sequence
 from parley.errors import StoreError
 from parley.store import migrations
 from parley.store.base import (
-    DEFAULT_SEARCH_LIMIT,
-    DEFAULT_TIME_LIMIT,
-    SEARCH_LAYERS,
-    DocumentInfo,
-    EntityPage,
-    FailureRecord,
-    Filters,
-    Hit,
-    Mention,
-    PutResult,
-    SearchResult,
-    StancePoint,
-    Store,
+    DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters,
+    Hit, Mention, PutResult, SearchResult, StancePoint, Store
 )
 from parley.store.query import check_day, facet_groups, like_escape, query_words
 from parley.store.rows import now_iso, rows_of

@@ -18,22 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from parley.analysers.attribution.clause import (
-    has_child,
-    is_blocked,
-    is_pronoun_only,
-    source_token,
-    subtree_span,
-    tokens_span,
+    has_child, is_blocked, is_pronoun_only, source_token, subtree_span, tokens_span
 )
 from parley.analysers.attribution.cuewords import (
-    ASKING,
-    LIGHT_VERBS,
-    RELATIVE,
-    STOP_MARKS,
-    SUBJECTS,
-    WH_WORDS,
-    CueTable,
-    cue_table,
+    ASKING, LIGHT_VERBS, RELATIVE, STOP_MARKS, SUBJECTS, WH_WORDS, CueTable, cue_table
 )
 from parley.document import Span
 

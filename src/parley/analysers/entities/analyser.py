@@ -30,27 +30,12 @@ from typing import Any
 
 from parley.analysers.entities.identity import AliasTable, EntityInfo, alias_table, fold, surface_key
 from parley.analysers.entities.mentions import (
-    Candidate,
-    add_free,
-    headline_labels,
-    is_language_use,
-    label_candidates,
-    pattern_candidates,
-    select,
-    spacy_candidates,
-    table_candidates,
-    trim,
-    url_spans,
+    Candidate, add_free, headline_labels, is_language_use, label_candidates, pattern_candidates, select,
+    spacy_candidates, table_candidates, trim, url_spans
 )
 from parley.analysers.entities.offices import office_candidates, unique_title_candidates
 from parley.analysers.entities.people import (
-    HONORIFICS,
-    People,
-    add_surnames,
-    collect_people,
-    first_names,
-    name_words,
-    role_before,
+    HONORIFICS, People, add_surnames, collect_people, first_names, name_words, role_before
 )
 from parley.document import Analysis, Span
 from parley.document.records import Entity

@@ -25,13 +25,7 @@ from typing import Any
 
 from parley.analysers.stance.lexicon import load_lexicon, sentence_cues
 from parley.analysers.stance.targets import (
-    FARTHER,
-    RESOLVED,
-    but_weights,
-    long_quotes,
-    pronoun_mentions,
-    role_factor,
-    tree_distance,
+    FARTHER, RESOLVED, but_weights, long_quotes, pronoun_mentions, role_factor, tree_distance
 )
 from parley.document import Analysis, Span
 from parley.document.records import Stance, Turn

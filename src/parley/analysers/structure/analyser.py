@@ -7,12 +7,7 @@ from __future__ import annotations
 
 from parley.analysers.structure.frontmatter import extract_metadata, find_boilerplate
 from parley.analysers.structure.turns import (
-    LABEL,
-    build_turns,
-    find_labels,
-    label_span,
-    resolve_speaker,
-    split_headline,
+    LABEL, build_turns, find_labels, label_span, resolve_speaker, split_headline
 )
 from parley.document import Analysis, Span
 from parley.document.records import Headline, Sentence, Turn

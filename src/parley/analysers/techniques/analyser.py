@@ -24,15 +24,8 @@ from functools import lru_cache
 from typing import Any
 
 from parley.analysers.techniques.features import (
-    MODELS_DIR,
-    TokenTable,
-    adapter_label_probabilities,
-    adapter_spans,
-    decode_head,
-    encode,
-    head_span_features,
-    load_head,
-    segments,
+    MODELS_DIR, TokenTable, adapter_label_probabilities, adapter_spans, decode_head, encode,
+    head_span_features, load_head, segments
 )
 from parley.document import Analysis, Span
 from parley.document.records import Technique

@@ -8,16 +8,7 @@ from datetime import date
 
 from parley.analysers.timex.context import words_after, words_before
 from parley.analysers.timex.grammar import (
-    DAYNUM,
-    MODPRE,
-    MON_ABBR,
-    MON_FULL,
-    WEEKDAYS,
-    YEAR,
-    Pattern,
-    modifier,
-    registrar,
-    words,
+    DAYNUM, MODPRE, MON_ABBR, MON_FULL, WEEKDAYS, YEAR, Pattern, modifier, registrar, words
 )
 from parley.analysers.timex.normalise import Meaning
 

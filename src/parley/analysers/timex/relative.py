@@ -7,16 +7,7 @@ import re
 
 from parley.analysers.timex.context import words_after, words_before
 from parley.analysers.timex.grammar import (
-    HY,
-    NUMBER,
-    QUANT,
-    UNIT_P,
-    UNIT_S,
-    VAGUE_Q,
-    Pattern,
-    modifier,
-    registrar,
-    words,
+    HY, NUMBER, QUANT, UNIT_P, UNIT_S, VAGUE_Q, Pattern, modifier, registrar, words
 )
 from parley.analysers.timex.normalise import Meaning
 
