@@ -64,6 +64,13 @@ class StoreError(ParleyError):
     code = "E600"
 
 
+class FactCheckError(ParleyError):
+    """A fact-check file or record cannot be imported."""
+
+    code = "E800"
+    exit_code = 2
+
+
 # The catalogue: code -> what it means. Tests check that every code raised in
 # the package is listed here, so the README's table cannot drift.
 CATALOGUE = {
@@ -110,5 +117,12 @@ CATALOGUE = {
     "E707": "upload holds no readable transcript",
     "E708": "method not allowed on this path",
     "E709": "a service setting is invalid",
+    "E800": "fact-check import error",
+    "E801": "a fact-check record is malformed (no claimReviewed, a rating that is not a number, a wrong type)",
+    "E802": "a file holds no ClaimReview (JSON without one, HTML without ClaimReview JSON-LD)",
+    "E803": "fact-check file is larger than the size limit (--max-bytes)",
+    "E804": "fact-check file or JSON-LD block is not valid JSON",
+    "E805": "unsupported fact-check file type (not .json, .jsonld, .jsonl, .html or .htm)",
+    "E806": "no stored fact-check matches the key",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

@@ -31,10 +31,11 @@ from __future__ import annotations
 import contextlib
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from parley.document import Analysis
+    from parley.factchecks import FactCheck
 
 DEFAULT_URL = "parley.db"
 
@@ -206,6 +207,14 @@ class FailureRecord:
         return asdict(self)
 
 
+class FactCheckCounts(NamedTuple):
+    """What ``put_factchecks`` did with the records it was given."""
+
+    added: int
+    unchanged: int
+    updated: int = 0
+
+
 class Store(ABC):
     """A corpus of analysed documents. Use as a context manager or call close().
 
@@ -331,8 +340,26 @@ class Store(ABC):
     def export(self, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
         """Every matching stored analysis JSON, one at a time (streams)."""
 
+    # -- fact-checks (store/factchecks.py) --------------------------------
+    @abstractmethod
+    def put_factchecks(self, records: Iterable["FactCheck"], source: str | None = None) -> FactCheckCounts:
+        """Store fact-checks in ONE transaction, keyed by ``FactCheck.key`` (idempotent)."""
+
+    @abstractmethod
+    def factchecks(self, verdict: str | None = None, publisher: str | None = None, claimant: str | None = None,
+                   limit: int | None = 100, offset: int = 0) -> list["FactCheck"]:
+        """Stored fact-checks matching every filter given, newest review first."""
+
+    @abstractmethod
+    def factcheck(self, key: str) -> "FactCheck":
+        """The stored fact-check with this key (URL or ``sha256:...``); E806 when none."""
+
+    @abstractmethod
+    def factcheck_count(self) -> int:
+        """The number of stored fact-checks."""
+
 
 __all__ = [
-    "DEFAULT_URL", "SEARCH_LAYERS", "DocumentInfo", "EntityPage", "FailureRecord", "Filters", "Hit",
+    "DEFAULT_URL", "SEARCH_LAYERS", "DocumentInfo", "EntityPage", "FactCheckCounts", "FailureRecord", "Filters", "Hit",
     "Mention", "PutResult", "SearchResult", "StancePoint", "Store",
 ]

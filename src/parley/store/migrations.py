@@ -15,6 +15,7 @@ Tables (both backends):
 - ``speakers``, ``entities``, ``mentions``, ``stances``: what the filters and
   entity pages read.
 - ``failures``: inputs an ingest could not analyse, and why.
+- ``factchecks``: imported fact-checks (``parley factchecks import``).
 """
 from __future__ import annotations
 
@@ -200,6 +201,31 @@ MIGRATIONS += (
             "DROP TABLE temp.segments_vocab",
         ),
         postgresql=(),  # GIN answers prefix queries itself
+    ),
+)
+
+
+def _factchecks(real: str) -> str:
+    """The factchecks table; ``real`` is the dialect's double-precision type."""
+    columns = ["key TEXT PRIMARY KEY", "content_hash TEXT NOT NULL", "claim TEXT NOT NULL", "verdict TEXT NOT NULL",
+               "url TEXT", "claimant TEXT", "claim_date TEXT", "rating TEXT", f"rating_value {real}",
+               f"best_rating {real}", f"worst_rating {real}", "publisher TEXT", "review_date TEXT", "source TEXT",
+               "imported_at TEXT NOT NULL"]
+    return "CREATE TABLE factchecks (\n    " + ",\n    ".join(columns) + ")"
+
+
+_FACTCHECK_INDEXES = (
+    "CREATE INDEX factchecks_verdict ON factchecks (verdict)",
+    "CREATE INDEX factchecks_claimant ON factchecks (claimant)",
+    "CREATE INDEX factchecks_publisher ON factchecks (publisher)",
+)
+
+MIGRATIONS += (
+    Migration(
+        4,
+        "factchecks: imported ClaimReview fact-checks, keyed by URL or content hash",
+        sqlite=(_factchecks("REAL"), *_FACTCHECK_INDEXES),
+        postgresql=(_factchecks("DOUBLE PRECISION"), *_FACTCHECK_INDEXES),
     ),
 )
 
