@@ -159,6 +159,17 @@ def test_too_large_is_refused_without_reading(tmp_path, monkeypatch):
     assert problem.code == "E803" and problem.position is None
 
 
+def test_too_deep_json_is_e804(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert [p.code for p in read_factchecks(str(deep)).problems] == ["E804"]
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text('{"a":' * 5000 + "1" + "}" * 5000 + '\n{"claimReviewed": "Still read."}\n', encoding="utf-8")
+    parsed = read_factchecks(str(lines))
+    assert [fc.claim for fc in parsed.factchecks()] == ["Still read."]
+    assert [(p.code, p.position) for p in parsed.problems] == [("E804", "line 1")]
+
+
 def test_missing_and_unsupported_files(tmp_path):
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     assert read_factchecks(str(tmp_path / "nope.json")).problems[0].code == "E101"
@@ -284,9 +295,12 @@ def test_cli_folder_exit_codes_and_no_traceback(tmp_path):
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert any("[E804]" in line and "broken.json:line 1 column" in line for line in errors)
     assert any("[E801]" in line and "lines.jsonl:line 2:" in line for line in errors)
-    bad = run(fixture("broken.json"), str(tmp_path / "missing.json"))
+    big = tmp_path / "big.json"
+    with open(big, "wb") as f:
+        f.truncate(100 * 1024 * 1024)
+    bad = run(fixture("broken.json"), str(tmp_path / "missing.json"), str(big))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert "error: [E101]" in bad.stderr
+    assert "error: [E101]" in bad.stderr and f"error: [E803] {big}: is 104857600 bytes" in bad.stderr
 
 
 def test_converted_feed_round_trip(tmp_path):

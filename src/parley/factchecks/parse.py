@@ -166,7 +166,15 @@ def _json(text: str) -> list[tuple[str, Any]]:
                 raise stop from None
             return _jsonl(text)  # JSON Lines in a .json file
         raise
-    return list(claimreviews(data, "$", untyped=True))
+    return _found(data, "$")
+
+
+def _found(data: Any, position: str) -> list[tuple[str, Any]]:
+    """``claimreviews`` of parsed JSON, as a list; too deep to walk is E804."""
+    try:
+        return list(claimreviews(data, "$", untyped=True))
+    except RecursionError:
+        raise _Stop("E804", "is not usable JSON: nested too deeply", None if position == "$" else position) from None
 
 
 def _jsonl(text: str) -> list[tuple[str, Any]]:
@@ -180,7 +188,11 @@ def _jsonl(text: str) -> list[tuple[str, Any]]:
         except _Stop as stop:  # one broken line: the others are still read
             found.append((position, stop.problem))
             continue
-        in_line = [(position + p[1:], obj) for p, obj in claimreviews(data, "$", untyped=True)]
+        try:
+            in_line = [(position + p[1:], obj) for p, obj in _found(data, position)]
+        except _Stop as stop:
+            found.append((position, stop.problem))
+            continue
         found.extend(in_line or [(position, data)])  # no ClaimReview: E801 when read
     return found
 
@@ -211,7 +223,10 @@ def _html(data: bytes, path: str) -> list[tuple[str, Any]]:
             continue
         for index, item in enumerate(items):
             base = position if len(items) == 1 else f"{position}[{index}]"
-            found.extend((base + p[1:], obj) for p, obj in claimreviews(item, "$"))
+            try:
+                found.extend([(base + p[1:], obj) for p, obj in claimreviews(item, "$")])
+            except RecursionError:
+                found.append((base, Problem("E804", "JSON-LD block is nested too deeply", base)))
     if not found:
         raise _Stop("E802", f"holds {len(scripts)} JSON-LD blocks but no ClaimReview")
     return found
