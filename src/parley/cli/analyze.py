@@ -14,6 +14,7 @@ from pathlib import Path
 
 from parley.document import Analysis
 from parley.errors import InputError, PipelineError
+from parley.exchange import FORMATS as EXCHANGE_FORMATS
 from parley.files import write_atomic
 from parley.ingest import DEFAULT_MAX_BYTES, Failure, read_sources
 from parley.pipeline import Config, analyze, build_pipeline
@@ -21,7 +22,7 @@ from parley.pipeline.registry import validate_options
 
 NAME = "analyze"
 HELP = "analyse transcripts (text, Markdown, HTML, JSONL, stdin)"
-FORMATS = {"text": ".txt", "json": ".json", "html": ".html"}
+FORMATS = {"text": ".txt", "json": ".json", "html": ".html", **EXCHANGE_FORMATS}
 METADATA_FLAGS = ("title", "place", "outlet", "interviewee", "genre")
 
 
@@ -96,6 +97,10 @@ def _check_date(value: str) -> str:
 def render(analysis: Analysis, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(analysis.to_json(), ensure_ascii=False, indent=1) + "\n"
+    if fmt in EXCHANGE_FORMATS:
+        from parley.exchange import render as render_exchange
+
+        return render_exchange(analysis, fmt)
     if fmt == "html":
         from parley.render.html import render_html
 

@@ -4,7 +4,10 @@ JSONL: one stored analysis per line (the gold JSON format plus Parley's
 extra keys, with the text). CSV and Parquet: one table, chosen with
 --table: documents (default; metadata and counts) or a layer (sentences,
 quotes, claims, techniques, entities, stance, ...), one row per record with
-its offsets and text.
+its offsets and text. Annotation exchange (docs/exchange.md): label-studio
+writes one tasks JSON (--output FILE, default stdout); web-annotation and
+uima-xmi write one file per document into --output DIR (uima-xmi also
+writes the type system there as TypeSystem.xml).
 """
 from __future__ import annotations
 
@@ -15,18 +18,21 @@ import sys
 from parley.cli.output import add_db_argument, db_url, write_csv
 from parley.cli.search import add_filter_arguments, filters_from
 from parley.errors import InputError
+from parley.exchange import FORMATS as EXCHANGE_FORMATS
 from parley.files import write_atomic
 from parley.store import open_store
 from parley.store.export import TABLES, columns_of, rows, write_parquet
 
 NAME = "export"
-HELP = "export the store as JSONL, CSV or Parquet"
+HELP = "export the store as JSONL, CSV, Parquet, Label Studio tasks, Web Annotation or UIMA XMI"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl", help="(default: jsonl)")
+    p.add_argument("--format", choices=("jsonl", "csv", "parquet", *EXCHANGE_FORMATS), default="jsonl",
+                   help="(default: jsonl)")
     p.add_argument("--table", choices=TABLES, default="documents", help="table for csv/parquet (default: documents)")
-    p.add_argument("--output", "-o", metavar="FILE", help="write here (needed for parquet; default: stdout)")
+    p.add_argument("--output", "-o", metavar="FILE|DIR",
+                   help="write here (needed for parquet; a folder for web-annotation and uima-xmi; default: stdout)")
     add_filter_arguments(p)
     add_db_argument(p)
 
@@ -34,8 +40,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.format == "parquet" and not args.output:
         raise InputError("--format parquet needs --output FILE", code="E109")
+    if args.format in ("web-annotation", "uima-xmi") and not args.output:
+        raise InputError(f"--format {args.format} needs --output DIR", code="E109")
     with open_store(db_url(args), create=False) as store:
         analyses = store.export(filters_from(args))
+        if args.format in EXCHANGE_FORMATS:
+            from parley.cli.exchange import export_exchange
+
+            return export_exchange(analyses, args.format, args.output)
         if args.format == "jsonl":
             if args.output:
                 with open(args.output, "w", encoding="utf-8") as out:
