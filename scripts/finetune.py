@@ -9,7 +9,7 @@ needs only torch, transformers, numpy and a few pure-Python parts of Parley
 (the tasks' measures, ``parley.scoring``), not spaCy: on a machine without
 the install, run it from the repository with ``PYTHONPATH=src``.
 
-Every task trains the same way: LoRA adapters (rank ``RANK``) on every linear
+Every task trains the same way: LoRA adapters (rank ``parley_lab.lora.RANK``) on every linear
 layer of the six transformer blocks, the LayerNorms, and a small head, with
 the encoder's own weights frozen. After each epoch the held-out part of the
 training split is scored; the epoch and learning rate that score best there
@@ -31,9 +31,6 @@ Tasks:
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
-import math
 import random
 import sys
 import time
@@ -44,15 +41,14 @@ import torch
 from torch import nn
 
 from parley.document import Span
-from parley.models.modelfile import write_model
-from parley.scoring.classes import best_threshold, macro_f1
-from parley.scoring.ranking import ranking_measures
+from parley.scoring.classes import best_threshold
 from parley.scoring.spans import overlap_f1  # the task's span measure
+from parley_lab.finetune_tasks import answers_spec, checkworthy_spec, labels_spec, read, span_examples
+from parley_lab.lora import (
+    ALPHA, RANK, SEED, Classifier, Tagger, autocast, batches, encode_pairs, export, load_encoder, log, optimiser,
+    trainable_state,
+)
 
-RANK = 16
-ALPHA = 32
-NEGATIVE_SHARE = 0.3  # of the lines that are not check-worthy, trained on (checkworthy)
-SEED = 13
 START = time.time()
 BUDGET = [float("inf")]  # seconds from START after which training stops (--budget)
 
@@ -61,136 +57,7 @@ def out_of_time() -> bool:
     return time.time() - START > BUDGET[0]
 
 
-def log(*parts: object) -> None:
-    print(*parts, flush=True)
-
-
-# -- the model ------------------------------------------------------------------
-
-class LoRALinear(nn.Module):
-    """``base(x) + scale * (x A^T) B^T`` with ``base`` frozen."""
-
-    def __init__(self, base: nn.Linear, rank: int, alpha: float) -> None:
-        super().__init__()
-        self.base = base
-        for p in base.parameters():
-            p.requires_grad_(False)
-        self.a = nn.Parameter(torch.empty(rank, base.in_features))
-        nn.init.kaiming_uniform_(self.a, a=math.sqrt(5))
-        self.b = nn.Parameter(torch.zeros(base.out_features, rank))
-        self.scale = alpha / rank
-        self.dropout = nn.Dropout(0.1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.base(x) + (self.dropout(x) @ self.a.t() @ self.b.t()) * self.scale
-
-
-def load_encoder(bundle: Path, device: str) -> tuple[nn.Module, object, dict[str, LoRALinear]]:
-    from transformers import AutoModel, AutoTokenizer
-
-    path = str(bundle / "encoder")
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModel.from_pretrained(path, local_files_only=True).float()
-    for p in model.parameters():
-        p.requires_grad_(False)
-    adapters: dict[str, LoRALinear] = {}
-    for name, module in list(model.named_modules()):
-        for child_name, child in list(module.named_children()):
-            full = f"{name}.{child_name}" if name else child_name
-            if isinstance(child, nn.Linear) and full.startswith("encoder.layer."):
-                wrapped = LoRALinear(child, RANK, ALPHA)
-                setattr(module, child_name, wrapped)
-                adapters[full + ".weight"] = wrapped
-    for name, p in model.named_parameters():
-        if "LayerNorm" in name and name.startswith("encoder.layer."):
-            p.requires_grad_(True)
-    return model.to(device), tokenizer, adapters
-
-
-class Tagger(nn.Module):
-    """Encoder + one logit per token."""
-
-    def __init__(self, encoder: nn.Module) -> None:
-        super().__init__()
-        self.encoder = encoder
-        self.drop = nn.Dropout(0.1)
-        self.out = nn.Linear(384, 1)
-
-    def forward(self, batch: dict) -> torch.Tensor:
-        hidden = self.encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                              token_type_ids=batch.get("token_type_ids")).last_hidden_state
-        return self.out(self.drop(hidden)).squeeze(-1)
-
-
-class Classifier(nn.Module):
-    """Encoder + mean pooling + one linear head per output."""
-
-    def __init__(self, encoder: nn.Module, sizes: dict[str, int]) -> None:
-        super().__init__()
-        self.encoder = encoder
-        self.drop = nn.Dropout(0.1)
-        self.heads = nn.ModuleDict({k: nn.Linear(384, n) for k, n in sizes.items()})
-
-    def forward(self, batch: dict) -> dict[str, torch.Tensor]:
-        hidden = self.encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                              token_type_ids=batch.get("token_type_ids")).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        pooled = self.drop((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0))
-        return {k: head(pooled) for k, head in self.heads.items()}
-
-
-def trainable_state(model: nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().clone() for k, v in model.named_parameters() if v.requires_grad}
-
-
-def export(model: nn.Module, adapters: dict[str, LoRALinear], path: Path, meta: dict) -> None:
-    """The adapters as factors, LayerNorms and head as they are, and meta."""
-    arrays: dict[str, np.ndarray] = {}
-    for key, module in adapters.items():
-        arrays[f"lora_a:{key}"] = module.a.detach().float().cpu().numpy().astype(np.float16)
-        arrays[f"lora_b:{key}"] = (module.b.detach().float().cpu().numpy() * module.scale).astype(np.float16)
-    for name, p in model.named_parameters():
-        if not p.requires_grad or ".a" == name[-2:] or ".b" == name[-2:]:
-            continue
-        if name.startswith("encoder."):
-            key = name[len("encoder."):]  # the encoder's own state-dict key
-            arrays[f"set:{key}"] = p.detach().float().cpu().numpy()
-        else:
-            arrays[f"head:{name}"] = p.detach().float().cpu().numpy()
-    write_model(path, meta, arrays)
-    log(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
-
-
-# -- batching -------------------------------------------------------------------
-
-def batches(n: int, lengths: list[int], size: int, shuffle: bool, rng: random.Random) -> list[list[int]]:
-    """Index batches of similar lengths (less padding), in random order when training."""
-    order = sorted(range(n), key=lambda i: lengths[i])
-    out = [order[i:i + size] for i in range(0, n, size)]
-    if shuffle:
-        rng.shuffle(out)
-    return out
-
-
-def encode_pairs(tokenizer, firsts: list[str], seconds: list[str] | None, max_length: int, device: str) -> dict:
-    enc = tokenizer(firsts, seconds, truncation="longest_first" if seconds else True, max_length=max_length,
-                    padding=True, return_tensors="pt")
-    return {k: v.to(device) for k, v in enc.items()}
-
-
-def optimiser(model: nn.Module, lr: float, steps: int) -> tuple[torch.optim.Optimizer, object]:
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    warm = max(1, steps // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
-    return opt, sched
-
-
-def autocast(device: str):
-    return torch.autocast("cuda", dtype=torch.bfloat16) if device.startswith("cuda") else torch.autocast(
-        "cpu", enabled=False)
-
+# -- training loop (the model pieces are in parley_lab.lora) ---------------------
 
 def fit(task: str, args, device: str, build, lengths: list[int], batch_size: int, epochs: int, loss_of, evaluate):
     """Train one model per learning rate in ``args.lrs``; after each epoch
@@ -234,23 +101,6 @@ def fit(task: str, args, device: str, build, lengths: list[int], batch_size: int
 
 
 # -- techniques: spans ----------------------------------------------------------
-
-def span_examples(articles: list[dict], tokenizer, max_length: int = 256) -> list[dict]:
-    """Per segment: token ids, each token's absolute offsets and 0/1 target."""
-    out = []
-    for a in articles:
-        text = a["text"]
-        segs = [s for s in a["segments"] if text[s[0]:s[1]].strip()]
-        if not segs:
-            continue
-        enc = tokenizer([text[s:e] for s, e in segs], truncation=True, max_length=max_length,
-                        return_offsets_mapping=True)
-        spans = [(s, e) for _, s, e in a["spans"]]
-        for (start, _), ids, offsets in zip(segs, enc["input_ids"], enc["offset_mapping"]):
-            offs = [(start + s, start + e) if e > s else (-1, -1) for s, e in offsets]
-            target = [1.0 if o[0] >= 0 and any(o[0] < e and o[1] > s for s, e in spans) else 0.0 for o in offs]
-            out.append({"article": a["id"], "ids": ids, "offsets": offs, "target": target})
-    return out
 
 
 def tag_batch(examples: list[dict], device: str) -> tuple[dict, torch.Tensor, torch.Tensor]:
@@ -351,39 +201,6 @@ def train_spans(task: str, data: dict, args, device: str) -> None:
 
 # -- classification tasks -------------------------------------------------------
 
-def technique_pairs(articles: list[dict]) -> tuple[list[str], list[str], list[str]]:
-    """(span text, context, label) per gold span; the context is the text of
-    the segments the span touches."""
-    firsts, seconds, labels = [], [], []
-    for a in articles:
-        text = a["text"]
-        for label, s, e in a["spans"]:
-            touched = [seg for seg in a["segments"] if seg[0] < e and seg[1] > s] or [[s, e]]
-            firsts.append(text[s:e])
-            seconds.append(text[touched[0][0]:touched[-1][1]])
-            labels.append(label)
-    return firsts, seconds, labels
-
-
-def checkthat_pairs(debates: list[dict]) -> tuple[list[str], list[str], list[int], list[str]]:
-    firsts, seconds, labels, owners = [], [], [], []
-    for d in debates:
-        previous = ""
-        for speaker, text, label in d["lines"]:
-            firsts.append(text)
-            seconds.append(previous)
-            labels.append(int(label))
-            owners.append(d["name"])
-            previous = text
-    return firsts, seconds, labels, owners
-
-
-def mean_average_precision(scores: np.ndarray, labels: list[int], owners: list[str]) -> float:
-    """MAP over the debates in ``owners`` (``parley.scoring.ranking.ranking_measures``)."""
-    per = [([float(scores[i]) for i in idx], [labels[i] for i in idx])
-           for idx in ([i for i, o in enumerate(owners) if o == name] for name in sorted(set(owners)))]
-    return ranking_measures(per)["map"] if per else 0.0
-
 
 def predict(model: Classifier, tokenizer, firsts, seconds, max_length: int, device: str) -> dict[str, np.ndarray]:
     model.eval()
@@ -445,96 +262,6 @@ def train_classifier(task: str, spec: dict, args, device: str) -> None:
         "task": task, "kind": "classifier", "rank": RANK, "alpha": ALPHA, "lr": lr, "epochs": epoch,
         "max_length": spec["max_length"], "outputs": {k: list(c) if c else None for k, c in outputs.items()},
         "held_out": {spec["measure"]: round(score, 4)}, "pair": spec["pair"]})
-
-
-def labels_spec(task: str, data: dict, limit: int | None) -> dict:
-    taxonomy = task.split("-")[0]
-    split = data[taxonomy]
-    classes = sorted({label for a in split["train"] for label, _, _ in a["spans"]})
-    index = {c: i for i, c in enumerate(classes)}
-
-    def part(articles):
-        a, b, labels = technique_pairs(articles)
-        return a[:limit], b[:limit], labels[:limit]
-
-    fa, fb, fl = part([a for a in split["train"] if not a["held"]])
-    ha, hb, hl = part([a for a in split["train"] if a["held"]])
-    ta, tb, tl = part(split["test"])
-
-    def accuracy(gold):
-        return lambda logits: float(np.mean([classes[int(r.argmax())] == g for r, g in zip(logits["label"], gold)]))
-
-    return {"outputs": {"label": classes}, "fit": (fa, fb, {"label": [index[x] for x in fl]}),
-            "held": (ha, hb, None), "score": accuracy(hl), "measure": "micro-F1 given gold spans",
-            "tests": {split["test_name"]: (ta, tb, accuracy(tl))}, "max_length": 256, "epochs": 10, "batch": 32,
-            "pair": ["span", "segments"]}
-
-
-CLARITY = ["Clear Reply", "Ambivalent", "Clear Non-Reply"]
-EVASION = ["Explicit", "Implicit", "Dodging", "Deflection", "Partial/half-answer", "General",
-           "Declining to answer", "Claims ignorance", "Clarification"]
-
-
-def answers_spec(data: dict, limit: int | None) -> dict:
-    def part(rows):
-        rows = rows[:limit]
-        return [r["q"] for r in rows], [r["a"] for r in rows], rows
-
-    fa, fb, fr = part([r for r in data["train"] if not r["held"]])
-    ha, hb, hr = part([r for r in data["train"] if r["held"]])
-    ta, tb, tr = part(data["test"])
-    counts = np.bincount([CLARITY.index(r["clarity"]) for r in fr], minlength=3).astype(float)
-    clarity_weights = (counts.sum() / (3 * np.maximum(counts, 1))).tolist()
-
-    def clarity_f1(rows):
-        return lambda logits: macro_f1([r["clarity"] for r in rows],
-                                       [CLARITY[int(x.argmax())] for x in logits["clarity"]], CLARITY)
-
-    def evasion_f1(rows):
-        def score(logits):
-            pred = [EVASION[int(x.argmax())] for x in logits["evasion"]]
-            gold = [p if p in r["annotators"] else (r["evasion"] or max(r["annotators"], key=r["annotators"].count))
-                    for r, p in zip(rows, pred)]
-            return macro_f1(gold, pred, EVASION)
-        return score
-
-    return {"outputs": {"clarity": CLARITY, "evasion": EVASION},
-            "fit": (fa, fb, {"clarity": [CLARITY.index(r["clarity"]) for r in fr],
-                             "evasion": [EVASION.index(r["evasion"]) if r["evasion"] in EVASION else -1 for r in fr]}),
-            "class_weights": {"clarity": clarity_weights},
-            "held": (ha, hb, None), "score": clarity_f1(hr), "measure": "clarity macro-F1",
-            "tests": {"qevasion-test clarity": (ta, tb, clarity_f1(tr)), "qevasion-test evasion": (ta, tb, evasion_f1(tr))},
-            "max_length": 512, "epochs": 8, "batch": 16, "pair": ["question", "answer"]}
-
-
-def checkworthy_spec(data: dict, limit: int | None) -> dict:
-    def part(debates):
-        a, b, y, owners = checkthat_pairs(debates)
-        return a[:limit], b[:limit], y[:limit], owners[:limit]
-
-    fa, fb, fy, _ = part([d for d in data["train"] if not d["held"]])
-    # About 1.5% of lines are check-worthy: a seeded share of the others is
-    # enough to learn the ranking, at a fraction of the cost.
-    draw = random.Random(SEED)
-    keep = [i for i, y in enumerate(fy) if y or draw.random() < NEGATIVE_SHARE]
-    fa, fb, fy = [fa[i] for i in keep], [fb[i] for i in keep], [fy[i] for i in keep]
-    ha, hb, hy, ho = part([d for d in data["train"] if d["held"]])
-
-    def map_of(labels, owners):
-        return lambda logits: mean_average_precision(logits["checkworthy"][:, 0], labels, owners)
-
-    tests = {}
-    for year in ("2019", "2020"):
-        ta, tb, ty, to = part(data[f"test{year}"])
-        tests[f"checkthat {year} test MAP"] = (ta, tb, map_of(ty, to))
-    return {"outputs": {"checkworthy": None}, "fit": (fa, fb, {"checkworthy": fy}), "held": (ha, hb, None),
-            "score": map_of(hy, ho), "measure": "MAP", "tests": tests, "max_length": 128, "epochs": 4, "batch": 64,
-            "pair": ["sentence", "previous line"]}
-
-
-def read(bundle: Path, name: str) -> dict:
-    with gzip.open(bundle / name, "rt", encoding="utf-8") as fh:
-        return json.load(fh)
 
 
 TASKS = ("semeval2020-spans", "semeval2020-labels", "answers", "checkworthy", "semeval2023-spans", "semeval2023-labels")
