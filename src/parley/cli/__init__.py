@@ -1,7 +1,8 @@
 """The ``parley`` command line: one module per command, each a thin wrapper.
 
-Every command module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
-``run(args) -> int``; the work itself is a library function. ``main`` maps any
+Every command module defines ``NAME``, ``add_arguments(parser)`` and
+``run(args) -> int``; its one-line help is in ``COMMANDS``, and its module is
+imported only when that command runs. The work itself is a library function. ``main`` maps any
 ``ParleyError`` to one line on stderr and a non-zero exit, and any other
 exception to one line naming it (no traceback unless PARLEY_DEBUG is set).
 """
@@ -11,31 +12,65 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Collection
 
 from parley import __version__
 from parley.errors import ParleyError
 
-# Command modules, in the order --help lists them.
-COMMANDS = ["analyze", "evaluate", "serve", "ingest", "search", "show", "entity", "export", "factchecks"]
+# Command name -> its one-line help, in the order --help lists them. The help
+# lives here, not in the command's module, so that ``parley --help`` and every
+# command imports only the module of the command that runs (see docs/STARTUP.md).
+COMMANDS = {
+    "analyze": "analyse transcripts (text, Markdown, HTML, JSONL, stdin)",
+    "evaluate": "score analyses against gold files (precision/recall/F1 per layer)",
+    "serve": "serve the web UI and JSON API over a store (needs the 'service' extra)",
+    "ingest": "analyse transcripts and store them (SQLite file or PostgreSQL)",
+    "search": "full-text search of the store (filters: speaker, entity, dates, layer)",
+    "show": "show a stored document (hash, hash prefix or doc_id)",
+    "entity": "an entity's mentions, statements, quotes by others and stance over time",
+    "export": "export the store as JSONL, CSV, Parquet, Label Studio tasks, Web Annotation or UIMA XMI",
+    "factchecks": "import fact-checks (schema.org ClaimReview) into the store",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: list[str]) -> str | None:
+    """The command ``argv`` runs: its first word that is not an option, if it names one."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(load: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, with the arguments of the commands in ``load`` (None: all).
+
+    Every command is listed (``parley --help`` shows them all), but only those
+    in ``load`` have their module imported; the others get an empty sub-parser,
+    which is never asked to parse anything: argparse hands the arguments to the
+    sub-parser of the command named, and ``main`` loads exactly that one.
+    """
     parser = argparse.ArgumentParser(
         prog="parley",
         description="Evidence-linked analysis of transcripts of official statements.",
     )
     parser.add_argument("--version", action="version", version=f"parley {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name, help_text in COMMANDS.items():
+        if load is not None and name not in load:
+            sub.add_parser(name, help=help_text)
+            continue
         module = importlib.import_module(f"{__name__}.{name}")
-        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__)
+        cmd = sub.add_parser(module.NAME, help=help_text, description=module.__doc__)
         module.add_arguments(cmd)
         cmd.set_defaults(run=module.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    command = chosen_command(argv)
+    parser = build_parser(load=[command] if command else [])
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()

@@ -21,7 +21,6 @@ from parley.pipeline import Config, analyze, build_pipeline
 from parley.pipeline.registry import validate_options
 
 NAME = "analyze"
-HELP = "analyse transcripts (text, Markdown, HTML, JSONL, stdin)"
 FORMATS = {"text": ".txt", "json": ".json", "html": ".html", **EXCHANGE_FORMATS}
 METADATA_FLAGS = ("title", "place", "outlet", "interviewee", "genre")
 

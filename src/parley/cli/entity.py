@@ -12,7 +12,6 @@ from parley.cli.output import add_db_argument, add_format_argument, db_url, emit
 from parley.store import open_store
 
 NAME = "entity"
-HELP = "an entity's mentions, statements, quotes by others and stance over time"
 COLUMNS = ["section", "doc_id", "date", "turn", "start", "end", "who", "value", "text"]
 
 

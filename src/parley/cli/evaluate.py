@@ -17,7 +17,6 @@ from parley.cli.analyze import add_pipeline_arguments, config_from, pipeline_fro
 from parley.scoring.evaluate import evaluate, find_cases, format_results
 
 NAME = "evaluate"
-HELP = "score analyses against gold files (precision/recall/F1 per layer)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

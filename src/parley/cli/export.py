@@ -24,7 +24,6 @@ from parley.store import open_store
 from parley.store.export import TABLES, columns_of, rows, write_parquet
 
 NAME = "export"
-HELP = "export the store as JSONL, CSV, Parquet, Label Studio tasks, Web Annotation or UIMA XMI"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

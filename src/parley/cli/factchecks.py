@@ -21,7 +21,6 @@ from parley.factchecks import DEFAULT_MAX_BYTES, factcheck_files, read_factcheck
 from parley.store import open_store
 
 NAME = "factchecks"
-HELP = "import fact-checks (schema.org ClaimReview) into the store"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -16,7 +16,6 @@ from parley.store import open_store
 from parley.store.ingest import default_workers, ingest
 
 NAME = "ingest"
-HELP = "analyse transcripts and store them (SQLite file or PostgreSQL)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

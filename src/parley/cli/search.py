@@ -14,7 +14,6 @@ from parley.store import SEARCH_LAYERS, Filters, open_store
 from parley.store.base import DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT
 
 NAME = "search"
-HELP = "full-text search of the store (filters: speaker, entity, dates, layer)"
 COLUMNS = ["doc_id", "hash", "date", "turn", "speaker", "start", "end", "label", "text"]
 
 

@@ -12,7 +12,6 @@ import argparse
 from parley.errors import ModelUnavailable
 
 NAME = "serve"
-HELP = "serve the web UI and JSON API over a store (needs the 'service' extra)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

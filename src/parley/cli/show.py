@@ -12,7 +12,6 @@ from parley.cli.output import add_db_argument, add_format_argument, db_url, emit
 from parley.store import open_store
 
 NAME = "show"
-HELP = "show a stored document (hash, hash prefix or doc_id)"
 TURN_COLUMNS = ["turn", "speaker", "kind", "start", "end", "text"]
 
 
