@@ -4,7 +4,7 @@ Every check runs ``parley.cli.main`` in a fresh interpreter and lists the heavy
 packages (spaCy, torch, numpy, trafilatura, jinja2, transformers) found in
 ``sys.modules`` afterwards: ``--help``, ``search`` and ``show`` import none,
 and ``analyze --only structure`` loads no encoder stack. Timings are not
-asserted (the machine is noisy); see docs/STARTUP.md for how to measure them.
+asserted (the machine is noisy); see docs/startup.md for how to measure them.
 """
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from parley.errors import ParleyError
 
 # Command name -> its one-line help, in the order --help lists them. The help
 # lives here, not in the command's module, so that ``parley --help`` and every
-# command imports only the module of the command that runs (see docs/STARTUP.md).
+# command imports only the module of the command that runs (see docs/startup.md).
 COMMANDS = {
     "analyze": "analyse transcripts (text, Markdown, HTML, JSONL, stdin)",
     "evaluate": "score analyses against gold files (precision/recall/F1 per layer)",
