@@ -16,7 +16,7 @@ from parley import __version__
 from parley.errors import ParleyError
 
 # Command modules, in the order --help lists them.
-COMMANDS = ["analyze", "evaluate", "serve", "ingest", "search", "show", "entity", "export", "factchecks"]
+COMMANDS = ["analyze", "evaluate", "serve", "ingest", "search", "show", "entity", "export", "factchecks", "claims"]
 
 
 def build_parser() -> argparse.ArgumentParser:

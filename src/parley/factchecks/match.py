@@ -101,3 +101,59 @@ def fuse(rankings: Sequence[Ranking], k: float = RRF_K, top: int | None = None) 
     position = {doc: i for i, doc in enumerate(order)}
     fused = sorted(order, key=lambda d: (-total[d], position[d]))
     return [(d, total[d]) for d in (fused if top is None else fused[:top])]
+
+
+# -- matching against the store ----------------------------------------------------
+
+VECTOR_MODEL = "all-MiniLM-L6-v2"
+EMBED_BATCH = 256
+
+
+def embed_new_factchecks(store) -> int:
+    """Embed and store the vectors of the stored fact-checks that have none
+    for their current content (those an import just added or revised); the
+    number embedded. Needs the ``models`` extra (ModelUnavailable E400)."""
+    import numpy as np
+
+    from parley.models import encoder
+
+    todo = store.factchecks_needing_vectors(VECTOR_MODEL)
+    for start in range(0, len(todo), EMBED_BATCH):
+        chunk = todo[start:start + EMBED_BATCH]
+        vectors = np.asarray(encoder.embed([claim for _, _, claim in chunk]), dtype=np.float32)
+        store.put_factcheck_vectors([(key, digest, v.tobytes()) for (key, digest, _), v in zip(chunk, vectors)],
+                                    VECTOR_MODEL)
+    return len(todo)
+
+
+class StoreMatcher:
+    """Ranks a store's fact-checks for claim sentences: the store's full-text
+    index (``factcheck_lexical``) and, when the ``models`` extra is installed
+    and vectors are stored, exact cosine over the stored vectors, fused by RRF.
+    The vectors are read once, so one matcher serves a whole file of queries.
+    ``dense_off`` says why only the lexical ranking is used (None: both)."""
+
+    def __init__(self, store, dense: bool = True) -> None:
+        from parley.models import encoder
+
+        self.store, self.keys, self.matrix = store, [], None
+        self.dense_off = None if dense else "dense matching turned off"
+        self.dense_off = self.dense_off or encoder.available()
+        if self.dense_off is None:
+            import numpy as np
+
+            self.keys, blobs = store.factcheck_vectors(VECTOR_MODEL)
+            if not self.keys:
+                self.dense_off = "no fact-check vectors are stored (import them with the models extra installed)"
+            else:
+                self.matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(self.keys), -1)
+
+    def rank(self, texts: Sequence[str], top: int = 5) -> list[Ranking]:
+        """For each text, the ``top`` fact-check keys with their fused score, best first."""
+        lexical = [self.store.factcheck_lexical(t) for t in texts]
+        if self.dense_off is not None:
+            return [fuse([r], top=top) for r in lexical]
+        from parley.models import encoder
+
+        vectors = encoder.embed(list(texts)) if texts else []
+        return [fuse([lex, dense_ranking(self.keys, self.matrix, v)], top=top) for lex, v in zip(lexical, vectors)]
