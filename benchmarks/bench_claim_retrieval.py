@@ -13,11 +13,18 @@ its claim (``vclaim``) and its title. Rows:
 - ``dense``: MiniLM cosine (``parley.models.encoder``, extra ``models``),
   the larger of the cosines with the claim and with the title;
 - ``fused``: reciprocal-rank fusion (``match.fuse``, ``RRF_K``) of the BM25
-  ranking and the two cosine rankings;
+  ranking and the claim cosine ranking;
+- ``re-ranked``: logistic regression over ten features of the candidates
+  of four rankings (the three above and BM25 on the first 3,000 characters
+  of the article), fitted on the train queries, C chosen on dev;
+- ``claims match --file``: ``parley claims match --file`` over a store of
+  the fact-checks imported as ClaimReview (claim, claimant, dates, no title,
+  no article): the store's FTS5 index fused with the stored vectors;
 - ``nothing``: the floor; ``published`` rows: the lab's n-gram baseline and
   SimBa's figures (README of their repository), not run here.
 
-Every choice (the fields, RRF's k, BM25's k1 and b) was made on dev; test is
+Needs the ``models`` extra and scikit-learn (``bench-claims``) for the
+re-ranker. Every choice (the fields, RRF's k, BM25's k1 and b, C) was made on dev; test is
 read only to score. Embeddings are cached under ``--cache`` (outside the
 project; the fact-checks are never copied into it).
 """
@@ -37,7 +44,7 @@ from parley.scoring.ranking import retrieval_measures
 ROOT = Path(__file__).resolve().parents[1]
 DIR = "clef2022-checkthat-task2b-claim-retrieval"
 TOP = 100  # candidates kept from each ranking
-RRF_K = 5  # chosen on dev (1, 5, 10, 20, 60) for bm25 + claim cosine
+RRF_K = match.RRF_K  # chosen on dev among 1, 5, 10, 20, 60 for bm25 + claim cosine
 ARTICLE_CHARS = 3000  # the start of each article, for the re-ranker's article BM25
 
 
@@ -168,6 +175,55 @@ class Reranker:
         return [docs[i] for i in np.argsort(-self.model.decision_function(x), kind="stable")][:TOP]
 
 
+class ClaimsMatchCli:
+    """``parley claims match --file`` over a store holding the fact-checks as
+    ClaimReviews (scripts/checkthat_to_claimreview.py: claim, claimant,
+    dates, rating; no title, no article), built once under the cache folder.
+    Its vectors are the MiniLM vectors of the claims (what ``factchecks
+    import`` computes), put through the benchmark's embedding cache."""
+
+    def __init__(self, retriever: Retriever, cache: Path) -> None:
+        self.retriever, self.db, self.ranked = retriever, cache / "claimreview.db", {}
+
+    def build(self) -> None:
+        import importlib.util
+
+        from parley.factchecks import from_claimreview
+        from parley.store import open_store
+
+        spec = importlib.util.spec_from_file_location("convert", ROOT / "scripts" / "checkthat_to_claimreview.py")
+        convert = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(convert)  # type: ignore[union-attr]
+        self.url_to_id = {convert.claimreview(v)["url"]: v["vclaim_id"] for v in self.retriever.vclaims}
+        self.db.unlink(missing_ok=True)
+        with open_store(str(self.db)) as store:
+            store.put_factchecks([from_claimreview(convert.claimreview(v)) for v in self.retriever.vclaims])
+            todo = store.factchecks_needing_vectors(match.VECTOR_MODEL)
+            vectors = self.retriever.embedder()([claim for _, _, claim in todo])
+            store.put_factcheck_vectors([(k, h, v.tobytes()) for (k, h, _), v in zip(todo, vectors)],
+                                        match.VECTOR_MODEL)
+
+    def prepare(self, dataset: harness.Dataset) -> None:
+        import contextlib
+        import io
+
+        from parley.cli import main
+
+        if not self.ranked:
+            self.build()
+        queries = self.db.with_suffix(f".{dataset.name}.tsv")
+        queries.write_text("".join(f"{q['id']}\t{q['text']}\n" for q in dataset.items), encoding="utf-8")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            main(["claims", "match", "--file", str(queries), "--db", str(self.db), "--top", "5"])
+        for line in out.getvalue().splitlines():
+            qid, _, url, _ = line.split("\t")
+            self.ranked.setdefault(qid, []).append(self.url_to_id[url])
+
+    def predict(self, query: dict) -> list[str]:
+        return self.ranked.get(query["id"], [])
+
+
 def ids_of(ranking: match.Ranking) -> list[str]:
     return [doc for doc, _ in ranking]
 
@@ -180,7 +236,7 @@ MEASURES = [harness.Measure("map@1", "MAP@1", ".4f"), harness.Measure("map@3", "
             harness.Measure("map@5", "MAP@5", ".4f"), harness.Measure("mrr", "MRR", ".4f")]
 
 
-def systems(retriever: Retriever, reranker: Reranker) -> list[harness.System]:
+def systems(retriever: Retriever, reranker: Reranker, cli: ClaimsMatchCli) -> list[harness.System]:
     from parley.models import encoder
 
     no_encoder = encoder.available()
@@ -195,6 +251,8 @@ def systems(retriever: Retriever, reranker: Reranker) -> list[harness.System]:
                        prepare=retriever.prepare_dense, note=f"RRF (k {RRF_K}) of bm25 + claim cosine"),
         harness.System("re-ranked", reranker.predict, missing=no_sklearn, prepare=reranker.prepare,
                        note="logistic regression over 10 features (incl. article BM25), train-fitted, C on dev"),
+        harness.System("claims match --file", cli.predict, missing=no_encoder, prepare=cli.prepare,
+                       note="the CLI over the fact-checks imported as ClaimReview (no title, no article), top 5"),
         harness.nothing(),
         harness.System("lab n-gram baseline", lambda q: [], role="baseline", published=published,
                        datasets=("test",), note="published (CheckThat! 2022 leaderboard), not run here"),
@@ -218,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     datasets = [harness.Dataset("dev", dev, [folder / "dev-qrels.tsv"]),
                 harness.Dataset("test", read_split(folder, "test-queries.tsv", "test-qrels.tsv"),
                                 [folder / "test-queries.tsv", folder / "test-qrels.tsv"])]
-    bench = harness.Benchmark("bench_claim_retrieval", systems(retriever, reranker), datasets, MEASURES, score,
+    cli = ClaimsMatchCli(retriever, args.cache)
+    bench = harness.Benchmark("bench_claim_retrieval", systems(retriever, reranker, cli), datasets, MEASURES, score,
                               packages=("parley", "torch", "transformers", "scikit-learn"),
                               files=[folder / "vclaims.jsonl.gz", folder / "train-dev-queries.tsv",
                                      folder / "train-qrels.tsv"])
