@@ -157,7 +157,8 @@ def test_fts_follows_a_revised_factcheck(store_path, tmp_path):
 
 
 @pytest.mark.slow
-def test_match_dense_vectors_stored_at_import(tmp_path, capsys):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_match_dense_vectors_stored_at_import(backend, tmp_path, capsys):
     from tests.conftest import needs
 
     needs("torch", "models")
@@ -167,6 +168,9 @@ def test_match_dense_vectors_stored_at_import(tmp_path, capsys):
     feed = tmp_path / "feed.json"
     feed.write_text(json.dumps([claimreview(*fc) for fc in FACTCHECKS]), encoding="utf-8")
     db = str(tmp_path / "d.db")
+    if backend == "postgresql":
+        _reset_postgres(PG_URL)
+        db = PG_URL
     assert main(["factchecks", "import", str(feed), "--db", db]) == 0
     assert "4 sentence vectors computed" in capsys.readouterr().err
     assert main(["factchecks", "import", str(feed), "--db", db]) == 0
