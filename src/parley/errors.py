@@ -124,5 +124,6 @@ CATALOGUE = {
     "E804": "fact-check file or JSON-LD block is not valid JSON",
     "E805": "unsupported fact-check file type (not .json, .jsonld, .jsonl, .html or .htm)",
     "E806": "no stored fact-check matches the key",
+    "E807": "a claims match queries line is not id, tab, text (or neither TEXT nor --file given)",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

@@ -30,6 +30,7 @@ COMMANDS = {
     "entity": "an entity's mentions, statements, quotes by others and stance over time",
     "export": "export the store as JSONL, CSV, Parquet, Label Studio tasks, Web Annotation or UIMA XMI",
     "factchecks": "import fact-checks (schema.org ClaimReview) into the store",
+    "claims": "match claims against the stored fact-checks (full text and embeddings)",
 }
 
 

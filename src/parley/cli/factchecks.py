@@ -18,6 +18,7 @@ import sys
 
 from parley.cli.output import add_db_argument, db_url
 from parley.factchecks import DEFAULT_MAX_BYTES, factcheck_files, read_factchecks
+from parley.factchecks.match import embed_new_factchecks
 from parley.store import open_store
 
 NAME = "factchecks"
@@ -32,11 +33,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_db_argument(imp)
     imp.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
                      help=f"refuse files larger than this (default {DEFAULT_MAX_BYTES})")
+    imp.add_argument("--no-vectors", action="store_true",
+                     help="store no sentence vectors (claim matching is then lexical only)")
     imp.set_defaults(run=run_import)
 
 
 def run(args: argparse.Namespace) -> int:  # the sub-command sets its own run
     return run_import(args)
+
+
+def store_vectors(store, skip: bool) -> str:
+    """Embed the fact-checks that have no current vector (``claims match``
+    reads them); what was done, in words."""
+    from parley.models import encoder
+
+    reason = "--no-vectors" if skip else encoder.available()
+    if reason:
+        return f"no sentence vectors computed ({reason}): claim matching will be lexical only"
+    return f"{embed_new_factchecks(store)} sentence vectors computed"
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -53,8 +67,9 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"{path}: added {counts.added}, unchanged {counts.unchanged}, updated {counts.updated}, "
                   f"failed {len(parsed.problems)}")
         total = store.factcheck_count()
-    print(f"{files} files, {read} fact-checks read, {failed} failed; the store holds {total} fact-checks",
-          file=sys.stderr)
+        embedded = store_vectors(store, args.no_vectors)
+    print(f"{files} files, {read} fact-checks read, {failed} failed; the store holds {total} fact-checks; "
+          f"{embedded}", file=sys.stderr)
     if failed and not read:
         return 2
     return 1 if failed else 0

@@ -34,3 +34,36 @@ def ranking_measures(per_ranking: Sequence[tuple[Sequence[float], Sequence[int]]
     aps = [average_precision(s, l) for s, l in per_ranking]
     p10 = [precision_at(s, l, 10) for s, l in per_ranking]
     return {"map": sum(aps) / len(aps), "p@10": sum(p10) / len(p10)}
+
+
+# -- retrieval measures (one ranked list of documents per query) -----------------
+
+def average_precision_at(ranked: Sequence, relevant: set, k: int) -> float:
+    """AP@k of one query: the sum, over relevant documents within the first
+    ``k``, of the precision at their rank, divided by the number of relevant
+    documents (trec_eval's AP cut at depth k, what the CheckThat! 2020-2022
+    claim-retrieval scorer computes through trectools); 0.0 without relevant."""
+    if not relevant:
+        return 0.0
+    hits, total = 0, 0.0
+    for rank, doc in enumerate(ranked[:k], 1):
+        if doc in relevant:
+            hits += 1
+            total += hits / rank
+    return total / len(relevant)
+
+
+def reciprocal_rank(ranked: Sequence, relevant: set) -> float:
+    """1 / the rank of the first relevant document; 0.0 when none is ranked."""
+    for rank, doc in enumerate(ranked, 1):
+        if doc in relevant:
+            return 1.0 / rank
+    return 0.0
+
+
+def retrieval_measures(per_query: Sequence[tuple[Sequence, set]], ks: Sequence[int] = (1, 3, 5)) -> dict[str, float]:
+    """``map@k`` for each k and ``mrr``, averaged over (ranked docs, relevant set) queries."""
+    n = len(per_query) or 1
+    out = {f"map@{k}": sum(average_precision_at(r, g, k) for r, g in per_query) / n for k in ks}
+    out["mrr"] = sum(reciprocal_rank(r, g) for r, g in per_query) / n
+    return out

@@ -15,7 +15,11 @@ Tables (both backends):
 - ``speakers``, ``entities``, ``mentions``, ``stances``: what the filters and
   entity pages read.
 - ``failures``: inputs an ingest could not analyse, and why.
-- ``factchecks``: imported fact-checks (``parley factchecks import``).
+- ``factchecks``: imported fact-checks (``parley factchecks import``), their
+  claim and claimant in a full-text index (migration 5: FTS5
+  ``factchecks_fts`` or the ``tsv`` column with a GIN index).
+- ``factcheck_vectors``: one MiniLM vector per fact-check (float32 bytes),
+  for dense claim matching (``parley claims match``).
 """
 from __future__ import annotations
 
@@ -226,6 +230,43 @@ MIGRATIONS += (
         "factchecks: imported ClaimReview fact-checks, keyed by URL or content hash",
         sqlite=(_factchecks("REAL"), *_FACTCHECK_INDEXES),
         postgresql=(_factchecks("DOUBLE PRECISION"), *_FACTCHECK_INDEXES),
+    ),
+)
+
+_FACTCHECK_VECTORS = """CREATE TABLE factcheck_vectors (
+    key TEXT PRIMARY KEY REFERENCES factchecks (key) ON DELETE CASCADE,
+    content_hash TEXT NOT NULL,
+    model TEXT NOT NULL,
+    vector {blob} NOT NULL)"""
+# A contentful FTS5 table keyed by the fact-check's key (UNINDEXED): an
+# external-content index would follow factchecks' implicit rowid, which VACUUM
+# may renumber. Updates and deletes (rare: a revised rating) find the row by key.
+_FC_FTS_INSERT = ("INSERT INTO factchecks_fts (key, claim, claimant) "
+                  "VALUES (new.key, new.claim, coalesce(new.claimant, ''));")
+_FC_FTS_DELETE = "DELETE FROM factchecks_fts WHERE key = old.key;"
+
+MIGRATIONS += (
+    Migration(
+        5,
+        "fact-check claims in the full-text index; factcheck_vectors: sentence vectors for claim matching",
+        sqlite=(
+            "CREATE VIRTUAL TABLE factchecks_fts USING fts5("
+            " key UNINDEXED, claim, claimant, tokenize='unicode61 remove_diacritics 2')",
+            f"CREATE TRIGGER factchecks_fts_insert AFTER INSERT ON factchecks BEGIN {_FC_FTS_INSERT} END",
+            f"CREATE TRIGGER factchecks_fts_delete AFTER DELETE ON factchecks BEGIN {_FC_FTS_DELETE} END",
+            f"CREATE TRIGGER factchecks_fts_update AFTER UPDATE ON factchecks BEGIN "
+            f"{_FC_FTS_DELETE} {_FC_FTS_INSERT} END",
+            "INSERT INTO factchecks_fts (key, claim, claimant) "
+            "SELECT key, claim, coalesce(claimant, '') FROM factchecks",
+            _FACTCHECK_VECTORS.format(blob="BLOB"),
+        ),
+        postgresql=(
+            "ALTER TABLE factchecks ADD COLUMN tsv TSVECTOR GENERATED ALWAYS AS ("
+            " setweight(to_tsvector('simple', claim), 'A')"
+            " || setweight(to_tsvector('simple', coalesce(claimant, '')), 'B')) STORED",
+            "CREATE INDEX factchecks_tsv ON factchecks USING GIN (tsv)",
+            _FACTCHECK_VECTORS.format(blob="BYTEA"),
+        ),
     ),
 )
 

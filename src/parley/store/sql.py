@@ -19,6 +19,7 @@ from parley.store.base import (
     DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters,
     Hit, Mention, PutResult, SearchResult, StancePoint, Store
 )
+from parley.store.factcheck_match import FactCheckMatchSQL
 from parley.store.factchecks import FactCheckSQL
 from parley.store.query import check_day, facet_groups, like_escape, query_words
 from parley.store.rows import now_iso, rows_of
@@ -29,7 +30,7 @@ HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.sp
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 
 
-class SQLStore(FactCheckSQL, Store):
+class SQLStore(FactCheckSQL, FactCheckMatchSQL, Store):
     dialect = "sqlite"
     conn: Any = None  # the driver's connection; None once closed
 

@@ -1,0 +1,206 @@
+"""Claim matching (issue 13): retrieval measures, BM25, rank fusion and
+``parley claims match`` on a tiny store of hand-written fact-checks."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parley.factchecks import match
+from parley.scoring.ranking import average_precision_at, reciprocal_rank, retrieval_measures
+from tests.test_store import BACKENDS, PG_URL, _reset_postgres
+
+
+# -- measures, computed by hand --------------------------------------------------
+def test_average_precision_at_k():
+    ranked = ["a", "x", "b", "y", "c"]
+    # relevant a (rank 1, P=1), b (rank 3, P=2/3); c at rank 5
+    assert average_precision_at(ranked, {"a", "b"}, 1) == pytest.approx(1 / 2)
+    assert average_precision_at(ranked, {"a", "b"}, 3) == pytest.approx((1 + 2 / 3) / 2)
+    assert average_precision_at(ranked, {"a", "b", "c"}, 5) == pytest.approx((1 + 2 / 3 + 3 / 5) / 3)
+    assert average_precision_at(ranked, {"z"}, 5) == 0.0
+    assert average_precision_at(ranked, set(), 5) == 0.0
+
+
+def test_reciprocal_rank_and_means():
+    assert reciprocal_rank(["x", "y", "a"], {"a"}) == pytest.approx(1 / 3)
+    assert reciprocal_rank(["x"], {"a"}) == 0.0
+    got = retrieval_measures([(["a", "b"], {"b"}), (["c", "d"], {"c"})], ks=(1, 3))
+    assert got == pytest.approx({"map@1": 0.5, "map@3": (0.5 + 1) / 2, "mrr": (0.5 + 1) / 2})
+
+
+# -- lexical retrieval and fusion -------------------------------------------------
+def test_tokens_drop_stop_words_and_possessives():
+    assert match.tokens("The Governor's tax doubled, and it's 2024!") == ["governor", "tax", "doubled", "2024"]
+
+
+def test_bm25_prefers_the_document_with_the_rare_words():
+    bm = match.Bm25(["tax", "bridge", "both"], ["harbour tax doubled last year", "the bridge was closed",
+                                                 "tax on the bridge"])
+    ranked = bm.rank("did the harbour tax double?")
+    assert [d for d, _ in ranked][0] == "tax"
+    assert "bridge" not in [d for d, _ in ranked]
+    assert bm.rank("nothing shared here") == []
+
+
+def test_fusion_by_hand():
+    a = [("x", 9.0), ("y", 5.0), ("z", 1.0)]
+    b = [("y", 0.9), ("w", 0.8)]
+    fused = match.fuse([a, b], k=1)
+    # x: 1/2; y: 1/3 + 1/2; z: 1/4; w: 1/3
+    assert [d for d, _ in fused] == ["y", "x", "w", "z"]
+    assert dict(fused)["y"] == pytest.approx(1 / 3 + 1 / 2)
+    assert match.fuse([a, b], k=1, top=2) == fused[:2]
+    assert match.fuse([]) == []
+
+
+def test_fusion_ties_keep_first_appearance():
+    assert [d for d, _ in match.fuse([[("p", 1.0)], [("q", 1.0)]])] == ["p", "q"]
+
+
+def test_dense_ranking_by_cosine():
+    np = pytest.importorskip("numpy")
+    m = np.array([[1, 0], [0, 1], [0.6, 0.8]], dtype=np.float32)
+    ranked = match.dense_ranking(["a", "b", "c"], m, np.array([0, 1], dtype=np.float32), top=2)
+    assert [d for d, _ in ranked] == ["b", "c"]
+    assert ranked[1][1] == pytest.approx(0.8)
+
+
+# -- parley claims match on a tiny store ------------------------------------------
+FACTCHECKS = [
+    ("https://checks.example.org/harbour-tax", "The harbour tax doubled last year.", "Mara Quill", 1),
+    ("https://checks.example.org/bridge", "The new bridge cost three billion euros.", "Ivo Brand", 3),
+    ("https://checks.example.org/schools", "Class sizes in primary schools fell by a third.", "Mara Quill", 4),
+    ("https://checks.example.org/rail", "Rail fares went up twice as fast as wages.", "Ana Sole", 2),
+]
+
+
+def claimreview(url: str, claim: str, claimant: str, rating: int) -> dict:
+    return {"@context": "https://schema.org", "@type": "ClaimReview", "url": url, "claimReviewed": claim,
+            "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": claimant}},
+            "author": {"@type": "Organization", "name": "Example Checks"},
+            "reviewRating": {"@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1}}
+
+
+@pytest.fixture(params=BACKENDS)
+def store_path(request, tmp_path):
+    """A store (SQLite, and PostgreSQL when PARLEY_TEST_PG is set) holding FACTCHECKS, no vectors."""
+    from parley.cli import main
+
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps([claimreview(*fc) for fc in FACTCHECKS]), encoding="utf-8")
+    if request.param == "sqlite":
+        db = str(tmp_path / "m.db")
+    else:
+        _reset_postgres(PG_URL)
+        db = PG_URL
+    assert main(["factchecks", "import", str(feed), "--db", db, "--no-vectors"]) == 0
+    return db
+
+
+def queries_file(tmp_path):
+    path = tmp_path / "q.tsv"
+    path.write_text("q1\tDid the harbour tax really double?\n\nq2\tbridge cost billion\n", encoding="utf-8")
+    return str(path)
+
+
+def test_match_file_lexical_tsv(store_path, tmp_path, capsys):
+    from parley.cli import main
+
+    assert main(["claims", "match", "--file", queries_file(tmp_path), "--db", store_path, "--lexical"]) == 0
+    out, err = capsys.readouterr()
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert [(l[0], l[1], l[2]) for l in lines] == [("q1", "1", "https://checks.example.org/harbour-tax"),
+                                                    ("q2", "1", "https://checks.example.org/bridge")]
+    assert all(float(l[3]) > 0 for l in lines)
+    assert "lexical matching only" in err
+
+
+def test_match_without_the_models_extra(store_path, monkeypatch, capsys):
+    from parley.cli import main
+    from parley.models import encoder
+
+    monkeypatch.setattr(encoder, "available", lambda: "the 'models' extra is not installed")
+    assert main(["claims", "match", "rail fares and wages", "--db", store_path, "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert data["dense"] is False
+    [query] = data["queries"]
+    assert query["matches"][0]["factcheck_url"] == "https://checks.example.org/rail"
+    assert "not installed" in err
+
+
+def test_match_top_and_bad_file(store_path, tmp_path, capsys):
+    from parley.cli import main
+
+    assert main(["claims", "match", "Mara Quill on the harbour tax and schools", "--db", store_path, "--lexical",
+                 "--top", "1", "--format", "tsv"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("no tab here\n", encoding="utf-8")
+    assert main(["claims", "match", "--file", str(bad), "--db", store_path]) == 2
+    assert "E807" in capsys.readouterr().err
+    assert main(["claims", "match", "--db", store_path]) == 2
+
+
+def test_fts_follows_a_revised_factcheck(store_path, tmp_path):
+    from parley.cli import main
+    from parley.store import open_store
+
+    feed = tmp_path / "revised.json"
+    url, _, claimant, rating = FACTCHECKS[1]
+    feed.write_text(json.dumps([claimreview(url, "The ferry cost three billion euros.", claimant, rating)]))
+    assert main(["factchecks", "import", str(feed), "--db", store_path, "--no-vectors"]) == 0
+    with open_store(store_path) as store:
+        assert [k for k, _ in store.factcheck_lexical("ferry")] == [url]
+        assert store.factcheck_lexical("bridge") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_match_dense_vectors_stored_at_import(backend, tmp_path, capsys):
+    from tests.conftest import needs
+
+    needs("torch", "models")
+    from parley.cli import main
+    from parley.store import open_store
+
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps([claimreview(*fc) for fc in FACTCHECKS]), encoding="utf-8")
+    db = str(tmp_path / "d.db")
+    if backend == "postgresql":
+        _reset_postgres(PG_URL)
+        db = PG_URL
+    assert main(["factchecks", "import", str(feed), "--db", db]) == 0
+    assert "4 sentence vectors computed" in capsys.readouterr().err
+    assert main(["factchecks", "import", str(feed), "--db", db]) == 0
+    assert "0 sentence vectors computed" in capsys.readouterr().err  # only new fact-checks are embedded
+    with open_store(db) as store:
+        keys, blobs = store.factcheck_vectors("all-MiniLM-L6-v2")
+        assert len(keys) == 4 and all(len(b) == 384 * 4 for b in blobs)
+    # no shared word with the bridge claim: only the dense ranking can find it
+    assert main(["claims", "match", "How expensive was the river crossing?", "--db", db, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["dense"] is True
+    assert "https://checks.example.org/bridge" in [m["factcheck_url"] for m in data["queries"][0]["matches"][:2]]
+
+
+def test_migration_5_indexes_factchecks_stored_before_it(tmp_path):
+    """A store at schema 4 holding fact-checks is upgraded: the full-text index covers them."""
+    from parley.factchecks import from_claimreview
+    from parley.store import migrations, open_store
+
+    db = str(tmp_path / "old.db")
+    with open_store(db, migrate=False) as s:
+        with s._transaction():
+            s.schema_version()
+            for m in migrations.MIGRATIONS[:4]:
+                for statement in m.statements(s.dialect):
+                    s._execute(statement)
+                s._execute("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, 'now')",
+                           (m.version, m.description))
+        s.put_factchecks([from_claimreview(claimreview(*fc)) for fc in FACTCHECKS])
+        assert s.schema_version() == 4
+        assert s.migrate() == migrations.LATEST
+        assert [k for k, _ in s.factcheck_lexical("primary schools class sizes")][0] == FACTCHECKS[2][0]
+        assert [k for k, _ in s.factcheck_lexical("Ana Sole")] == [FACTCHECKS[3][0]]
