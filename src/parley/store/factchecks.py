@@ -15,6 +15,7 @@ from typing import Iterable
 from parley.errors import FactCheckError
 from parley.factchecks.record import FIELDS, FactCheck
 from parley.store.base import FactCheckCounts
+from parley.store.query import paged
 from parley.store.rows import now_iso
 
 COLUMNS = ("key", "content_hash", *FIELDS, "source", "imported_at")
@@ -67,13 +68,8 @@ class FactCheckSQL:
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        sql = f"SELECT {', '.join(FIELDS)} FROM factchecks"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY review_date DESC NULLS LAST, key"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [int(limit), int(offset)]
+        sql, params = paged(f"SELECT {', '.join(FIELDS)} FROM factchecks", where, "review_date DESC NULLS LAST, key",
+                            params, limit, offset)
         return [FactCheck(*row) for row in self._rows(sql, params)]  # type: ignore[attr-defined]
 
     def factcheck(self, key: str) -> FactCheck:

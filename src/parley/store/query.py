@@ -86,3 +86,16 @@ def check_day(value: str | None, what: str) -> str | None:
         return date.fromisoformat(str(value)).isoformat()
     except ValueError as e:
         raise StoreError(f"{what} must be a date YYYY-MM-DD, not {value!r}", code="E610") from e
+
+
+def paged(select: str, where: list[str], order: str, params: list, limit: int | None, offset: int) -> tuple[str, list]:
+    """``select`` with its WHERE clauses, ORDER BY ``order`` and, when
+    ``limit`` is given, LIMIT/OFFSET; the parameters to go with it."""
+    sql = select
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY " + order
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [*params, int(limit), int(offset)]
+    return sql, params

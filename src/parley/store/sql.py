@@ -21,7 +21,7 @@ from parley.store.base import (
 )
 from parley.store.factcheck_match import FactCheckMatchSQL
 from parley.store.factchecks import FactCheckSQL
-from parley.store.query import check_day, facet_groups, like_escape, query_words
+from parley.store.query import check_day, facet_groups, like_escape, paged, query_words
 from parley.store.rows import now_iso, rows_of
 
 INFO_COLUMNS = "d.hash, d.doc_id, d.title, d.published, d.outlet, d.interviewee, d.source, " \
@@ -254,13 +254,8 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, Store):
 
     def documents(self, filters: Filters | None = None, limit: int | None = 100, offset: int = 0) -> list[DocumentInfo]:
         where, params = self._filters(filters)
-        sql = f"SELECT {INFO_COLUMNS} FROM documents d"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY d.day DESC NULLS LAST, d.doc_id, d.hash"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [int(limit), int(offset)]
+        sql, params = paged(f"SELECT {INFO_COLUMNS} FROM documents d", where,
+                            "d.day DESC NULLS LAST, d.doc_id, d.hash", params, limit, offset)
         return [DocumentInfo(*row) for row in self._rows(sql, params)]
 
     def search(self, query: str, filters: Filters | None = None, layer: str = "sentences",
