@@ -1,5 +1,5 @@
-"""Shared fixtures: the ../shared research folder (when present) and the model;
-``needs`` for tests of optional extras."""
+"""Shared fixtures: the ../shared research folder (when present), the model,
+the store backends under test; ``needs`` for tests of optional extras."""
 from __future__ import annotations
 
 import importlib
@@ -55,3 +55,35 @@ def parser():
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+# The store backends: SQLite always, PostgreSQL when PARLEY_TEST_PG names a
+# server that may be wiped (scripts/ci-postgres.sh starts one).
+PG_URL = os.environ.get("PARLEY_TEST_PG")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
+    pytest.mark.skipif(not PG_URL, reason="PARLEY_TEST_PG unset (scripts/ci-postgres.sh starts a server)"),
+    pytest.mark.slow])]
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the test server's public schema."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def store_url(backend: str, folder: Path, name: str = "store.db") -> str:
+    """A database URL for an empty store: a new SQLite file in ``folder``, or
+    the PostgreSQL test server, wiped."""
+    if backend == "sqlite":
+        return str(folder / name)
+    reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path) -> str:
+    """An empty store's URL, once per backend."""
+    return store_url(request.param, tmp_path)

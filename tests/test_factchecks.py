@@ -20,7 +20,6 @@ from parley.factchecks.ratings import VERDICTS, WORDINGS
 from parley.errors import FactCheckError
 from parley.store import open_store
 from tests.conftest import needs
-from tests.test_store import BACKENDS, PG_URL, _reset_postgres
 
 FIXTURES = Path(__file__).parent / "fixtures" / "factchecks"
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,14 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def fixture(name: str) -> str:
     return str(FIXTURES / name)
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "fc.db")
-    _reset_postgres(PG_URL)
-    return PG_URL
 
 
 # -- parsing -------------------------------------------------------------

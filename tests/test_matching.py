@@ -8,7 +8,7 @@ import pytest
 
 from parley.factchecks import match
 from parley.scoring.ranking import average_precision_at, reciprocal_rank, retrieval_measures
-from tests.test_store import BACKENDS, PG_URL, _reset_postgres
+from tests.conftest import BACKENDS, store_url
 
 
 # -- measures, computed by hand --------------------------------------------------
@@ -89,11 +89,7 @@ def store_path(request, tmp_path):
 
     feed = tmp_path / "feed.json"
     feed.write_text(json.dumps([claimreview(*fc) for fc in FACTCHECKS]), encoding="utf-8")
-    if request.param == "sqlite":
-        db = str(tmp_path / "m.db")
-    else:
-        _reset_postgres(PG_URL)
-        db = PG_URL
+    db = store_url(request.param, tmp_path)
     assert main(["factchecks", "import", str(feed), "--db", db, "--no-vectors"]) == 0
     return db
 
@@ -167,10 +163,7 @@ def test_match_dense_vectors_stored_at_import(backend, tmp_path, capsys):
 
     feed = tmp_path / "feed.json"
     feed.write_text(json.dumps([claimreview(*fc) for fc in FACTCHECKS]), encoding="utf-8")
-    db = str(tmp_path / "d.db")
-    if backend == "postgresql":
-        _reset_postgres(PG_URL)
-        db = PG_URL
+    db = store_url(backend, tmp_path)
     assert main(["factchecks", "import", str(feed), "--db", db]) == 0
     assert "4 sentence vectors computed" in capsys.readouterr().err
     assert main(["factchecks", "import", str(feed), "--db", db]) == 0

@@ -19,28 +19,6 @@ from parley.errors import ParleyError, StoreError
 from parley.store import Filters, migrations, open_store
 from tests.conftest import needs
 
-PG_URL = os.environ.get("PARLEY_TEST_PG")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
-    pytest.mark.skipif(not PG_URL, reason="PARLEY_TEST_PG unset (scripts/ci-postgres.sh starts a server)"),
-    pytest.mark.slow])]
-
-
-def _reset_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "store.db")
-    _reset_postgres(PG_URL)
-    return PG_URL
-
-
 @pytest.fixture
 def store(url):
     with open_store(url) as s:
