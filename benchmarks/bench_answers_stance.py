@@ -29,7 +29,6 @@ embeddings are cached under /tmp (scripts/train_answers.py fills the cache).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
@@ -104,13 +103,6 @@ def qevasion_bench(shared: Path) -> harness.Benchmark:
         qevasion_score, miss=lambda r: (None, None), packages=PACKAGES)
 
 
-def load_scorer(shared: Path):
-    spec = importlib.util.spec_from_file_location("gold_score", shared / "gold" / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # -- stance ----------------------------------------------------------------------------
 
 def read_case(shared: Path, name: str) -> dict:
@@ -177,7 +169,7 @@ def stance_bench(shared: Path, skip: list[str]) -> harness.Benchmark:
         "bench_answers_stance.stance", stance_systems(skip), datasets,
         [harness.Measure("right", "right", "d"), harness.Measure("gold", "gold", "d"),
          harness.Measure("acc", "stance accuracy")],
-        stance_score(load_scorer(shared)), miss=lambda case: {}, packages=PACKAGES,
+        stance_score(harness.gold_scorer(shared)), miss=lambda case: {}, packages=PACKAGES,
         files=[shared / "gold" / "score.py"])
 
 

@@ -27,7 +27,6 @@ run through ``harness.py`` (reports ``bench_claims.ranking`` and
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
@@ -210,13 +209,6 @@ LAYER = [harness.Measure("split", "split"), harness.Measure("model", "scores by"
          harness.Measure("gold", "gold", "d"), harness.Measure("kind_acc", "kind"), harness.Measure("cw_yes", "cw yes", "d")]
 
 
-def load_scorer(shared: Path):
-    spec = importlib.util.spec_from_file_location("gold_score", shared / "gold" / "score.py")
-    scorer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scorer)  # type: ignore[union-attr]
-    return scorer
-
-
 def main(argv: list[str] | None = None) -> int:
     from parley.analysers.claims import analyser as claims
 
@@ -246,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             "bench_claims.layer",
             [claims_system("lexical"), claims_system("encoder"), harness.nothing(lambda case: ([], set())),
              harness.System("gold", lambda case: (case["gold"]["claims"], set()), role="ceiling", note="gold fed back")],
-            gold_cases(args.shared), LAYER, claims_score(load_scorer(args.shared), trained_on),
+            gold_cases(args.shared), LAYER, claims_score(harness.gold_scorer(args.shared), trained_on),
             miss=lambda case: ([], set()), packages=packages, files=[args.shared / "gold" / "score.py"])
         report = harness.run(bench, argv)
         report.note("Claims layer against gold (score.py rule: IoU >= 0.5)")

@@ -31,7 +31,6 @@ without it the textacy row says so. Nothing here is a timed test.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
@@ -56,13 +55,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SEED = "lavrov-kommersant-2025-10-15"
 LAYERS = ["structure", "entities", "attributions"]
-
-
-def load_scorer(shared: Path) -> Any:
-    spec = importlib.util.spec_from_file_location("gold_score", shared / "gold" / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
 
 
 # -- textacy ----------------------------------------------------------------------
@@ -248,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         "bench_who_said_what", systems(Prepared(parser)),
         [harness.Dataset("seed gold", [seed], [seed_gold, seed_text]),
          harness.Dataset(f"PolNeAR {split}", articles, [p for pair in articles for p in pair])],
-        MEASURES, score(load_scorer(args.shared)), miss=miss, packages=("parley", "spacy", "textacy"),
+        MEASURES, score(harness.gold_scorer(args.shared)), miss=miss, packages=("parley", "spacy", "textacy"),
         files=[args.shared / "gold" / "score.py"])
     report = harness.run(bench, argv)
     n = report.row(f"PolNeAR {split}", "parley").measures

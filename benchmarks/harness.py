@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import sys
 import time
@@ -154,6 +155,14 @@ def versions(packages: Iterable[str]) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[package] = NOT_INSTALLED
     return out
+
+
+def gold_scorer(shared: Path) -> Any:
+    """``../shared/gold/score.py``, the reference scorer, loaded as a module."""
+    spec = importlib.util.spec_from_file_location("gold_score", Path(shared) / "gold" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
 
 def sha256_of(path: Path) -> str:

@@ -111,7 +111,7 @@ def choose_label_mix(taxonomy: str) -> dict:
     scored = []
     for article, x_held in features(held_ids)[0]:
         scored.append((article, adapter_label_probabilities(adapter, article.text, segments(article.text),
-                                                            [s for _, s in article.labels], np),
+                                                            [s for _, s in article.labels]),
                        head.probabilities(x_held)))
     total = sum(len(a.labels) for a, _, _ in scored)
     best = (-1, 0.0)

@@ -144,7 +144,7 @@ def label_probabilities(taxonomy: str, text: str, segments_: list[Span], found: 
         return frozen_head()
     adapter = adapters.load(f"{taxonomy}-labels", MODELS_DIR)
     labels = list(adapter.meta["outputs"]["label"])
-    probs = adapter_label_probabilities(adapter, text, segments_, found, np)
+    probs = adapter_label_probabilities(adapter, text, segments_, found)
     weight = float(adapter.meta.get("frozen_head_weight", 0.0))
     if weight > 0.0:
         head_labels, head_probs = frozen_head()

@@ -280,8 +280,7 @@ def span_pairs(text: str, segments_: Sequence[Span], spans: Sequence[Span]) -> t
     return firsts, seconds
 
 
-def adapter_label_probabilities(adapter: Any, text: str, segments_: Sequence[Span], spans: Sequence[Span],
-                                np: Any) -> Any:
+def adapter_label_probabilities(adapter: Any, text: str, segments_: Sequence[Span], spans: Sequence[Span]) -> Any:
     """A label adapter's probabilities for ``spans`` of ``text`` (columns in
     the order of its meta's ``outputs.label``)."""
     firsts, seconds = span_pairs(text, segments_, spans)
