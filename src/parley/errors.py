@@ -71,6 +71,13 @@ class FactCheckError(ParleyError):
     exit_code = 2
 
 
+class CorrectionError(ParleyError):
+    """A correction of a finding cannot be made (bad layer, action, target, record or span)."""
+
+    code = "E820"
+    exit_code = 2
+
+
 # The catalogue: code -> what it means. Tests check that every code raised in
 # the package is listed here, so the README's table cannot drift.
 CATALOGUE = {
@@ -125,5 +132,13 @@ CATALOGUE = {
     "E805": "unsupported fact-check file type (not .json, .jsonld, .jsonl, .html or .htm)",
     "E806": "no stored fact-check matches the key",
     "E807": "a claims match queries line is not id, tab, text (or neither TEXT nor --file given)",
+    "E820": "correction error",
+    "E821": "a correction names an unknown layer",
+    "E822": "a correction names an unknown action (accept, reject, edit, add)",
+    "E823": "a correction's target is not a finding of the document (see the finding keys)",
+    "E824": "a corrected record is malformed (an unknown or missing field, a wrong type, a bad value)",
+    "E825": "a corrected span does not fit the document's text",
+    "E826": "a correction request is malformed (not a JSON object, no author, target missing or not allowed)",
+    "E827": "the store holds no corrected document to evaluate",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

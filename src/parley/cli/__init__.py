@@ -31,6 +31,7 @@ COMMANDS = {
     "export": "export the store as JSONL, CSV, Parquet, Label Studio tasks, Web Annotation or UIMA XMI",
     "factchecks": "import fact-checks (schema.org ClaimReview) into the store",
     "claims": "match claims against the stored fact-checks (full text and embeddings)",
+    "correct": "accept, reject, edit or add a finding of a stored document; list its corrections",
 }
 
 

@@ -20,6 +20,9 @@ Tables (both backends):
   ``factchecks_fts`` or the ``tsv`` column with a GIN index).
 - ``factcheck_vectors``: one MiniLM vector per fact-check (float32 bytes),
   for dense claim matching (``parley claims match``).
+- ``corrections`` (migration 6): people's corrections of findings, by
+  document hash; no foreign key, so replacing an analysis (``ingest
+  --recompute``) never deletes them (``store/corrections.py``).
 """
 from __future__ import annotations
 
@@ -267,6 +270,23 @@ MIGRATIONS += (
             "CREATE INDEX factchecks_tsv ON factchecks USING GIN (tsv)",
             _FACTCHECK_VECTORS.format(blob="BYTEA"),
         ),
+    ),
+)
+
+
+def _corrections(key: str) -> str:
+    columns = [key, "hash TEXT NOT NULL", "layer TEXT NOT NULL", "action TEXT NOT NULL", "target TEXT",
+               "record TEXT", "author TEXT NOT NULL", "reason TEXT", "created_at TEXT NOT NULL",
+               "status TEXT NOT NULL DEFAULT 'active'", "finding TEXT"]
+    return "CREATE TABLE corrections (\n    " + ",\n    ".join(columns) + ")"
+
+
+MIGRATIONS += (
+    Migration(
+        6,
+        "corrections: people's accept/reject/edit/add of findings, kept across re-analysis",
+        sqlite=(_corrections("id INTEGER PRIMARY KEY"), "CREATE INDEX corrections_hash ON corrections (hash, id)"),
+        postgresql=(_corrections("id BIGSERIAL PRIMARY KEY"), "CREATE INDEX corrections_hash ON corrections (hash, id)"),
     ),
 )
 

@@ -19,6 +19,7 @@ from parley.store.base import (
     DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters,
     Hit, Mention, PutResult, SearchResult, StancePoint, Store
 )
+from parley.store.corrections import CorrectionSQL
 from parley.store.factcheck_match import FactCheckMatchSQL
 from parley.store.factchecks import FactCheckSQL
 from parley.store.query import check_day, facet_groups, like_escape, paged, query_words
@@ -30,7 +31,7 @@ HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.sp
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 
 
-class SQLStore(FactCheckSQL, FactCheckMatchSQL, Store):
+class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
     dialect = "sqlite"
     conn: Any = None  # the driver's connection; None once closed
 
@@ -163,6 +164,8 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, Store):
                 self._executemany(
                     "INSERT INTO stances (hash, holder, target, polarity, confidence, turn) VALUES (?, ?, ?, ?, ?, ?)",
                     [(h, *r) for r in rows.stances])
+            if replace:  # the new analysis keeps the document's corrections; mark those that no longer fit
+                self.refresh_corrections(h)
         return PutResult(rows.hash, doc["doc_id"], True)
 
     def record_failure(self, source: str, code: str, message: str, pipeline_version: str | None = None) -> None:
