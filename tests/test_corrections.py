@@ -134,8 +134,8 @@ def test_cli_correct_export_gold_and_evaluate_store(tmp_path, folder, capsys):
     assert main(["correct", DOC, "--db", db, "--layer", "turns", "--action", "edit", "--target", "turns:0-92",
                  "--set", "speaker=olga-ray", "--author", "ann", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["corrections"][0]["finding"] == "turns:0-92"
-    assert main(["correct", DOC, "--db", db, "--layer", "turns", "--action", "add", "--set", "span=[0,9999]", "--set", "speaker=x", "--set", "kind=question",
-                 "--author", "ann"]) == 2
+    assert main(["correct", DOC, "--db", db, "--layer", "turns", "--action", "add", "--set", "span=[0,9999]",
+                 "--set", "speaker=x", "--set", "kind=question", "--author", "ann"]) == 2
     assert "E825" in capsys.readouterr().err
     out = tmp_path / "gold"
     assert main(["export", "--format", "gold", "--corrected-only", "--db", db, "-o", str(out)]) == 0

@@ -281,12 +281,15 @@ def _corrections(key: str) -> str:
     return "CREATE TABLE corrections (\n    " + ",\n    ".join(columns) + ")"
 
 
+_CORRECTIONS_INDEX = "CREATE INDEX corrections_hash ON corrections (hash, id)"
+
+
 MIGRATIONS += (
     Migration(
         6,
         "corrections: people's accept/reject/edit/add of findings, kept across re-analysis",
-        sqlite=(_corrections("id INTEGER PRIMARY KEY"), "CREATE INDEX corrections_hash ON corrections (hash, id)"),
-        postgresql=(_corrections("id BIGSERIAL PRIMARY KEY"), "CREATE INDEX corrections_hash ON corrections (hash, id)"),
+        sqlite=(_corrections("id INTEGER PRIMARY KEY"), _CORRECTIONS_INDEX),
+        postgresql=(_corrections("id BIGSERIAL PRIMARY KEY"), _CORRECTIONS_INDEX),
     ),
 )
 
