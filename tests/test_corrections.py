@@ -75,6 +75,18 @@ def test_corrections_round_trip_and_apply(url, folder):
     assert turn_keys(stored) == keys and stored["turns"][0]["speaker"] == "interviewer"  # the analysis is untouched
 
 
+def test_an_added_mention_joins_its_entity(tmp_path, folder):
+    vienna, port = span_of("Vienna"), span_of("northern port")
+    with ingested(str(tmp_path / "s.db"), folder) as s:
+        s.add_correction(DOC, fix("entities", "add", record={"id": "vienna", "name": "Vienna", "type": "GPE",
+                                                             "mentions": [vienna]}))
+        s.add_correction(DOC, fix("entities", "add", record={"id": "vienna", "name": "Vienna", "type": "GPE",
+                                                             "mentions": [port]}))
+        entities = s.corrected(DOC)[0]["entities"]
+    assert entities == [{"id": "vienna", "name": "Vienna", "type": "GPE", "mentions": [vienna, port],
+                         "roles": [], "aliases": []}]
+
+
 @pytest.mark.parametrize("fields, code", [
     ({"layer": "tones", "action": "reject", "target": "tones:0-1"}, "E821"),
     ({"layer": "turns", "action": "merge", "target": "turns:0-92"}, "E822"),

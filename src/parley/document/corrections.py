@@ -16,7 +16,8 @@ A correction is one of four *actions*:
 - ``accept`` the finding ``target`` (it is confirmed as it is);
 - ``reject`` it (it is removed);
 - ``edit`` it: ``record`` holds the fields that change, merged over the finding;
-- ``add`` a missing finding: ``record`` is the whole new record.
+- ``add`` a missing finding: ``record`` is the whole new record (an entity
+  whose id is already there gets the record's mentions added to its own).
 
 ``apply`` replays corrections in order, each against the analysis as the
 corrections before it left it. A correction whose target is missing (the
@@ -225,11 +226,22 @@ def apply_one(data: dict[str, Any], correction: Correction) -> Outcome:
     elif correction.action == "edit":
         new = checked_record(layer, {**(records[at] if at is not None else {}), **correction.record}, text)
     else:
-        new = checked_record(layer, correction.record or {}, text)
+        new = checked_record(layer, _with_mentions(layer, records, correction.record or {}), text)
     key = _insert(records, layer, new, at)
     _put_records(data, layer, records)
     _confirm(data, layer, key)
     return Outcome(ACTIVE if at is not None or correction.action == "add" else STALE, key)
+
+
+def _with_mentions(layer: str, records: list[dict[str, Any]], record: dict[str, Any]) -> dict[str, Any]:
+    """An added entity whose id is already there adds its mentions to that entity's."""
+    if layer != "entities":
+        return record
+    for old in records:
+        if old.get("id") == record.get("id"):
+            mentions = sorted({tuple(m) for m in [*old.get("mentions", []), *record.get("mentions", [])]})
+            return {**old, **record, "mentions": [list(m) for m in mentions]}
+    return record
 
 
 def _start(layer: str, record: dict[str, Any]) -> int | None:
