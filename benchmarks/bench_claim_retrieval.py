@@ -14,12 +14,16 @@ its claim (``vclaim``) and its title. Rows:
   the larger of the cosines with the claim and with the title;
 - ``fused``: reciprocal-rank fusion (``match.fuse``, ``RRF_K``) of the BM25
   ranking and the claim cosine ranking;
-- ``re-ranked``: logistic regression over ten features of the candidates
+- ``re-ranked``: logistic regression over 17 features of the candidates
   of four rankings (the three above and BM25 on the first 3,000 characters
-  of the article), fitted on the train queries, C chosen on dev;
+  of the article): scores and ranks, plus the product re-ranker's word,
+  number and date features (``parley.factchecks.rerank``), fitted on the
+  train queries, C chosen on dev;
 - ``claims match --file``: ``parley claims match --file`` over a store of
   the fact-checks imported as ClaimReview (claim, claimant, dates, no title,
-  no article): the store's FTS5 index fused with the stored vectors;
+  no article; ``parley_lab.claim_ranker.build_store``), each query with the
+  date it was said (from its id): the store's FTS5 index and the stored
+  vectors, re-ranked by the shipped model (``factchecks/data/claim_ranker.npz``);
 - ``nothing``: the floor; ``published`` rows: the lab's n-gram baseline and
   SimBa's figures (README of their repository), not run here.
 
@@ -97,8 +101,9 @@ class Reranker:
     """Logistic regression over features of each candidate (the union of the
     top ``TOP`` of four rankings: BM25 on claim + title, the two cosines,
     BM25 on the article's start): each BM25 score over the query's best, the
-    two cosines, the reciprocal rank in each ranking, the fused score, the
-    share of the query's words in the claim. Fitted on the train queries; C
+    two cosines, the reciprocal rank in each ranking, the fused score, and
+    ``rerank.TEXT_FEATURES`` and ``rerank.DATE_FEATURES`` (the query's date
+    against the claim and review dates). Fitted on the train queries; C
     chosen on dev MAP@5."""
 
     FEATURES = ("bm25/best", "article bm25/best", "cos claim", "cos title", "1/rank bm25", "1/rank claim",
@@ -219,9 +224,9 @@ def systems(retriever: Retriever, reranker: Reranker, cli: ClaimsMatchCli) -> li
         harness.System("fused", lambda q: ids_of(retriever.fused(q)), missing=no_encoder,
                        prepare=retriever.prepare_dense, note=f"RRF (k {RRF_K}) of bm25 + claim cosine"),
         harness.System("re-ranked", reranker.predict, missing=no_sklearn, prepare=reranker.prepare,
-                       note="logistic regression over 10 features (incl. article BM25), train-fitted, C on dev"),
+                       note="logistic regression, 17 features (title, article BM25, dates), C on dev"),
         harness.System("claims match --file", cli.predict, missing=no_encoder, prepare=cli.prepare,
-                       note="the CLI over the fact-checks imported as ClaimReview (no title, no article), top 5"),
+                       note="the CLI, shipped re-ranker, ClaimReview only, query dates, top 5"),
         harness.nothing(),
         harness.System("lab n-gram baseline", lambda q: [], role="baseline", published=published,
                        datasets=("test",), note="published (CheckThat! 2022 leaderboard), not run here"),

@@ -222,7 +222,8 @@ def test_rerank_text_and_date_features_by_hand():
 def test_rerank_score_features_by_hand():
     from parley.factchecks import rerank
 
-    rows = rerank.score_features(["a", "b"], [("a", 4.0), ("c", 2.0)], [("b", 0.9), ("a", 0.5)], [0.5, 0.9])
+    rows = rerank.score_features(["a", "b"], [("a", 4.0), ("c", 2.0)], [("b", 0.9), ("a", 0.5)], [0.5, 0.9],
+                                  match.RRF_K)
     k = match.RRF_K
     assert rows[0] == pytest.approx([1.0, 1.0, 0.5, -0.4, 0.5, (1 / (k + 1) + 1 / (k + 2)) * (k + 1)])
     assert rows[1] == pytest.approx([0.0, 0.0, 0.9, 0.0, 1.0, 1.0])

@@ -5,7 +5,7 @@ imported as ClaimReview (claim, claimant, dates; no title, no article),
 fitted on the train queries, C chosen on dev MAP@5, then written to
 ``src/parley/factchecks/data/claim_ranker.npz``.
 
-    PYTHONPATH=src .venv/bin/python -m parley_lab.claim_ranker [--shared ../shared] [--cache /tmp/parley-claim-retrieval]
+    PYTHONPATH=src .venv/bin/python -m parley_lab.claim_ranker [--shared ../shared] [--cache DIR] [--out FILE]
 
 The date each query was said is read from its id (``20121023_...``,
 ``2019_oct_03_...``). The store and the MiniLM cache live under ``--cache``,

@@ -16,30 +16,15 @@ index order, so every ranking is deterministic.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from typing import Any, Hashable, Sequence
+
+from parley.factchecks.words import tokens
 
 RRF_K = 5  # chosen on the CheckThat! 2022 Task 2B dev queries (benchmarks/bench_claim_retrieval.py)
 K1, B = 1.2, 0.75
 
-STOPWORDS = frozenset("""a an and are as at be been but by did do does for from had has have he her his i if in
-into is it its me my no not of on or our she so that the their them they this to was we were what when which who
-will with would you your""".split())
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-
 Ranking = list[tuple[Hashable, float]]
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens of ``text`` without stop words (``'s`` dropped)."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        word = re.sub(r"['’]s$", "", word)
-        if word not in STOPWORDS:
-            out.append(word)
-    return out
 
 
 class Bm25:
@@ -179,7 +164,7 @@ class StoreMatcher:
             cosines = self.matrix[[self.row[k] for k in keys]] @ vector if keys else []
             fields = self.store.factcheck_fields(keys)
             said = parse_date(dates[i]) if dates else None
-            out.append((keys, candidate_features(text, said, keys, lexical, dense, list(cosines), fields)))
+            out.append((keys, candidate_features(text, said, keys, lexical, dense, list(cosines), fields, RRF_K)))
         return out
 
     def rank(self, texts: Sequence[str], top: int = 5, dates: Sequence[str | None] | None = None) -> list[Ranking]:

@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
-from parley.factchecks.match import RRF_K, tokens
+from parley.factchecks.words import tokens
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "claim_ranker.npz"
 HINT = "run python -m parley_lab.claim_ranker to train it"
@@ -79,8 +79,9 @@ def date_features(said: date | None, claim_date: str | None, review_date: str | 
 
 
 def score_features(keys: Sequence[str], lexical: Sequence[tuple[str, float]], dense: Sequence[tuple[str, float]],
-                   cosines: Sequence[float]) -> list[list[float]]:
-    """``SCORE_FEATURES`` of each of ``keys`` from the two rankings and each key's cosine."""
+                   cosines: Sequence[float], k: float) -> list[list[float]]:
+    """``SCORE_FEATURES`` of each of ``keys`` from the two rankings, each
+    key's cosine and RRF's ``k`` (``match.RRF_K``)."""
     best_lex = lexical[0][1] if lexical and lexical[0][1] > 0 else 1.0
     lex = {key: (rank, score) for rank, (key, score) in enumerate(lexical, 1)}
     den = {key: rank for rank, (key, _) in enumerate(dense, 1)}
@@ -89,19 +90,19 @@ def score_features(keys: Sequence[str], lexical: Sequence[tuple[str, float]], de
     for key, cos in zip(keys, cosines):
         rank, score = lex.get(key, (0, 0.0))
         drank = den.get(key, 0)
-        rrf = (1.0 / (RRF_K + rank) if rank else 0.0) + (1.0 / (RRF_K + drank) if drank else 0.0)
+        rrf = (1.0 / (k + rank) if rank else 0.0) + (1.0 / (k + drank) if drank else 0.0)
         rows.append([score / best_lex, 1.0 / rank if rank else 0.0, float(cos), float(cos - best_cos),
-                     1.0 / drank if drank else 0.0, rrf * (RRF_K + 1)])
+                     1.0 / drank if drank else 0.0, rrf * (k + 1)])
     return rows
 
 
 def candidate_features(query: str, said: date | None, keys: Sequence[str], lexical, dense, cosines,
-                       fields: dict[str, tuple[str, str | None, str | None]]) -> Any:
+                       fields: dict[str, tuple[str, str | None, str | None]], k: float) -> Any:
     """The ``FEATURES`` matrix (float32, one row per key); ``fields``: key ->
-    (claim, claim_date, review_date)."""
+    (claim, claim_date, review_date); ``k``: RRF's."""
     import numpy as np
 
-    scores = score_features(keys, lexical, dense, cosines)
+    scores = score_features(keys, lexical, dense, cosines, k)
     rows = []
     for key, row in zip(keys, scores):
         claim, claim_date, review_date = fields[key]
