@@ -14,12 +14,16 @@ its claim (``vclaim``) and its title. Rows:
   the larger of the cosines with the claim and with the title;
 - ``fused``: reciprocal-rank fusion (``match.fuse``, ``RRF_K``) of the BM25
   ranking and the claim cosine ranking;
-- ``re-ranked``: logistic regression over ten features of the candidates
+- ``re-ranked``: logistic regression over 17 features of the candidates
   of four rankings (the three above and BM25 on the first 3,000 characters
-  of the article), fitted on the train queries, C chosen on dev;
+  of the article): scores and ranks, plus the product re-ranker's word,
+  number and date features (``parley.factchecks.rerank``), fitted on the
+  train queries, C chosen on dev;
 - ``claims match --file``: ``parley claims match --file`` over a store of
   the fact-checks imported as ClaimReview (claim, claimant, dates, no title,
-  no article): the store's FTS5 index fused with the stored vectors;
+  no article; ``parley_lab.claim_ranker.build_store``), each query with the
+  date it was said (from its id): the store's FTS5 index and the stored
+  vectors, re-ranked by the shipped model (``factchecks/data/claim_ranker.npz``);
 - ``nothing``: the floor; ``published`` rows: the lab's n-gram baseline and
   SimBa's figures (README of their repository), not run here.
 
@@ -31,40 +35,20 @@ project; the fact-checks are never copied into it).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import time
 from pathlib import Path
 
 import harness
 
-from parley.factchecks import match
+from parley.factchecks import match, rerank
 from parley.scoring.ranking import retrieval_measures
+from parley_lab.claim_ranker import build_store, converter, read_split, read_vclaims
 
 ROOT = Path(__file__).resolve().parents[1]
 DIR = "clef2022-checkthat-task2b-claim-retrieval"
 TOP = 100  # candidates kept from each ranking
 RRF_K = match.RRF_K  # chosen on dev among 1, 5, 10, 20, 60 for bm25 + claim cosine
 ARTICLE_CHARS = 3000  # the start of each article, for the re-ranker's article BM25
-
-
-def read_tsv(path: Path) -> list[list[str]]:
-    return [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def read_split(folder: Path, queries: str, qrels: str) -> list[dict]:
-    """The queries with at least one relevant fact-check in ``qrels``."""
-    texts = {row[0]: row[1] for row in read_tsv(folder / queries)}
-    relevant: dict[str, set[str]] = {}
-    for qid, _, vid, rel in read_tsv(folder / qrels):
-        if int(rel) > 0:
-            relevant.setdefault(qid, set()).add(vid)
-    return [{"id": q, "text": texts[q], "relevant": r} for q, r in relevant.items()]
-
-
-def read_vclaims(folder: Path) -> list[dict]:
-    with gzip.open(folder / "vclaims.jsonl.gz", "rt", encoding="utf-8") as f:
-        return [json.loads(line) for line in f]
 
 
 class Retriever:
@@ -75,6 +59,8 @@ class Retriever:
         self.ids = [v["vclaim_id"] for v in vclaims]
         self.bm25 = match.Bm25(self.ids, [f"{v['vclaim']} {v['title']}" for v in vclaims])
         self.articles = match.Bm25(self.ids, [v["text"][:ARTICLE_CHARS] for v in vclaims])
+        convert = converter()  # the claim and review dates, as the ClaimReview import has them
+        self.dates = [(convert.stated_date(v["date"]), convert.review_date(v["url"])) for v in vclaims]
         self.vectors: dict[str, object] = {}
         self.queries: dict[str, object] = {}
 
@@ -115,12 +101,13 @@ class Reranker:
     """Logistic regression over features of each candidate (the union of the
     top ``TOP`` of four rankings: BM25 on claim + title, the two cosines,
     BM25 on the article's start): each BM25 score over the query's best, the
-    two cosines, the reciprocal rank in each ranking, the fused score, the
-    share of the query's words in the claim. Fitted on the train queries; C
+    two cosines, the reciprocal rank in each ranking, the fused score, and
+    ``rerank.TEXT_FEATURES`` and ``rerank.DATE_FEATURES`` (the query's date
+    against the claim and review dates). Fitted on the train queries; C
     chosen on dev MAP@5."""
 
     FEATURES = ("bm25/best", "article bm25/best", "cos claim", "cos title", "1/rank bm25", "1/rank claim",
-                "1/rank title", "1/rank article", "rrf", "query words in claim")
+                "1/rank title", "1/rank article", "rrf", *rerank.TEXT_FEATURES, *rerank.DATE_FEATURES)
 
     def __init__(self, retriever: Retriever, train: list[dict], dev: list[dict]) -> None:
         self.retriever, self.train, self.dev, self.model, self.chosen = retriever, train, dev, None, {}
@@ -139,10 +126,11 @@ class Reranker:
                    for ranking in (lists[0], lists[3])]
         ranks = [{doc: 1.0 / i for i, (doc, _) in enumerate(ranking, 1)} for ranking in lists]
         fused = dict(match.fuse(lists[:2], k=RRF_K))
-        words = set(match.tokens(query["text"])) or {""}
-        overlap = [len(words & set(match.tokens(r.vclaims[i]["vclaim"]))) / len(words) for i in rows]
+        said = rerank.parse_date(query["date"])
+        rest = [rerank.text_features(query["text"], r.vclaims[i]["vclaim"]) + rerank.date_features(said, *r.dates[i])
+                for i in rows]
         x = np.column_stack([*lexical, cos[0], cos[1], *[[rk.get(d, 0.0) for d in docs] for rk in ranks],
-                             [fused.get(d, 0.0) * (RRF_K + 1) for d in docs], overlap])
+                             [fused.get(d, 0.0) * (RRF_K + 1) for d in docs], np.asarray(rest)])
         return docs, x
 
     def prepare(self, dataset: harness.Dataset) -> None:
@@ -186,22 +174,7 @@ class ClaimsMatchCli:
         self.retriever, self.db, self.ranked = retriever, cache / "claimreview.db", {}
 
     def build(self) -> None:
-        import importlib.util
-
-        from parley.factchecks import from_claimreview
-        from parley.store import open_store
-
-        spec = importlib.util.spec_from_file_location("convert", ROOT / "scripts" / "checkthat_to_claimreview.py")
-        convert = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(convert)  # type: ignore[union-attr]
-        self.url_to_id = {convert.claimreview(v)["url"]: v["vclaim_id"] for v in self.retriever.vclaims}
-        self.db.unlink(missing_ok=True)
-        with open_store(str(self.db)) as store:
-            store.put_factchecks([from_claimreview(convert.claimreview(v)) for v in self.retriever.vclaims])
-            todo = store.factchecks_needing_vectors(match.VECTOR_MODEL)
-            vectors = self.retriever.embedder()([claim for _, _, claim in todo])
-            store.put_factcheck_vectors([(k, h, v.tobytes()) for (k, h, _), v in zip(todo, vectors)],
-                                        match.VECTOR_MODEL)
+        self.url_to_id = build_store(self.retriever.vclaims, self.db, self.retriever.embedder())
 
     def prepare(self, dataset: harness.Dataset) -> None:
         import contextlib
@@ -212,7 +185,8 @@ class ClaimsMatchCli:
         if not self.ranked:
             self.build()
         queries = self.db.with_suffix(f".{dataset.name}.tsv")
-        queries.write_text("".join(f"{q['id']}\t{q['text']}\n" for q in dataset.items), encoding="utf-8")
+        queries.write_text("".join(f"{q['id']}\t{q['text']}\t{q['date'] or ''}\n" for q in dataset.items),
+                           encoding="utf-8")
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             main(["claims", "match", "--file", str(queries), "--db", str(self.db), "--top", "5"])
@@ -250,9 +224,9 @@ def systems(retriever: Retriever, reranker: Reranker, cli: ClaimsMatchCli) -> li
         harness.System("fused", lambda q: ids_of(retriever.fused(q)), missing=no_encoder,
                        prepare=retriever.prepare_dense, note=f"RRF (k {RRF_K}) of bm25 + claim cosine"),
         harness.System("re-ranked", reranker.predict, missing=no_sklearn, prepare=reranker.prepare,
-                       note="logistic regression over 10 features (incl. article BM25), train-fitted, C on dev"),
+                       note="logistic regression, 17 features (title, article BM25, dates), C on dev"),
         harness.System("claims match --file", cli.predict, missing=no_encoder, prepare=cli.prepare,
-                       note="the CLI over the fact-checks imported as ClaimReview (no title, no article), top 5"),
+                       note="the CLI, shipped re-ranker, ClaimReview only, query dates, top 5"),
         harness.nothing(),
         harness.System("lab n-gram baseline", lambda q: [], role="baseline", published=published,
                        datasets=("test",), note="published (CheckThat! 2022 leaderboard), not run here"),

@@ -197,3 +197,122 @@ def test_migration_5_indexes_factchecks_stored_before_it(tmp_path):
         assert s.migrate() == migrations.LATEST
         assert [k for k, _ in s.factcheck_lexical("primary schools class sizes")][0] == FACTCHECKS[2][0]
         assert [k for k, _ in s.factcheck_lexical("Ana Sole")] == [FACTCHECKS[3][0]]
+
+
+# -- the trained re-ranker (factchecks.rerank) --------------------------------------
+def test_rerank_text_and_date_features_by_hand():
+    from datetime import date
+
+    from parley.factchecks import rerank
+
+    assert rerank.numbers("Incomes fell $4,300, 23 million.") == {"4300", "23"}
+    # query words {incomes, fell, 4, 300}; claim words {incomes, fell, 2012}; numbers {4300} vs {2012}
+    assert rerank.text_features("Incomes fell 4,300.", "Incomes fell in 2012") == pytest.approx([2 / 4, 2 / 3, 0.0])
+    assert rerank.text_features("", "x") == [0.0, 0.0, 0.0]
+    said = date(2012, 10, 23)
+    assert rerank.parse_date("2012-10-22T10:00:00Z") == date(2012, 10, 22)
+    assert rerank.parse_date("October 2012") is None
+    assert rerank.date_features(said, "2012-10-22", "2012-11-01")[:3] == [1.0, 1.0, 1.0]
+    assert rerank.date_features(said, "2012-10-22", "2012-11-01")[4] == 1.0
+    far = rerank.date_features(said, "2002-10-23", None)
+    assert far[1:3] == [0.0, 0.0] and far[3] == pytest.approx(1.0) and far[4] == 0.0
+    assert rerank.date_features(None, "2012-10-22", None) == [0.0] * 5
+
+
+def test_rerank_score_features_by_hand():
+    from parley.factchecks import rerank
+
+    rows = rerank.score_features(["a", "b"], [("a", 4.0), ("c", 2.0)], [("b", 0.9), ("a", 0.5)], [0.5, 0.9],
+                                  match.RRF_K)
+    k = match.RRF_K
+    assert rows[0] == pytest.approx([1.0, 1.0, 0.5, -0.4, 0.5, (1 / (k + 1) + 1 / (k + 2)) * (k + 1)])
+    assert rows[1] == pytest.approx([0.0, 0.0, 0.9, 0.0, 1.0, 1.0])
+
+
+def ranker_file(path, weights):
+    """A re-ranker model file whose logit is ``weights . features``."""
+    np = pytest.importorskip("numpy")
+    from parley.models.heads import SIGMOID, Head, write_heads
+
+    head = Head.linear(np.asarray([weights], dtype=np.float32), np.zeros(1, dtype=np.float32), output=SIGMOID)
+    return write_heads(path, {"claim_ranker": head})
+
+
+def test_reranker_model_file_round_trip_and_missing(tmp_path):
+    from parley.factchecks import rerank
+
+    weights = [0.0] * len(rerank.FEATURES)
+    weights[rerank.FEATURES.index("same day")] = 5.0
+    reranker, why = rerank.load_reranker(ranker_file(tmp_path / "r.npz", weights))
+    assert why is None
+    x = pytest.importorskip("numpy").zeros((2, len(rerank.FEATURES)), dtype="float32")
+    x[1, rerank.FEATURES.index("same day")] = 1.0
+    ranked = reranker.rank(["far", "near"], x, top=2)
+    assert [k for k, _ in ranked] == ["near", "far"] and ranked[0][1] == pytest.approx(1 / (1 + 2.718281828 ** -5))
+    reranker, why = rerank.load_reranker(tmp_path / "absent.npz")
+    assert reranker is None and "missing" in why
+    reranker, why = rerank.load_reranker(ranker_file(tmp_path / "short.npz", [1.0, 2.0]))
+    assert reranker is None and "features" in why
+
+
+def test_shipped_reranker_loads():
+    pytest.importorskip("numpy")
+    from parley.factchecks import rerank
+
+    reranker, why = rerank.load_reranker()
+    assert why is None and reranker.head.n_features == len(rerank.FEATURES)
+
+
+def toy_embed(texts):
+    """A real, tiny sentence embedding: hashed bag of words, unit length (no model needed)."""
+    np = pytest.importorskip("numpy")
+    import zlib
+
+    out = np.zeros((len(texts), 32), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for word in match.tokens(text):
+            out[i, zlib.crc32(word.encode()) % 32] += 1.0
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_store_matcher_reranks_when_a_model_is_there_and_falls_back(backend, tmp_path):
+    from parley.factchecks import from_claimreview, rerank
+    from parley.store import open_store
+
+    reviews = [claimreview(*fc) for fc in FACTCHECKS]
+    reviews[2]["itemReviewed"]["datePublished"] = "2024-03-01"  # the schools claim was said on the query's day
+    with open_store(store_url(backend, tmp_path)) as store:
+        store.put_factchecks([from_claimreview(r) for r in reviews])
+        todo = store.factchecks_needing_vectors(match.VECTOR_MODEL)
+        store.put_factcheck_vectors([(k, h, v.tobytes()) for (k, h, _), v in
+                                     zip(todo, toy_embed([c for _, _, c in todo]))], match.VECTOR_MODEL)
+        weights = [0.0] * len(rerank.FEATURES)
+        weights[rerank.FEATURES.index("same day")], weights[rerank.FEATURES.index("rrf")] = 5.0, 1.0
+        reranker, _ = rerank.load_reranker(ranker_file(tmp_path / "r.npz", weights))
+        query = ["The harbour tax doubled"]
+        fused = match.StoreMatcher(store, reranker=None, embed=toy_embed)
+        assert fused.rerank_off == "re-ranking turned off"
+        plain = fused.rank(query, top=2)[0]
+        assert plain[0][0] == FACTCHECKS[0][0] and plain[0][1] == pytest.approx(2 / (match.RRF_K + 1))
+        matcher = match.StoreMatcher(store, reranker=reranker, embed=toy_embed)
+        assert matcher.rank(query, top=2)[0][0][0] == FACTCHECKS[0][0]  # no date: the fused order
+        dated = matcher.rank(query, top=2, dates=["2024-03-01"])[0]
+        assert dated[0][0] == FACTCHECKS[2][0] and 0 < dated[0][1] < 1
+        [(keys, x)] = matcher.candidates(query, ["2024-03-01"])
+        assert set(keys) == {fc[0] for fc in FACTCHECKS} and x.shape == (4, len(rerank.FEATURES))
+        assert match.StoreMatcher(store, dense=False).rerank_off == "the re-ranker needs the dense ranking"
+
+
+def test_match_file_date_column(store_path, tmp_path, capsys):
+    from parley.cli import main
+
+    good = tmp_path / "dated.tsv"
+    good.write_text("q1\tDid the harbour tax really double?\t2024-03-01\n", encoding="utf-8")
+    assert main(["claims", "match", "--file", str(good), "--db", store_path, "--lexical"]) == 0
+    assert capsys.readouterr().out.split("\t")[2] == "https://checks.example.org/harbour-tax"
+    bad = tmp_path / "bad-date.tsv"
+    bad.write_text("q1\tDid the harbour tax really double?\tMarch 2024\n", encoding="utf-8")
+    assert main(["claims", "match", "--file", str(bad), "--db", store_path]) == 2
+    assert "E807" in capsys.readouterr().err
+    assert main(["claims", "match", "harbour tax", "--date", "soon", "--db", store_path]) == 2

@@ -16,30 +16,15 @@ index order, so every ranking is deterministic.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
-from typing import Hashable, Sequence
+from typing import Any, Hashable, Sequence
+
+from parley.factchecks.words import tokens
 
 RRF_K = 5  # chosen on the CheckThat! 2022 Task 2B dev queries (benchmarks/bench_claim_retrieval.py)
 K1, B = 1.2, 0.75
 
-STOPWORDS = frozenset("""a an and are as at be been but by did do does for from had has have he her his i if in
-into is it its me my no not of on or our she so that the their them they this to was we were what when which who
-will with would you your""".split())
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-
 Ranking = list[tuple[Hashable, float]]
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens of ``text`` without stop words (``'s`` dropped)."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        word = re.sub(r"['’]s$", "", word)
-        if word not in STOPWORDS:
-            out.append(word)
-    return out
 
 
 class Bm25:
@@ -129,16 +114,20 @@ def embed_new_factchecks(store) -> int:
 class StoreMatcher:
     """Ranks a store's fact-checks for claim sentences: the store's full-text
     index (``factcheck_lexical``) and, when the ``models`` extra is installed
-    and vectors are stored, exact cosine over the stored vectors, fused by RRF.
-    The vectors are read once, so one matcher serves a whole file of queries.
-    ``dense_off`` says why only the lexical ranking is used (None: both)."""
+    and vectors are stored, exact cosine over the stored vectors; the union of
+    both top 100 is ordered by the shipped re-ranker (``factchecks.rerank``)
+    or, without it, by RRF. The vectors are read once, so one matcher serves
+    a whole file of queries. ``dense_off`` says why only the lexical ranking
+    is used (None: both); ``rerank_off`` why the re-ranker is not (None: it is).
+    ``embed`` replaces ``encoder.embed`` (a cache); ``reranker`` is a
+    ``rerank.Reranker``, None for RRF alone, or "shipped" for the file."""
 
-    def __init__(self, store, dense: bool = True) -> None:
+    def __init__(self, store, dense: bool = True, reranker: Any = "shipped", embed: Any = None) -> None:
         from parley.models import encoder
 
-        self.store, self.keys, self.matrix = store, [], None
+        self.store, self.keys, self.matrix, self.embed = store, [], None, embed or encoder.embed
         self.dense_off = None if dense else "dense matching turned off"
-        self.dense_off = self.dense_off or encoder.available()
+        self.dense_off = self.dense_off or (None if embed else encoder.available())
         if self.dense_off is None:
             import numpy as np
 
@@ -147,13 +136,44 @@ class StoreMatcher:
                 self.dense_off = "no fact-check vectors are stored (import them with the models extra installed)"
             else:
                 self.matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(self.keys), -1)
+                self.row = {key: i for i, key in enumerate(self.keys)}
+        self.reranker, self.rerank_off = self._reranker(reranker)
 
-    def rank(self, texts: Sequence[str], top: int = 5) -> list[Ranking]:
-        """For each text, the ``top`` fact-check keys with their fused score, best first."""
+    def _reranker(self, reranker: Any) -> tuple[Any, str | None]:
+        if self.dense_off is not None:
+            return None, "the re-ranker needs the dense ranking"
+        if reranker == "shipped":
+            from parley.factchecks.rerank import load_reranker
+
+            return load_reranker()
+        return reranker, None if reranker is not None else "re-ranking turned off"
+
+    def candidates(self, texts: Sequence[str], dates: Sequence[str | None] | None = None) -> list[tuple[list, Any]]:
+        """For each text (said on ``dates[i]``, ISO, when known): the candidate
+        keys (the union of the lexical and dense top 100) and their
+        ``rerank.FEATURES`` matrix. Needs the dense ranking."""
+        from parley.factchecks.rerank import candidate_features, parse_date
+
+        vectors = self.embed(list(texts)) if texts else []
+        out = []
+        for i, (text, vector) in enumerate(zip(texts, vectors)):
+            lexical = self.store.factcheck_lexical(text)
+            dense = dense_ranking(self.keys, self.matrix, vector)
+            keys = list(dict.fromkeys([k for k, _ in lexical] + [k for k, _ in dense]))
+            keys = [k for k in keys if k in self.row]
+            cosines = self.matrix[[self.row[k] for k in keys]] @ vector if keys else []
+            fields = self.store.factcheck_fields(keys)
+            said = parse_date(dates[i]) if dates else None
+            out.append((keys, candidate_features(text, said, keys, lexical, dense, list(cosines), fields, RRF_K)))
+        return out
+
+    def rank(self, texts: Sequence[str], top: int = 5, dates: Sequence[str | None] | None = None) -> list[Ranking]:
+        """For each text, the ``top`` fact-check keys with their score, best
+        first: the re-ranker's probability, or the fused RRF score without it."""
+        if self.reranker is not None:
+            return [self.reranker.rank(keys, x, top) for keys, x in self.candidates(texts, dates)]
         lexical = [self.store.factcheck_lexical(t) for t in texts]
         if self.dense_off is not None:
             return [fuse([r], top=top) for r in lexical]
-        from parley.models import encoder
-
-        vectors = encoder.embed(list(texts)) if texts else []
+        vectors = self.embed(list(texts)) if texts else []
         return [fuse([lex, dense_ranking(self.keys, self.matrix, v)], top=top) for lex, v in zip(lexical, vectors)]

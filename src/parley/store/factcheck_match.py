@@ -5,6 +5,8 @@
   index: FTS5's ``bm25()`` on SQLite (``factchecks_fts``), ``ts_rank`` over
   the ``tsv`` column (GIN index) on PostgreSQL; the words are
   ``parley.factchecks.match.tokens`` OR-ed together.
+- ``factcheck_fields(keys)``: claim and dates of the candidates, for the
+  re-ranker's features (``parley.factchecks.rerank``).
 - ``put_factcheck_vectors`` / ``factcheck_vectors``: one float32 sentence
   vector per fact-check (bytes), with the content hash it was computed from.
 - ``factchecks_needing_vectors(model)``: the fact-checks with no vector of
@@ -36,6 +38,17 @@ class FactCheckMatchSQL:
             sql = ("SELECT key, ts_rank(tsv, q) AS score FROM factchecks, to_tsquery('simple', ?) q WHERE tsv @@ q "
                    "ORDER BY score DESC, key LIMIT ?")
         return [(key, float(score)) for key, score in self._rows(sql, (query, int(top)))]  # type: ignore[attr-defined]
+
+    def factcheck_fields(self, keys: Sequence[str]) -> dict[str, tuple[str, str | None, str | None]]:
+        """key -> ``(claim, claim_date, review_date)`` of the stored fact-checks among ``keys``."""
+        out: dict[str, tuple[str, str | None, str | None]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start:start + 500])
+            rows = self._rows(  # type: ignore[attr-defined]
+                f"SELECT key, claim, claim_date, review_date FROM factchecks WHERE key IN "
+                f"({', '.join('?' * len(chunk))})", tuple(chunk))
+            out.update({key: (claim, claim_date, review_date) for key, claim, claim_date, review_date in rows})
+        return out
 
     def put_factcheck_vectors(self, rows: Sequence[tuple[str, str, bytes]], model: str) -> None:
         """Store ``(key, content_hash, float32 bytes)`` rows, replacing older vectors of those keys."""
