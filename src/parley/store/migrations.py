@@ -20,6 +20,9 @@ Tables (both backends):
   ``factchecks_fts`` or the ``tsv`` column with a GIN index).
 - ``factcheck_vectors``: one MiniLM vector per fact-check (float32 bytes),
   for dense claim matching (``parley claims match``).
+- ``feeds``, ``feed_items``, ``saved_searches`` (migration 7): the feeds
+  ``parley watch`` read and every item it saw (the document it stored, or why
+  it failed); saved searches and the documents each showed when last looked at.
 """
 from __future__ import annotations
 
@@ -270,9 +273,33 @@ MIGRATIONS += (
     ),
 )
 
-LATEST = MIGRATIONS[-1].version
+def __getattr__(name: str) -> int:
+    """``LATEST``, the highest version in ``MIGRATIONS``, computed when read, so
+    that a migration appended anywhere below (even after this) counts."""
+    if name == "LATEST":
+        return max(m.version for m in MIGRATIONS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def pending(current: int) -> list[Migration]:
-    """The migrations to apply to a database at schema version ``current``."""
-    return [m for m in MIGRATIONS if m.version > current]
+    """The migrations to apply to a database at schema version ``current``, by
+    version whatever order they were appended in."""
+    return sorted((m for m in MIGRATIONS if m.version > current), key=lambda m: m.version)
+
+
+_SOURCES = (
+    "CREATE TABLE feeds (url TEXT PRIMARY KEY, title TEXT, checked_at TEXT NOT NULL, code TEXT, message TEXT)",
+    "CREATE TABLE feed_items (feed_url TEXT NOT NULL, item_key TEXT NOT NULL, link TEXT, title TEXT,"
+    " seen_at TEXT NOT NULL, doc_hash TEXT, code TEXT, message TEXT, PRIMARY KEY (feed_url, item_key))",
+    "CREATE TABLE saved_searches (name TEXT PRIMARY KEY, query TEXT NOT NULL, layer TEXT NOT NULL,"
+    " filters TEXT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT, seen TEXT NOT NULL)",
+)
+
+MIGRATIONS += (
+    Migration(
+        7,
+        "feeds, feed_items: what parley watch saw; saved_searches: alerts and what each last showed",
+        sqlite=_SOURCES,
+        postgresql=_SOURCES,
+    ),
+)
