@@ -31,6 +31,8 @@ COMMANDS = {
     "export": "export the store as JSONL, CSV, Parquet, Label Studio tasks, Web Annotation or UIMA XMI",
     "factchecks": "import fact-checks (schema.org ClaimReview) into the store",
     "claims": "match claims against the stored fact-checks (full text and embeddings)",
+    "watch": "read RSS/Atom feeds and ingest their new items (needs the 'sources' extra)",
+    "alerts": "saved searches: what is new since they were last looked at",
 }
 
 
