@@ -3,6 +3,7 @@ refused before any connection (the server must see no request), limits."""
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,10 @@ from parley.errors import SourceError  # noqa: E402
 from parley.ingest.fetch import ALLOW_PRIVATE_ENV, fetch, refusal  # noqa: E402
 from parley.store import open_store  # noqa: E402
 
+# Every socket connect this process attempts (Python's audit event), so a
+# refusal can be shown to have connected nowhere, not only to have reached no server.
+CONNECTS: list = []
+sys.addaudithook(lambda event, args: event == "socket.connect" and CONNECTS.append(args[1]))
 TRANSCRIPT = "Question: Will the talks resume?\n\nMinister: Yes, they resume on Monday in Geneva.\n"
 PAGE = ("<html><head><title>Press briefing</title></head><body><article><h1>Press briefing</h1>"
         "<p>Question: What did the minister say about the harbour?</p>"
@@ -92,10 +97,11 @@ def refused(code: str):
 def test_non_public_addresses_are_refused_before_any_request(server, seen, monkeypatch, host):
     monkeypatch.delenv(ALLOW_PRIVATE_ENV, raising=False)
     port = server.rsplit(":", 1)[1]
+    connects = len(CONNECTS)
     with refused("E832") as caught:
         fetch(f"http://{host}:{port}/file.txt", 1000)
     assert "refused before connecting" in caught.value.message
-    assert seen == []
+    assert seen == [] and len(CONNECTS) == connects
 
 
 def test_a_public_name_resolving_to_a_private_address_is_refused(server, seen, monkeypatch):
@@ -103,10 +109,21 @@ def test_a_public_name_resolving_to_a_private_address_is_refused(server, seen, m
     port = int(server.rsplit(":", 1)[1])
     # The one seam: a resolver that answers like a rebinding DNS server would.
     answers = {"news.example.org": ["93.184.215.14", "127.0.0.1"]}
+    connects = len(CONNECTS)
     with refused("E832") as caught:
         fetch(f"http://news.example.org:{port}/file.txt", 1000, resolver=lambda host, _port: answers[host])
     assert "news.example.org" in caught.value.message and "127.0.0.1" in caught.value.message
-    assert seen == []
+    assert seen == [] and len(CONNECTS) == connects
+
+
+def test_the_connection_goes_to_the_checked_address(server, seen, allow_private):
+    # The name resolves (through the resolver) to the loopback server's
+    # address; the request is made with the name in the Host header, and the
+    # socket connects to the checked address, not to a fresh DNS answer.
+    port = int(server.rsplit(":", 1)[1])
+    got = fetch(f"http://briefings.example.org:{port}/file.txt", 10_000, resolver=lambda host, _port: ["127.0.0.1"])
+    assert got.data.decode() == TRANSCRIPT and seen == ["/file.txt"]
+    assert CONNECTS[-1] == ("127.0.0.1", port)
 
 
 def test_public_addresses_pass_the_check():

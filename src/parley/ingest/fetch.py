@@ -100,9 +100,9 @@ def refusal(address: str) -> str | None:
                         ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
                         ("private", ip.is_private), ("reserved", ip.is_reserved)):
         if test:
-            return f"{ip} is a {label} address"
+            return f"{ip} (a {label} address)"
     if any(ip in net for net in _ALWAYS_REFUSED if net.version == ip.version) or not ip.is_global:
-        return f"{ip} is not a public address"
+        return f"{ip} (not a public address)"
     return None
 
 
@@ -138,7 +138,8 @@ def vet(url: str, resolver: Resolver = system_resolver) -> tuple[str, str]:
         for address in addresses:
             why = refusal(address)
             if why:
-                raise SourceError(f"refused before connecting: '{host}' resolves to {why}", code="E832", path=url)
+                where = why if address == host else f"'{host}' resolves to {why}"
+                raise SourceError(f"refused before connecting: {where}", code="E832", path=url)
     return host, addresses[0]
 
 
