@@ -78,6 +78,12 @@ class CorrectionError(ParleyError):
     exit_code = 2
 
 
+class SourceError(ParleyError):
+    """A URL, feed or saved search cannot be used (``parley ingest URL``, ``watch``, ``alerts``)."""
+
+    code = "E830"
+
+
 # The catalogue: code -> what it means. Tests check that every code raised in
 # the package is listed here, so the README's table cannot drift.
 CATALOGUE = {
@@ -140,5 +146,18 @@ CATALOGUE = {
     "E825": "a corrected span does not fit the document's text",
     "E826": "a correction request is malformed (not a JSON object, no author, target missing or not allowed)",
     "E827": "the store holds no corrected document to evaluate",
+    "E830": "URL, feed or saved-search error",
+    "E831": "URL is not http:// or https:// or has no host",
+    "E832": "URL host is not a public address (private, loopback, link-local, reserved...): refused before any connection",
+    "E833": "URL host name cannot be resolved",
+    "E834": "fetched response is larger than the size limit (--max-bytes)",
+    "E835": "fetch timed out",
+    "E836": "server answered an HTTP error status",
+    "E837": "too many redirects, or a redirect without a Location",
+    "E838": "fetched content is not text (not text/*, HTML, XML or JSON)",
+    "E839": "connection to the URL's server failed",
+    "E840": "feed cannot be parsed as RSS or Atom",
+    "E841": "no saved search has that name, or the name or filters are invalid",
+    "E842": "watch interval is not a duration like 30m, 1h or 1d",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

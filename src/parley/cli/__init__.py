@@ -32,6 +32,8 @@ COMMANDS = {
     "factchecks": "import fact-checks (schema.org ClaimReview) into the store",
     "claims": "match claims against the stored fact-checks (full text and embeddings)",
     "correct": "accept, reject, edit or add a finding of a stored document; list its corrections",
+    "watch": "read RSS/Atom feeds and ingest their new items (needs the 'sources' extra)",
+    "alerts": "saved searches: what is new since they were last looked at",
 }
 
 

@@ -19,7 +19,7 @@ NAME = "ingest"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder (recursive) or - for stdin")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder (recursive), http(s) URL (fetched with address checks: docs/sources.md) or - for stdin")
     add_db_argument(p)
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help=f"analyser processes, one thread each (default: {default_workers()} here; 0: no pool)")

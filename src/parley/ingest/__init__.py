@@ -2,8 +2,8 @@
 from parley.ingest.decode import Decoded, decode, decode_bytes
 from parley.ingest.read import (
     DEFAULT_MAX_BYTES, HTML_SUFFIXES, JSONL_SUFFIXES, SUFFIXES, Failure, documents_from_bytes, read_document,
-    read_sources
+    read_sources, url_documents
 )
 
 __all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "JSONL_SUFFIXES", "SUFFIXES", "Decoded", "Failure", "decode",
-           "decode_bytes", "documents_from_bytes", "read_document", "read_sources"]
+           "decode_bytes", "documents_from_bytes", "read_document", "read_sources", "url_documents"]

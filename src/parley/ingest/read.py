@@ -21,6 +21,7 @@ from typing import Iterable, Iterator
 from parley.document import Document, Metadata
 from parley.errors import InputError
 from parley.ingest.decode import decode, decode_bytes
+from parley.ingest.fetch import is_url
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -133,7 +134,7 @@ def _kind_of(path: Path) -> str | None:
 def expand(paths: Iterable[str]) -> Iterator[str | Failure]:
     """Paths of inputs: files as given, folders walked for known suffixes."""
     for raw in paths:
-        if raw == "-":
+        if raw == "-" or is_url(raw):
             yield raw
             continue
         path = Path(raw)
@@ -163,6 +164,9 @@ def read_sources(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, stdin
                 continue
             yield from documents_from_bytes(data, "-", "stdin")
             continue
+        if is_url(item):
+            yield from url_documents(item, max_bytes)
+            continue
         path = Path(item)
         try:
             size = path.stat().st_size
@@ -174,6 +178,23 @@ def read_sources(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, stdin
             yield Failure(item, "E109", f"cannot be read: {e.strerror or e}")
             continue
         yield from documents_from_bytes(data, item, path.stem, _kind_of(path))
+
+
+def url_documents(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | Failure]:
+    """Every document at ``url``, fetched with the checks of ``ingest/fetch.py``."""
+    from urllib.parse import urlsplit
+
+    from parley.errors import ParleyError
+    from parley.ingest.fetch import fetch
+
+    try:
+        fetched = fetch(url, max_bytes)
+    except ParleyError as e:
+        yield Failure(url, e.code, e.message)
+        return
+    parts = urlsplit(fetched.final_url)
+    stem = Path(parts.path).stem or parts.hostname or "url"
+    yield from documents_from_bytes(fetched.data, url, stem, fetched.kind)
 
 
 def read_document(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -189,4 +210,4 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-__all__ = ["Failure", "decode", "decode_bytes", "read_sources", "read_document", "DEFAULT_MAX_BYTES"]
+__all__ = ["Failure", "decode", "decode_bytes", "read_sources", "read_document", "url_documents", "DEFAULT_MAX_BYTES"]

@@ -126,7 +126,13 @@ async def upload(request: Request, title: str | None = None, published: str | No
     if not data:
         raise ServiceError("the upload is empty", code="E707", status=422)
     stem = PurePath(filename).stem or "upload"
-    items = list(documents_from_bytes(data, f"upload:{filename}", stem, _kind(filename)))
+    return await store_items(request, list(documents_from_bytes(data, f"upload:{filename}", stem, _kind(filename))),
+                             fields)
+
+
+async def store_items(request: Request, items: list, fields: dict[str, str]) -> dict[str, Any]:
+    """Analyse and store the documents among ``items`` (``fields`` win over their
+    metadata); 422 with the first failure's code when none is a document."""
     documents = [d for d in items if isinstance(d, Document)]
     failures = [{"source": f.source, "code": f.code, "message": f.message} for f in items if not isinstance(f, Document)]
     if not documents:

@@ -124,6 +124,7 @@ def ingest(
     progress: bool = True,
     log: TextIO | None = None,
     recompute: bool = False,
+    documents: Iterable[Document | Failure] | None = None,
 ) -> IngestReport:
     """Analyse every document under ``paths`` that ``store`` lacks, and store it.
 
@@ -132,7 +133,8 @@ def ingest(
     processes (default: the CPU count, at most 8), each single-threaded
     (``workers=1`` is one single-threaded worker process). ``recompute``:
     also re-analyse stored documents whose pipeline version differs from this
-    pipeline's, replacing their stored analysis.
+    pipeline's, replacing their stored analysis. ``documents``: these already
+    read documents (and failures) instead of reading ``paths``.
     """
     log = log or sys.stderr
     config = config or Config()
@@ -148,7 +150,7 @@ def ingest(
         stale, done = set(), store.hashes()
     todo: list[Document] = []
     failed_inputs: list[Failure] = []
-    for item in read_sources(paths, max_bytes):
+    for item in read_sources(paths, max_bytes) if documents is None else documents:
         if isinstance(item, Failure):
             failed_inputs.append(item)
             continue

@@ -273,6 +273,7 @@ MIGRATIONS += (
     ),
 )
 
+<<<<<<< HEAD
 
 def _corrections(key: str) -> str:
     columns = [key, "hash TEXT NOT NULL", "layer TEXT NOT NULL", "action TEXT NOT NULL", "target TEXT",
@@ -294,8 +295,40 @@ MIGRATIONS += (
 )
 
 LATEST = MIGRATIONS[-1].version
+=======
+def __getattr__(name: str) -> int:
+    """``LATEST``, the highest version in ``MIGRATIONS``, computed when read, so
+    that a migration appended anywhere below (even after this) counts."""
+    if name == "LATEST":
+        return max(m.version for m in MIGRATIONS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+>>>>>>> sources
 
 
-def pending(current: int) -> list[Migration]:
-    """The migrations to apply to a database at schema version ``current``."""
-    return [m for m in MIGRATIONS if m.version > current]
+
+_SOURCES = (
+    "CREATE TABLE feeds (url TEXT PRIMARY KEY, title TEXT, checked_at TEXT NOT NULL, code TEXT, message TEXT)",
+    "CREATE TABLE feed_items (feed_url TEXT NOT NULL, item_key TEXT NOT NULL, link TEXT, title TEXT,"
+    " seen_at TEXT NOT NULL, doc_hash TEXT, code TEXT, message TEXT, PRIMARY KEY (feed_url, item_key))",
+    "CREATE TABLE saved_searches (name TEXT PRIMARY KEY, query TEXT NOT NULL, layer TEXT NOT NULL,"
+    " filters TEXT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT, seen TEXT NOT NULL)",
+)
+
+MIGRATIONS += (
+    Migration(
+        7,
+        "feeds, feed_items: what parley watch saw; saved_searches: alerts and what each last showed",
+        sqlite=_SOURCES,
+        postgresql=_SOURCES,
+    ),
+)
+
+# Keep last: every migration above counts.
+LATEST = max(m.version for m in MIGRATIONS)
+
+
+def pending(applied: set[int]) -> list[Migration]:
+    """The migrations a database still needs, by version: every one whose version
+    is not among those it recorded (so a migration merged below one already
+    applied still runs)."""
+    return sorted((m for m in MIGRATIONS if m.version not in applied), key=lambda m: m.version)

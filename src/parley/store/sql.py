@@ -113,7 +113,8 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
             if current > migrations.LATEST:
                 raise StoreError(f"the database is at schema version {current}, newer than this Parley "
                                  f"knows ({migrations.LATEST}); upgrade Parley", code="E608")
-            for step in migrations.pending(current):
+            applied = {int(v) for (v,) in self._rows("SELECT version FROM schema_version")}
+            for step in migrations.pending(applied):
                 for statement in step.statements(self.dialect):
                     self._execute(statement)
                 self._execute("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
