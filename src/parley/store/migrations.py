@@ -273,7 +273,6 @@ MIGRATIONS += (
     ),
 )
 
-<<<<<<< HEAD
 
 def _corrections(key: str) -> str:
     columns = [key, "hash TEXT NOT NULL", "layer TEXT NOT NULL", "action TEXT NOT NULL", "target TEXT",
@@ -293,16 +292,6 @@ MIGRATIONS += (
         postgresql=(_corrections("id BIGSERIAL PRIMARY KEY"), _CORRECTIONS_INDEX),
     ),
 )
-
-LATEST = MIGRATIONS[-1].version
-=======
-def __getattr__(name: str) -> int:
-    """``LATEST``, the highest version in ``MIGRATIONS``, computed when read, so
-    that a migration appended anywhere below (even after this) counts."""
-    if name == "LATEST":
-        return max(m.version for m in MIGRATIONS)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
->>>>>>> sources
 
 
 
