@@ -78,6 +78,13 @@ class CorrectionError(ParleyError):
     exit_code = 2
 
 
+class ExchangeImportError(ParleyError):
+    """Annotations from another tool cannot be imported (``parley import``)."""
+
+    code = "E880"
+    exit_code = 2
+
+
 # The catalogue: code -> what it means. Tests check that every code raised in
 # the package is listed here, so the README's table cannot drift.
 CATALOGUE = {
@@ -140,5 +147,11 @@ CATALOGUE = {
     "E825": "a corrected span does not fit the document's text",
     "E826": "a correction request is malformed (not a JSON object, no author, target missing or not allowed)",
     "E827": "the store holds no corrected document to evaluate",
+    "E880": "annotation import error",
+    "E881": "an annotation file is malformed (not JSON or XMI, not the format named, no Parley region ids)",
+    "E882": "no stored document matches the imported annotations (by text hash, hash or doc_id)",
+    "E883": "the imported annotations hold another text than the stored document",
+    "E884": "an imported span runs past the text or does not hold its quoted text",
+    "E885": "the import path holds no annotations of the format named",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

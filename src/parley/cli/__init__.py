@@ -32,6 +32,7 @@ COMMANDS = {
     "factchecks": "import fact-checks (schema.org ClaimReview) into the store",
     "claims": "match claims against the stored fact-checks (full text and embeddings)",
     "correct": "accept, reject, edit or add a finding of a stored document; list its corrections",
+    "import": "import Label Studio, Web Annotation or UIMA XMI annotations as corrections of stored documents",
 }
 
 
