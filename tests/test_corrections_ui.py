@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from parley.cli import main
 from tests.conftest import FIXTURES
 from tests.test_ui_browser import TOKEN, Watched, browser, serving  # noqa: F401 (the browser fixture)
 
@@ -17,6 +18,7 @@ try:  # tests/ may or may not be a package
 except ImportError:
     import service_corpus  # type: ignore[no-redef]  # noqa: E402
 from parley.document import Analysis, Document, Span  # noqa: E402
+from parley.document.corrections import Correction  # noqa: E402
 from parley.document.records import Claim, Turn  # noqa: E402
 from parley.service import Settings, create_app  # noqa: E402
 from parley.store import open_store  # noqa: E402
@@ -139,8 +141,8 @@ def test_add_a_finding_by_selecting_text_with_astral_characters(page, site):
 
 
 def test_a_correction_survives_recompute(browser, tmp_path):
-    """Correct a turn in the page, re-ingest with --recompute: the correction is still
-    listed and still applied."""
+    """Correct a turn in the page, re-ingest with ``parley ingest --recompute``: the
+    correction is still listed and still applied."""
     from parley.pipeline import build_pipeline, pipeline_version
     from parley.store.ingest import ingest
 
@@ -161,16 +163,24 @@ def test_a_correction_survives_recompute(browser, tmp_path):
             w.page.fill('#finding-panel .finding[data-key^="turns:"] .edit-form input[name="speaker"]', "olga-ray")
             w.page.click('#finding-panel .finding[data-key^="turns:"] .edit-form button[type="submit"]')
             saved(w, "Saved: edit turns:")
-            with open_store(url) as store:  # an older pipeline made the stored analysis
-                store.put_json(store.get(h), "old:0", replace=True)
-                ingest([str(folder)], store, only=["structure"], workers=0, progress=False, log=io.StringIO(),
-                       recompute=True)
+            with open_store(url) as store:  # an older pipeline made the stored analysis, and cut turn 2 short
+                old = store.get(h)
+                start = old["turns"][1]["span"][0]
+                old["turns"][1]["span"] = [start, start + 20]
+                store.put_json(old, "old:0", replace=True)
+                store.add_correction(h, Correction("turns", "reject", f"turns:{start}-{start + 20}", None, "bob"))
+            assert main(["ingest", str(folder), "--db", url, "--recompute", "--only", "structure",
+                         "--workers", "0", "--no-progress"]) == 0
+            with open_store(url) as store:
                 assert store.info(h).pipeline_version == pipeline_version(build_pipeline(only=["structure"]))
             w.goto(f"/documents/{h}")
             w.page.wait_for_selector("#panel-corrections.ready")
-            item = w.page.locator("#correction-list li").first
+            item = w.page.locator("#correction-list li", has_text="by ann").first
             assert "edit" in item.inner_text() and "by ann" in item.inner_text()
             assert "stale" not in (item.get_attribute("class") or "")
+            stale = w.page.locator("#correction-list li.stale")  # the reject of the turn that is gone
+            assert stale.count() == 1 and "reject" in stale.inner_text() and "by bob" in stale.inner_text()
+            assert stale.locator(".stale-mark").inner_text() == "stale"
             data = w.page.evaluate(f"fetch('/api/documents/{h}/corrections').then((r) => r.json())")
             assert data["findings"]["turns"][0]["record"]["speaker"] == "olga-ray"
             assert w.problems == []
@@ -207,3 +217,17 @@ def test_read_only_deployment_shows_no_edit_controls(browser, site):
             assert w.problems == []
         finally:
             w.close()
+
+
+def test_hostile_findings_stay_text_in_the_panel(page):
+    """An entity named with markup, its finding panel and edit form: all text, nothing runs."""
+    w, hashes = page
+    w.goto(f"/documents/{hashes['hostile']}")
+    sign_in(w)
+    box = open_finding(w, "#text .h-entities >> nth=1", "entities:evil-")
+    box.query_selector('button[data-action="edit"]').click()
+    name = w.page.locator('#finding-panel .finding[data-key^="entities:evil-"] input[name="name"]').input_value()
+    assert name.startswith("<img src=x onerror=")
+    assert "<img src" in w.page.locator("#finding-panel").inner_text()
+    assert w.page.locator("#finding-panel img, #finding-panel svg, #finding-panel script").count() == 0
+    assert w.page.evaluate("typeof window.__parleyPwned") == "undefined"

@@ -15,7 +15,8 @@ const ADD_LAYERS = {
   claims: ["kind: numeric, event, quote, causal, other", (s, t, l) => ({ span: s, kind: l || "other" })],
   techniques: ["technique label (Loaded_Language, ...)", (s, t, l) => ({ span: s, label: l || "Loaded_Language" })],
   timex: ["value (2025-10-15, ...)", (s, t, l) => ({ span: s, value: l || null })],
-  entities: ["type: PERSON, ORG, GPE, ...", (s, t, l) => ({ id: slug(t), name: t, type: l || "PERSON", mentions: [s] })],
+  entities: ["type: PERSON, ORG, GPE, ...",
+    (s, t, l) => ({ id: slug(t), name: t, type: l || "PERSON", mentions: [s] })],
   attributions: ["source (an entity id)", (s, t, l) => ({ content_span: s, source: l || "unknown", direct: true })],
   turns: ["speaker (an id)", (s, t, l) => ({ span: s, speaker: l || "unknown", kind: "statement" })],
   boilerplate: ["kind (timestamp, header, ...)", (s, t, l) => ({ span: s, kind: l || "boilerplate" })],
@@ -40,6 +41,14 @@ function spansOf(record) {
     else if (Array.isArray(v) && v.length && v.every(isSpan)) out.push(...v);
   });
   return out;
+}
+
+// Where a finding is in the text: its spans, or for an answer (no span of its
+// own) the spans of its question and answer turns.
+function placesOf(layer, record) {
+  if (layer !== "answers") return spansOf(record);
+  const turns = Corrections.data.findings.turns || [];
+  return [record.question_turn, record.answer_turn].map((i) => turns[i] && turns[i].record.span).filter(isSpan);
 }
 
 // Code-point offsets (as Parley counts) of a DOM position inside #text.
@@ -97,7 +106,10 @@ function drawList() {
     item.appendChild(el("strong", c.action));
     item.appendChild(el("span", " " + (c.target || c.finding || c.layer) + " "));
     item.appendChild(el("small", "by " + c.author + " · " + c.created_at.replace("T", " ").slice(0, 19)));
-    if (c.status === "stale") item.appendChild(el("span", "stale", { class: "stale-mark", title: "its finding is gone from the new analysis" }));
+    if (c.status === "stale") {
+      const why = "its finding is gone from the new analysis";
+      item.appendChild(el("span", "stale", { class: "stale-mark", title: why }));
+    }
     if (c.reason) item.appendChild(el("q", c.reason));
     list.appendChild(item);
   });
@@ -192,19 +204,21 @@ function editForm(layer, finding, reason) {
 
 function findingBox(layer, finding, reason) {
   const box = el("div", null, { class: "finding", "data-key": finding.key });
-  const spans = spansOf(finding.record);
+  const spans = placesOf(layer, finding.record);
   const head = el("p");
   head.appendChild(el("strong", layer));
   head.appendChild(el("code", " " + finding.key + " "));
   if (finding.confirmed) head.appendChild(el("span", "confirmed", { class: "confirmed" }));
   box.appendChild(head);
   if (spans.length) box.appendChild(el("q", excerpt(spans[0])));
-  const label = finding.record.label || finding.record.kind || finding.record.type || finding.record.polarity;
+  const r = finding.record;
+  const label = r.label || r.kind || r.type || r.polarity || r.clarity || r.speaker;
   if (label) box.appendChild(el("small", " " + label));
   const actions = el("div", null, { class: "actions" });
   [["accept", "Accept"], ["reject", "Reject"]].forEach(([action, text]) => {
     const button = el("button", text, { type: "button", "data-action": action });
-    button.addEventListener("click", () => post({ layer, action, target: finding.key, reason: reason.value || undefined }));
+    button.addEventListener("click",
+      () => post({ layer, action, target: finding.key, reason: reason.value || undefined }));
     actions.appendChild(button);
   });
   const edit = el("button", "Edit", { type: "button", "data-action": "edit" });
@@ -222,7 +236,7 @@ function showFindingsAt(offset) {
   Object.entries(Corrections.data.findings).forEach(([layer, items]) => {
     if (!shown.has(layer)) return;
     items.forEach((f) => {
-      if (spansOf(f.record).some((s) => s[0] <= offset && offset < s[1])) here.push([layer, f]);
+      if (placesOf(layer, f.record).some((s) => s[0] <= offset && offset < s[1])) here.push([layer, f]);
     });
   });
   if (!here.length) return;
