@@ -165,3 +165,34 @@ def test_a_label_changed_in_the_file_is_an_edit(tmp_path, fmt):
         (row,) = store.corrections(h)
     assert (row["layer"], row["action"], row["record"]["label"]) == ("techniques", "edit", "Doubt")
     assert [t.label for t in after["techniques"]] == ["Doubt"]
+
+
+def test_regions_drawn_in_label_studio_are_added(tmp_path, capsys):
+    """A task annotated in Label Studio: the annotation (not the prediction) is read, and
+    regions drawn there (random ids, no attributes) come back as adds, once."""
+    url = str(tmp_path / "s.db")
+    h = stored_with(url, hand_built())
+    path = export(url, "label-studio", tmp_path)
+    tasks = json.loads(open(path, encoding="utf-8").read())
+    text = tasks[0]["data"]["text"]
+    result = json.loads(json.dumps(tasks[0]["predictions"][0]["result"]))
+    at = text.index("Monday")
+    result.append({"id": "Xy7_kQ", "from_name": "entities", "to_name": "text", "type": "labels",
+                   "value": {"start": at, "end": at + 6, "text": "Monday", "labels": ["EVENT"]}})
+    at = text.index("What about")
+    result.append({"id": "p0Rt9a", "from_name": "claims", "to_name": "text", "type": "labels",
+                   "value": {"start": at, "end": at + 10, "text": "What about", "labels": ["other"]}})
+    tasks[0]["annotations"] = [{"result": result}]
+    open(path, "w", encoding="utf-8").write(json.dumps(tasks, ensure_ascii=False))
+    for _ in range(2):
+        assert main(["import", path, "--format", "label-studio", "--db", url]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        f"{path}#0: emoji ({h[:12]}): 2 add", f"{path}#0: emoji ({h[:12]}): no change"]
+    with open_store(url) as store:
+        data, rows = store.corrected(h)
+    assert [(r["layer"], r["action"], r["author"]) for r in rows] == [("entities", "add", "import"),
+                                                                       ("claims", "add", "import")]
+    monday = next(e for e in data["entities"] if e["id"] == "monday")
+    assert (monday["name"], monday["type"], monday["mentions"]) == ("Monday", "EVENT", [[text.index("Monday"),
+                                                                                         text.index("Monday") + 6]])
+    assert {"span": [at, at + 10], "kind": "other"}.items() <= data["claims"][0].items()

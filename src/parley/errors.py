@@ -148,7 +148,7 @@ CATALOGUE = {
     "E826": "a correction request is malformed (not a JSON object, no author, target missing or not allowed)",
     "E827": "the store holds no corrected document to evaluate",
     "E880": "annotation import error",
-    "E881": "an annotation file is malformed (not JSON or XMI, not the format named, no Parley region ids)",
+    "E881": "an annotation file is malformed (not JSON or XMI, not the format named, a region without its Parley id)",
     "E882": "no stored document matches the imported annotations (by text hash, hash or doc_id)",
     "E883": "the imported annotations hold another text than the stored document",
     "E884": "an imported span runs past the text or does not hold its quoted text",

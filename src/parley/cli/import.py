@@ -2,8 +2,9 @@
 
 PATH is a Label Studio tasks JSON (as `parley export --format label-studio`
 writes it, or as Label Studio exports it: a task's annotations win over its
-predictions), a Web Annotation JSON-LD file, a UIMA CAS XMI file (with
-TypeSystem.xml beside it), or a folder of such files. Each document is found
+predictions, and regions drawn there become new findings), a Web Annotation
+JSON-LD file, a UIMA CAS XMI file (with TypeSystem.xml beside it), or a
+folder of such files. Each document is found
 in the store by its text (hash) or the hash/doc_id the file names; the
 differences from its stored findings (after their corrections) become
 corrections by --author: a changed field an edit, a missing finding a reject,

@@ -38,6 +38,9 @@ from parley.exchange.regions import EXPORTED, layers_of
 
 IMPORT_FORMATS = {"label-studio": (".json",), "web-annotation": (".jsonld", ".json"), "uima-xmi": (".xmi",)}
 _URN = re.compile(r"urn:parley:([0-9a-f]{64})")
+_PARLEY_ID = re.compile(r"^[a-z]+-\d+-[a-z_]+-\d+$")  # LAYER-INDEX-ROLE-K, as Parley's export names regions
+FRESH_INDEX = 1_000_000  # record indices for regions drawn in the tool, after every exported one
+HEAD_ROLE = {"entities": "mentions", "attributions": "content_span", "stance": "evidence"}
 
 
 @dataclass
@@ -87,9 +90,42 @@ def _label_studio(f: Path) -> list[Imported]:
         which = "annotations" if any((a or {}).get("result") for a in task.get("annotations") or []) \
             else "predictions"
         info = task["data"]
+        task = _fresh_regions(task, which)
         out.append(Imported(f"{f}#{n}", info.get("hash"), info.get("doc_id"), info["text"],
                             lambda text, t=task, w=which: from_label_studio(t, text, which=w)))
     return out
+
+
+def _fresh_regions(task: dict[str, Any], which: str) -> dict[str, Any]:
+    """A copy of ``task`` where each region drawn in Label Studio (its own random id, no
+    attributes) is the head of a new record: its label, span and text give what they can
+    (a claim's kind, an entity's type and name), the layer's defaults the rest."""
+    task = copy.deepcopy(task)
+    entries = task.get(which) or []
+    result = (entries[0] or {}).get("result") or [] if entries else []
+    renamed: dict[Any, str] = {}
+    for item in result:
+        if item.get("type") != "labels" or item.get("from_name") not in EXPORTED \
+                or _PARLEY_ID.match(str(item.get("id", ""))):
+            continue
+        layer, value = item["from_name"], item.get("value") or {}
+        new_id = f"{layer}-{FRESH_INDEX + len(renamed)}-{HEAD_ROLE.get(layer, 'span')}-0"
+        renamed[item.get("id")] = new_id
+        item["id"] = new_id
+        item["meta"] = {"text": [json.dumps(_fresh_attrs(layer, str(value.get("text") or "")), ensure_ascii=False)]}
+    for item in result:
+        if item.get("type") == "relation":
+            item["from_id"] = renamed.get(item.get("from_id"), item.get("from_id"))
+            item["to_id"] = renamed.get(item.get("to_id"), item.get("to_id"))
+    return task
+
+
+def _fresh_attrs(layer: str, text: str) -> dict[str, Any]:
+    """The fields a region drawn in the tool cannot carry, for a new record of ``layer``."""
+    if layer == "entities":
+        return {"id": re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entity", "name": text}
+    return {"turns": {"speaker": "unknown"}, "attributions": {"source": "unknown"}, "timex": {"value": None},
+            "stance": {"holder": "unknown", "target": "unknown"}}.get(layer, {})
 
 
 def _web_annotation(f: Path) -> list[Imported]:
