@@ -65,8 +65,12 @@ function offsetAt(node, offset) {
   return start + Array.from(node.textContent.slice(0, offset)).length;
 }
 
+function textAt(span) {
+  return Array.from(Corrections.text).slice(span[0], span[1]).join("");
+}
+
 function excerpt(span) {
-  const s = Array.from(Corrections.text).slice(span[0], span[1]).join("");
+  const s = textAt(span);
   return s.length > 80 ? s.slice(0, 77) + "…" : s;
 }
 
@@ -264,7 +268,7 @@ function showAddForm(span) {
   form.append(layerLabel, labelLabel, reason, el("button", "Add finding", { type: "submit" }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const record = ADD_LAYERS[layer.value][1](span, excerpt(span), label.value.trim());
+    const record = ADD_LAYERS[layer.value][1](span, textAt(span), label.value.trim());
     post({ layer: layer.value, action: "add", record, reason: reason.value || undefined });
   });
   panel.appendChild(form);
