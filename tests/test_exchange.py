@@ -246,3 +246,52 @@ def test_reference_interview_round_trips(shared):
     a = _analyse(shared / "corpus" / "lavrov-kommersant-2025-10-15.txt", "2025-10-15")
     assert sum(len(v) for v in layers_of(a).values()) > 100
     assert round_trip_all(a) == {"label-studio": 0, "label-studio-utf16": 0, "web-annotation": 0, "uima-xmi": 0}
+
+
+def label_interface_errors(tasks, config: str) -> list[str]:
+    """The checks label-studio-sdk's ``LabelInterface(config).validate_task`` and
+    ``validate_prediction`` make (label_interface/interface.py, 2.1.2), done here:
+    the SDK itself resolves to 71 packages (opencv, numpy, pandas, nltk, black...).
+    Every object tag's ``$variable`` is in ``data``; every region's ``from_name`` is a
+    control tag of its ``type`` whose ``toName`` is the region's ``to_name``; its value
+    has integer start <= end and labels among the control's; every relation joins two
+    regions of the result, with a label among the ``<Relations>``."""
+    view = etree.fromstring(config.encode("utf-8"))
+    controls = {c.get("name"): c for c in view if c.tag in ("Labels",)}
+    objects = {o.get("name"): o for o in view if o.tag == "Text"}
+    relation_labels = {r.get("value") for r in view.iter("Relation")}
+    errors = []
+    for n, task in enumerate(tasks):
+        for name, obj in objects.items():
+            if obj.get("value", "").startswith("$") and task["data"].get(obj.get("value")[1:]) is None:
+                errors.append(f"task {n}: data lacks {obj.get('value')} of <Text name={name}>")
+        for prediction in task.get("predictions", []):
+            regions = {r["id"] for r in prediction["result"] if r["type"] != "relation"}
+            for r in prediction["result"]:
+                if r["type"] == "relation":
+                    if r["from_id"] not in regions or r["to_id"] not in regions:
+                        errors.append(f"task {n}: relation {r} joins a region not in the result")
+                    if not set(r.get("labels", [])) <= relation_labels:
+                        errors.append(f"task {n}: relation labels {r.get('labels')} not in <Relations>")
+                    continue
+                control = controls.get(r["from_name"])
+                if control is None or control.tag.lower() != r["type"] or control.get("toName") != r["to_name"]:
+                    errors.append(f"task {n}: region {r['id']} names no {r['type']} control to {r['to_name']}")
+                    continue
+                v = r["value"]
+                allowed = {label.get("value") for label in control.iter("Label")}
+                if not (isinstance(v.get("start"), int) and isinstance(v.get("end"), int) and v["start"] <= v["end"]):
+                    errors.append(f"task {n}: region {r['id']} has no integer start <= end")
+                if not v.get("labels") or not set(v["labels"]) <= allowed:
+                    errors.append(f"task {n}: region {r['id']} labels {v.get('labels')} not in <Labels>")
+    return errors
+
+
+def test_label_studio_tasks_pass_the_sdk_validation_rules():
+    tasks = [to_label_studio(hand_built())]
+    assert label_interface_errors(tasks, label_config(tasks)) == []
+    check_label_studio_shape(tasks)
+    bad = json.loads(json.dumps(tasks))
+    bad[0]["predictions"][0]["result"][0]["value"]["labels"] = ["not-a-label"]
+    bad[0]["predictions"][0]["result"][1]["from_name"] = "nowhere"
+    assert len(label_interface_errors(bad, label_config(tasks))) == 2  # the checks can fail

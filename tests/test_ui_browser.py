@@ -189,7 +189,8 @@ def test_hostile_transcript_is_text_and_runs_nothing(watched, server):
         assert page.evaluate("typeof window.__parleyPwned") == "undefined", path
         assert page.title() != "pwned"
         assert page.locator("main img, main svg, main iframe, main b, main i").count() == 0, path
-        assert page.evaluate("document.querySelectorAll('script').length") == 1  # /static/parley.js only
+        scripts = page.evaluate("Array.from(document.scripts, (s) => s.getAttribute('src'))")
+        assert set(scripts) <= {"/static/parley.js", "/static/corrections.js"}, scripts  # ours only
     page = watched.page
     watched.goto(f"/documents/{hashes['hostile']}")
     text = page.locator("#text").inner_text()

@@ -84,6 +84,13 @@ class SourceError(ParleyError):
     code = "E830"
 
 
+class ExchangeImportError(ParleyError):
+    """Annotations from another tool cannot be imported (``parley import``)."""
+
+    code = "E880"
+    exit_code = 2
+
+
 # The catalogue: code -> what it means. Tests check that every code raised in
 # the package is listed here, so the README's table cannot drift.
 CATALOGUE = {
@@ -159,5 +166,11 @@ CATALOGUE = {
     "E840": "feed cannot be parsed as RSS or Atom",
     "E841": "no saved search has that name, or the name or filters are invalid",
     "E842": "watch interval is not a duration like 30m, 1h or 1d",
+    "E880": "annotation import error",
+    "E881": "an annotation file is malformed (not JSON or XMI, not the format named, a region without its Parley id)",
+    "E882": "no stored document matches the imported annotations (by text hash, hash or doc_id)",
+    "E883": "the imported annotations hold another text than the stored document",
+    "E884": "an imported span runs past the text or does not hold its quoted text",
+    "E885": "the import path holds no annotations of the format named",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

@@ -34,6 +34,7 @@ COMMANDS = {
     "correct": "accept, reject, edit or add a finding of a stored document; list its corrections",
     "watch": "read RSS/Atom feeds and ingest their new items (needs the 'sources' extra)",
     "alerts": "saved searches: what is new since they were last looked at",
+    "import": "import Label Studio, Web Annotation or UIMA XMI annotations as corrections of stored documents",
 }
 
 

@@ -96,7 +96,7 @@ def document_page(request: Request, ref: str, at: str | None = None) -> HTMLResp
     extras = {s.key: Markup(s.html(analysis)) for s in sections_for(analysis) if s.html is not None}
     title = view["metadata"].get("title") or view["document"]["doc_id"]
     return render(request, "document.html", title, "library", view=view, segments=segments, toggles=toggles,
-                  extras=extras, selected=selected)
+                  extras=extras, selected=selected, editable=bool(request.app.state.settings.token))
 
 
 @router.get("/api/documents/{ref}", summary="Document: the stored analysis, its side-panel tables and metadata")

@@ -60,20 +60,28 @@ class CorrectionSQL:
 
     def add_correction(self, ref: str, correction: Correction) -> dict[str, Any]:
         """Check ``correction`` against the corrected document ``ref`` and store it."""
+        return self.add_corrections(ref, [correction])[0]
+
+    def add_corrections(self, ref: str, corrections: list[Correction]) -> list[dict[str, Any]]:
+        """Check and store ``corrections`` in order, each against the document as the
+        ones before it left it, all in one transaction (a refused one stores none)."""
+        stored = []
         with self._transaction():  # type: ignore[attr-defined]
             applied, _rows = self.corrected(ref)
             h = applied["parley"]["hash"]
-            correction = self._completed(applied, correction)
-            outcome = apply_one(applied, correction)
-            cursor = self._execute(  # type: ignore[attr-defined]
-                "INSERT INTO corrections (hash, layer, action, target, record, author, reason, created_at, status, "
-                "finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (h, correction.layer, correction.action, correction.target,
-                 json.dumps(correction.record, ensure_ascii=False) if correction.record else None,
-                 correction.author, correction.reason, now_iso(), outcome.status, outcome.key))
-            new_id = int(cursor.fetchone()[0])
-            row = self._one(f"SELECT {COLUMNS} FROM corrections WHERE id = ?", (new_id,))  # type: ignore
-        return correction_json(row)
+            for correction in corrections:
+                correction = self._completed(applied, correction)
+                outcome = apply_one(applied, correction)
+                cursor = self._execute(  # type: ignore[attr-defined]
+                    "INSERT INTO corrections (hash, layer, action, target, record, author, reason, created_at, "
+                    "status, finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (h, correction.layer, correction.action, correction.target,
+                     json.dumps(correction.record, ensure_ascii=False) if correction.record else None,
+                     correction.author, correction.reason, now_iso(), outcome.status, outcome.key))
+                new_id = int(cursor.fetchone()[0])
+                stored.append(correction_json(self._one(  # type: ignore[attr-defined]
+                    f"SELECT {COLUMNS} FROM corrections WHERE id = ?", (new_id,))))
+        return stored
 
     @staticmethod
     def _completed(applied: dict[str, Any], correction: Correction) -> Correction:
