@@ -54,8 +54,9 @@ def library(store: Store, filters: Filters, offset: int = 0, limit: int = LIBRAR
 
 
 def document(store: Store, ref: str) -> tuple[dict[str, Any], Analysis]:
-    """The view of one document, and its Analysis (the page draws the text from it)."""
-    data = store.get(ref)
+    """The view of one document with people's corrections applied, and that
+    Analysis (the page draws the text from it)."""
+    data, corrections = store.corrected(ref)
     info = store.info(ref)
     analysis = Analysis.from_json(data)
     sections = [
@@ -72,6 +73,7 @@ def document(store: Store, ref: str) -> tuple[dict[str, Any], Analysis]:
         "sections": sections,
         "entities": entities,
         "unavailable": analysis.unavailable,
+        "corrections": len(corrections),
         "analysis": data,
     }
     return view, analysis
