@@ -96,7 +96,7 @@ def ingest(
     if engine == "ray":
         from parley.store.ray_engine import require_ray
 
-        require_ray()  # E400 before any work
+        require_ray(local=not ray_address)  # E400 before any work
     pipeline = build_pipeline(only=only, skip=skip, options=config.options)  # fails early (E301-E303), before any work
     version = pipeline_version(pipeline)
     report = IngestReport(pipeline_version=version)

@@ -18,9 +18,11 @@ store's one writer.
   driver's write is keyed by the text hash.
 - A killed driver: Ray ends the job's actors; nothing was half-written (each
   document is one transaction), and running the ingest again does the rest.
-- With no address, a local Ray is started in this process: loopback only, no
-  dashboard, no usage stats, a small object store; it stops when the ingest
-  ends (or the driver dies).
+- With no address, a local Ray is started in this process: loopback only
+  (``require_ray``), no dashboard, no usage stats, a small object store; it
+  stops when the ingest ends (or the driver dies). An existing cluster
+  (``address``) is joined as a driver; its token, when it uses Ray's token
+  authentication, comes from ``RAY_AUTH_TOKEN_PATH`` (``docs/scale.md``).
 """
 from __future__ import annotations
 
@@ -37,8 +39,16 @@ from parley.store.ingest_work import (
 OBJECT_STORE_BYTES = 200 * 1024 * 1024
 
 
-def require_ray() -> Any:
-    """The ``ray`` module, or E400 naming the extra that provides it."""
+def require_ray(local: bool = False) -> Any:
+    """The ``ray`` module, or E400 naming the extra that provides it.
+
+    ``local``: a local Ray will be started in this process. Ray reads
+    ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER`` when it is imported; at 0 its node
+    address stays 127.0.0.1 and its servers listen on loopback only (else it
+    takes the machine's public address and listens on all interfaces)."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if local:
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
         import ray
     except ImportError as e:
@@ -61,12 +71,10 @@ class RayAnalyser:
 
 
 def _connect(ray: Any, address: str | None, workers: int | None) -> None:
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     common = dict(include_dashboard=False, logging_level="warning", log_to_driver=True)
     if address:
         ray.init(address=address, **common)
     else:
-        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # every address on 127.0.0.1
         ray.init(num_cpus=workers or default_workers(), object_store_memory=OBJECT_STORE_BYTES,
                  _node_ip_address="127.0.0.1", **common)
 
@@ -76,7 +84,7 @@ def run_ray(todo: list[Document], workers: int | None, only: list[str], skip: li
             source: Callable[[Document], str], address: str | None = None) -> None:
     """Analyse ``todo`` on Ray (the cluster at ``address``, else a local
     one started here), handing each result to ``stored`` or ``fail``."""
-    ray = require_ray()
+    ray = require_ray(local=not address)
     if not todo:
         return
     started_here = not ray.is_initialized()
