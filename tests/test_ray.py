@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -161,3 +162,16 @@ def test_the_local_ray_is_on_loopback_only():
     assert done.returncode == 0, done.stderr[-2000:]
     node, gcs = done.stdout.split()
     assert node == "127.0.0.1" and gcs.startswith("127.0.0.1:"), done.stdout
+
+
+def test_an_address_where_no_cluster_listens_is_e613(tmp_path):
+    needs("ray", "ray")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Question: How?\n\nMira Holt: Fine.\n", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # free, and nothing listens once closed
+    argv = [*RUN, "ingest", str(tmp_path / "in"), "--db", str(tmp_path / "s.db"), "--only", "structure",
+            "--engine", "ray", "--ray-address", f"127.0.0.1:{port}", "--no-progress"]
+    done = subprocess.run(argv, env=ENV, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "E613" in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]

@@ -27,10 +27,11 @@ store's one writer.
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any, Callable
 
 from parley.document import Document
-from parley.errors import ModelUnavailable
+from parley.errors import ModelUnavailable, StoreError
 from parley.pipeline import Config, build_pipeline
 from parley.store.ingest_work import (
     IN_FLIGHT_PER_WORKER, MAX_BREAKS, analyse_one, default_workers, limit_threads, set_local,
@@ -70,10 +71,28 @@ class RayAnalyser:
         return os.getpid()
 
 
+def _reachable(address: str) -> None:
+    """E613 at once when nothing listens at ``host:port`` (Ray itself would
+    retry for minutes); other forms (``auto``, ``ray://``) are left to Ray."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or "/" in address:
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as e:
+        raise StoreError(f"cannot connect to the Ray cluster at {address}: {e}", code="E613") from e
+
+
 def _connect(ray: Any, address: str | None, workers: int | None) -> None:
     common = dict(include_dashboard=False, logging_level="warning", log_to_driver=True)
     if address:
-        ray.init(address=address, **common)
+        _reachable(address)
+        try:
+            ray.init(address=address, **common)
+        except (ConnectionError, RuntimeError, ray.exceptions.RayError) as e:
+            raise StoreError(f"cannot connect to the Ray cluster at {address}: {type(e).__name__}: "
+                             f"{str(e).splitlines()[-1] if str(e) else ''} (token: RAY_AUTH_MODE=token and "
+                             f"RAY_AUTH_TOKEN_PATH, docs/scale.md)", code="E613") from e
     else:
         ray.init(num_cpus=workers or default_workers(), object_store_memory=OBJECT_STORE_BYTES,
                  _node_ip_address="127.0.0.1", **common)
