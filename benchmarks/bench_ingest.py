@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -83,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         "bench_ingest", [system(name, url_for, e, n, args) for name, url_for in backends for e, n in CONFIGS],
         [harness.Dataset(f"ingest of {args.corpus}", [args.corpus], [Path(args.corpus)])], MEASURES, first,
         miss=lambda item: {}, packages=("parley", "ray", "spacy", "psycopg"), derive=ratios)
-    report = harness.run(bench, argv)
+    try:
+        report = harness.run(bench, argv)
+    finally:
+        shutil.rmtree(args.token.parent, ignore_errors=True)
     for backend, _ in backends:
         rate = {r.measures["config"]: r.measures["docs_s"] for r in report.rows
                 if r.measures.get("backend") == backend and "docs_s" in r.measures}
