@@ -115,6 +115,12 @@ def test_kill_9_and_resume(tmp_path):
     assert final.returncode == 0, final.stderr[-2000:]
     assert len(counts) == KILLS and all(0 < c < len(distinct) for c in counts), counts
 
+    assert_whole(db, distinct)
+
+
+def assert_whole(db: Path, distinct: set[str]) -> None:
+    """The SQLite store ``db`` holds exactly one whole document per text of
+    ``distinct``: each analysis loads, with all its index rows, no failures."""
     with open_store(str(db)) as s:
         assert s.count() == len(distinct)
         assert s.hashes() == distinct

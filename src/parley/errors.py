@@ -127,6 +127,7 @@ CATALOGUE = {
     "E610": "bad filter value (dates must be YYYY-MM-DD)",
     "E611": "analysis of a document failed unexpectedly",
     "E612": "a worker process died while analysing a document",
+    "E613": "cannot connect to the Ray cluster at --ray-address (or its token is missing or wrong)",
     "E700": "service error (an unexpected failure while answering a request)",
     "E701": "token missing or wrong (set Authorization: Bearer PARLEY_TOKEN)",
     "E702": "writes are disabled: the server has no PARLEY_TOKEN",

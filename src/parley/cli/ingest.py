@@ -23,6 +23,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_db_argument(p)
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help=f"analyser processes, one thread each (default: {default_workers()} here; 0: no pool)")
+    p.add_argument("--engine", choices=("pool", "ray"), default="pool",
+                   help="where analyses run: a process pool here (default) or Ray (the ray extra)")
+    p.add_argument("--ray-address", metavar="ADDRESS", default=None,
+                   help="with --engine ray: an existing cluster (host:port or auto); default: a local Ray")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--recompute", action="store_true",
                    help="re-analyse stored documents made by another pipeline version")
@@ -44,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
             args.paths, store, only=_names(args.only), skip=_names(args.skip), config=config,
             workers=args.workers, max_bytes=args.max_bytes,
             progress=not args.no_progress and sys.stderr.isatty(), log=sys.stderr, recompute=args.recompute,
+            engine=args.engine, ray_address=args.ray_address,
         )
         total = store.count()
     print(f"{report.summary()}; the store holds {total} documents", file=sys.stderr)

@@ -15,30 +15,28 @@
 - Failures (unreadable input, an analyser raising, a worker dying) are logged
   to stderr and recorded in the store's ``failures`` table; the batch goes on.
 - A worker whose parent dies (kill -9) notices within a second and exits.
+- ``engine="ray"`` computes the analyses on Ray actors instead of the pool
+  (``parley.store.ray_engine``); everything else here is the same for both.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import multiprocessing
 import os
 import sys
-import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Iterable, Sequence, TextIO
 
 from parley.document import Document
-from parley.errors import ParleyError
 from parley.ingest import DEFAULT_MAX_BYTES, Failure, read_sources
-from parley.pipeline import Config, analyze, build_pipeline, pipeline_version
+from parley.pipeline import Config, build_pipeline, pipeline_version
 from parley.store.base import Store
-
-IN_FLIGHT_PER_WORKER = 2
-MAX_BREAKS = 2  # a document in flight when workers died this often is failed
-
+from parley.store.ingest_work import (
+    IN_FLIGHT_PER_WORKER, MAX_BREAKS, analyse_one, default_workers, init_pool_worker, set_local,
+)
 
 @dataclass
 class IngestReport:
@@ -59,53 +57,7 @@ class IngestReport:
                 f"({self.inputs} inputs, {self.seconds:.1f} s, {rate:.2f} docs/s)")
 
 
-# -- worker side -------------------------------------------------------------
-_worker: dict[str, Any] = {}
-
-
-def _watch_parent(parent: int) -> None:
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(1)
-
-
-def _init_worker(only: Sequence[str], skip: Sequence[str], config: Config, parent: int) -> None:
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    _limit_threads(1)
-    _worker["pipeline"] = build_pipeline(only=only, skip=skip)
-    _worker["config"] = config
-
-
-def _limit_threads(threads: int) -> None:
-    """Cap torch's (the encoder's), OpenMP's, MKL's and OpenBLAS's thread
-    pools in this process at ``threads``. Workers call it with 1: parallelism
-    comes from the worker processes alone, so N workers never fight over the
-    same cores and one worker is exactly one core's work."""
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[name] = str(threads)
-    if importlib.util.find_spec("torch") is not None:
-        import torch
-
-        torch.set_num_threads(threads)
-
-
-def _analyse(document: Document) -> tuple[str, str, str]:
-    """("ok", analysis JSON, "") or ("fail", code, message)."""
-    try:
-        analysis = analyze(document, _worker["pipeline"], _worker["config"])
-        return "ok", json.dumps(analysis.to_json(), ensure_ascii=False), ""
-    except ParleyError as e:
-        return "fail", e.code, e.message
-    except Exception as e:  # an analyser's bug must not stop the batch
-        return "fail", "E611", f"{type(e).__name__}: {e}"
-
-
 # -- parent side ---------------------------------------------------------------
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
 def _progress(total: int, enabled: bool, stream: TextIO):
     from tqdm import tqdm
 
@@ -125,6 +77,8 @@ def ingest(
     log: TextIO | None = None,
     recompute: bool = False,
     documents: Iterable[Document | Failure] | None = None,
+    engine: str = "pool",
+    ray_address: str | None = None,
 ) -> IngestReport:
     """Analyse every document under ``paths`` that ``store`` lacks, and store it.
 
@@ -134,11 +88,17 @@ def ingest(
     (``workers=1`` is one single-threaded worker process). ``recompute``:
     also re-analyse stored documents whose pipeline version differs from this
     pipeline's, replacing their stored analysis. ``documents``: these already
-    read documents (and failures) instead of reading ``paths``.
+    read documents (and failures) instead of reading ``paths``. ``engine="ray"``: the
+    analyses run on the Ray cluster at ``ray_address`` (default: a local Ray
+    started here; ``workers`` then caps the actor count), E400 without Ray.
     """
     log = log or sys.stderr
     config = config or Config()
     only, skip = list(only), list(skip)
+    if engine == "ray":
+        from parley.store.ray_engine import require_ray
+
+        require_ray(local=not ray_address)  # E400 before any work
     pipeline = build_pipeline(only=only, skip=skip, options=config.options)  # fails early (E301-E303), before any work
     version = pipeline_version(pipeline)
     report = IngestReport(pipeline_version=version)
@@ -188,10 +148,14 @@ def ingest(
     try:
         for f in failed_inputs:
             fail(f.source, f.code, f.message)
-        if workers == 0:
-            _init_local(pipeline, config)
+        if engine == "ray":
+            from parley.store.ray_engine import run_ray
+
+            run_ray(todo, workers, only, skip, config, stored, fail, _source, address=ray_address)
+        elif workers == 0:
+            set_local(pipeline, config)
             for document in todo:
-                status, a, b = _analyse(document)
+                status, a, b = analyse_one(document)
                 stored(document, a) if status == "ok" else fail(_source(document), a, b)
         else:
             _run_pool(todo, workers or default_workers(), only, skip, config, stored, fail)
@@ -199,11 +163,6 @@ def ingest(
         bar.close()
         report.seconds = time.perf_counter() - started
     return report
-
-
-def _init_local(pipeline: list, config: Config) -> None:
-    _worker["pipeline"] = pipeline
-    _worker["config"] = config
 
 
 def _source(document: Document) -> str:
@@ -223,7 +182,7 @@ def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[st
     queue = list(reversed(todo))
     breaks: dict[int, int] = {}  # id(document) -> pool deaths it was in flight for
     while queue:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_pool_worker,
                                    initargs=(only, skip, config, os.getpid()))
         pending: dict[Future, Document] = {}
         broken = False
@@ -235,7 +194,7 @@ def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[st
                         break
                     document = queue.pop()
                     try:
-                        pending[pool.submit(_analyse, document)] = document
+                        pending[pool.submit(analyse_one, document)] = document
                     except BrokenProcessPool:
                         queue.append(document)
                         broken = True
