@@ -1,0 +1,126 @@
+"""Stored claim matches (issue 13): computed when something new arrives,
+never by rescanning the store.
+
+- **At ingest** (``match_document``, called by ``Store.put_json`` in the
+  document's transaction): each claim segment of the new document is ranked
+  against the stored fact-checks (``StoreMatcher``, lexical: the full-text
+  index) and against the claims stored before it (``claim_candidates``: the
+  segments holding the claim's rarest words, through the full-text index).
+- **At fact-check import** (``match_factchecks``, called by
+  ``Store.put_factchecks`` in the import's transaction): each new or revised
+  fact-check finds its candidate claims the same way; every claim it matches
+  has its fact-check matches ranked again (``StoreMatcher``), so the stored
+  ranking is the one ``parley claims match`` would give.
+
+Every kept match has a **score**: the cosine of the two texts' word sets
+(``match.tokens``), each word weighed by its inverse document frequency
+over the matchable texts (``match_terms``). A pair scoring under
+``THRESHOLD`` (chosen on the CheckThat! 2022 Task 2B dev queries,
+``benchmarks/bench_match_latency.py --threshold``) is not stored; at most
+``TOP`` matches of each kind are kept per claim.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+from parley.factchecks.match import StoreMatcher, tokens
+
+THRESHOLD = 0.35  # chosen on the CheckThat! 2022 Task 2B dev queries (docs/matching.md)
+TOP = 5  # matches of each kind kept per claim
+FACTCHECK_CANDIDATES = 20  # of StoreMatcher's ranking, scored and thresholded
+RARE_WORDS = 4  # a claim's rarest words that find its candidate claims
+RARE_BUDGET = 2000  # stop adding rare words once they are held by this many texts
+CLAIM_CANDIDATES = 300  # candidate claims read per query
+
+
+def idf(df: int, total: int) -> float:
+    """BM25's inverse document frequency, never negative."""
+    return math.log(1.0 + (total - df + 0.5) / (df + 0.5))
+
+
+def similarity(a: set[str], b: set[str], weight: dict[str, float]) -> float:
+    """The idf-weighted cosine of two word sets, in [0, 1]."""
+    shared = sum(weight[w] ** 2 for w in a & b)
+    if not shared:
+        return 0.0
+    return shared / math.sqrt(sum(weight[w] ** 2 for w in a) * sum(weight[w] ** 2 for w in b))
+
+
+class ClaimMatching:
+    """One store's matching state: the lexical ``StoreMatcher``, and how many
+    candidate claims were read (``candidates_read``, what tests look at)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.factchecks = StoreMatcher(store, dense=False)
+        self.candidates_read = 0
+
+    def weights(self, sets: Iterable[set[str]]) -> dict[str, float]:
+        words = set().union(*sets)
+        counts, total = self.store.term_counts(words)
+        return {w: idf(counts.get(w, 0), total) for w in words}
+
+    def rare_words(self, words: set[str]) -> list[str]:
+        """The words that find a text's candidates: its rarest known ones."""
+        counts, _ = self.store.term_counts(words)
+        chosen: list[str] = []
+        held = 0
+        for word in sorted((w for w in words if counts.get(w)), key=lambda w: (counts[w], w)):
+            if len(chosen) == RARE_WORDS or (chosen and held + counts[word] > RARE_BUDGET):
+                break
+            chosen.append(word)
+            held += counts[word]
+        return chosen
+
+    def factcheck_matches(self, text: str) -> list[tuple[str, float]]:
+        """``(fact-check key, score)``, in StoreMatcher's order, the weak left out."""
+        ranked = [key for key, _ in self.factchecks.rank([text], top=FACTCHECK_CANDIDATES)[0]]
+        claims = self.store.factcheck_claims(ranked)
+        query = set(tokens(text))
+        found = {key: set(tokens(claims[key])) for key in ranked if key in claims}
+        weight = self.weights([query, *found.values()])
+        scored = [(key, similarity(query, found[key], weight)) for key in ranked if key in found]
+        return [(key, score) for key, score in scored if score >= THRESHOLD][:TOP]
+
+    def claim_matches(self, text: str, exclude_hash: str | None) -> list[tuple[int, float]]:
+        """``(segment id, score)`` of the stored claims saying what ``text`` says, best first."""
+        query = set(tokens(text))
+        candidates = self.store.claim_candidates(self.rare_words(query), exclude_hash, CLAIM_CANDIDATES)
+        self.candidates_read += len(candidates)
+        found = {i: set(tokens(body)) for i, _, body in candidates}
+        weight = self.weights([query, *found.values()])
+        scored = sorted(((i, similarity(query, words, weight)) for i, words in found.items()),
+                        key=lambda pair: (-pair[1], -pair[0]))
+        return [(i, score) for i, score in scored if score >= THRESHOLD][:TOP]
+
+    # -- what the store calls ---------------------------------------------------
+    def match_document(self, hash: str) -> int:
+        """Store the matches of a newly stored document's claims; how many."""
+        rows = []
+        segments = self.store.claim_segments(hash)
+        for segment_id, start, end, body in segments:
+            where = (segment_id, hash, start, end)
+            rows += [(*where, "factcheck", key, None, score, rank)
+                     for rank, (key, score) in enumerate(self.factcheck_matches(body), 1)]
+            rows += [(*where, "claim", None, other, score, rank)
+                     for rank, (other, score) in enumerate(self.claim_matches(body, hash), 1)]
+        self.store.put_claim_matches(rows)
+        self.store.count_terms([set(tokens(body)) for *_, body in segments])
+        return len(rows)
+
+    def match_factchecks(self, claims: Sequence[str]) -> int:
+        """Rank again the fact-check matches of every stored claim that one of
+        the (new or revised) fact-check ``claims`` matches; how many claims."""
+        self.store.count_terms([set(tokens(c)) for c in claims])
+        touched: set[int] = set()
+        for claim in claims:
+            touched.update(i for i, _ in self.claim_matches(claim, None))
+        segments = self.store.segments_by_id(sorted(touched))
+        self.store.drop_factcheck_matches([s[0] for s in segments])
+        rows = []
+        for segment_id, hash, start, end, body in segments:
+            rows += [(segment_id, hash, start, end, "factcheck", key, None, score, rank)
+                     for rank, (key, score) in enumerate(self.factcheck_matches(body), 1)]
+        self.store.put_claim_matches(rows)
+        return len(segments)
