@@ -4,6 +4,7 @@ their JSON twins; POST /api/factchecks. Small invented fixtures, both backends."
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -20,7 +21,7 @@ CHECKS = [
 ]
 LATE = ("https://checks.example.org/ferry", "Ferry tickets to the islands became free for pensioners.", "Ana Sole", 5,
         "Example Checks", "2024-06-01")
-HOSTILE = "The <script>alert(1)</script> harbour tax doubled last year."
+HOSTILE = "The harbour tax doubled last year <i>&</i>."
 
 
 def claimreview(url, claim, claimant, rating, publisher, date) -> dict:
@@ -118,3 +119,67 @@ def test_replacing_a_document_drops_its_matches(db):
         [(again, _, target, _)] = matches(store, "claim")
         assert target == new_seg and again not in (new_seg, old_seg)
         assert len(matches(store, "factcheck")) == 2
+
+
+# -- the pages, their JSON twins, POST /api/factchecks ------------------------------
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture
+def client(db):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from parley.service import Settings, create_app
+
+    with open_store(db) as store:
+        store.put_json(analysis("old", "2023-01-01", ["The harbour tax doubled last year, she said."]), "t")
+        store.put_json(analysis("new", "2024-02-02", [HOSTILE, "Nobody can count the seagulls."]), "t")
+    with TestClient(create_app(db, Settings(token=TOKEN), pipeline=[])) as c:
+        yield c
+
+
+def test_document_page_shows_matches_and_says_when_none(client):
+    view = client.get("/api/documents/new").json()
+    hostile, seagulls = view["claim_matches"]
+    assert [f["key"] for f in hostile["factchecks"]] == [HARBOUR]
+    assert hostile["statements"][0]["doc_id"] == "old" and seagulls["factchecks"] == []
+    page = client.get("/documents/new", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    html = page.text
+    assert "No earlier check found." in html and "Example Checks" in html and "2024-01-10" in html
+    assert "/factchecks/https%3A%2F%2Fchecks.example.org%2Fharbour-tax" in html
+    assert f"/documents/{view['claim_matches'][0]['statements'][0]['hash']}?at=" in html
+    assert HOSTILE not in html and "last year &lt;i&gt;&amp;&lt;/i&gt;." in html
+
+
+def test_factcheck_pages_and_twins(client):
+    listing = client.get("/api/factchecks", params={"publisher": "Example Checks"}).json()
+    assert [f["key"] for f in listing["factchecks"]] == [HARBOUR] and listing["factchecks"][0]["matches"] == 2
+    assert client.get("/api/factchecks", params={"q": "bridge billion"}).json()["factchecks"][0]["claimant"] == \
+        "Ivo Brand"
+    assert client.get("/api/factchecks", params={"verdict": "false", "until": "2023-12-31"}).json()["factchecks"] == []
+    assert client.get("/api/factchecks", params={"verdict": "wrong"}).json()["error"]["code"] == "E704"
+    html = client.get("/factchecks", params={"q": "harbour"}, headers={"accept": "text/html"}).text
+    assert "The harbour tax doubled last year." in html and 'href="/factchecks/https%3A%2F%2F' in html
+    detail = client.get("/api/factchecks/" + quote(HARBOUR, safe="")).json()
+    assert detail["factcheck"]["publisher"] == "Example Checks"
+    assert sorted(t["doc_id"] for t in detail["transcripts"]) == ["new", "old"]
+    page = client.get("/factchecks/" + quote(HARBOUR, safe=""), headers={"accept": "text/html"}).text
+    assert "last year &lt;i&gt;&amp;&lt;/i&gt;." in page and HOSTILE not in page
+    missing = client.get("/api/factchecks/" + quote("https://nowhere.example/x", safe=""))
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "E806"
+
+
+def test_post_factchecks_needs_the_token_and_matches_old_claims(client):
+    body = json.dumps(claimreview(*LATE[:1], "Nobody can count the seagulls of the bay.", *LATE[2:]))
+    assert client.post("/api/factchecks", content=body).status_code == 401
+    bad = client.post("/api/factchecks", content=body, headers={"authorization": "Bearer wrong"})
+    assert bad.json()["error"]["code"] == "E701"
+    empty = client.post("/api/factchecks", content=b'{"@type": "Thing"}', headers={"authorization": f"Bearer {TOKEN}"})
+    assert empty.status_code == 422 and empty.json()["error"]["code"] == "E808"
+    jsonl = body + "\n" + json.dumps(claimreview(*CHECKS[1])) + "\n"
+    done = client.post("/api/factchecks", content=jsonl, headers={"authorization": f"Bearer {TOKEN}"})
+    assert done.status_code == 201 and done.json()["added"] == 1 and done.json()["unchanged"] == 1
+    _, seagulls = client.get("/api/documents/new").json()["claim_matches"]
+    assert [f["key"] for f in seagulls["factchecks"]] == [LATE[0]]

@@ -125,5 +125,6 @@ CATALOGUE = {
     "E805": "unsupported fact-check file type (not .json, .jsonld, .jsonl, .html or .htm)",
     "E806": "no stored fact-check matches the key",
     "E807": "a claims match queries line is not id, tab, text (or neither TEXT nor --file given)",
+    "E808": "POST /api/factchecks: the body holds no readable ClaimReview",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 
 from parley.factchecks.match import StoreMatcher, tokens
 
-THRESHOLD = 0.35  # chosen on the CheckThat! 2022 Task 2B dev queries (docs/matching.md)
+THRESHOLD = 0.30  # best F1 of the stored pairs on the CheckThat! 2022 Task 2B dev queries (docs/matching.md)
 TOP = 5  # matches of each kind kept per claim
 FACTCHECK_CANDIDATES = 20  # of StoreMatcher's ranking, scored and thresholded
 RARE_WORDS = 4  # a claim's rarest words that find its candidate claims
@@ -75,13 +75,16 @@ class ClaimMatching:
 
     def factcheck_matches(self, text: str) -> list[tuple[str, float]]:
         """``(fact-check key, score)``, in StoreMatcher's order, the weak left out."""
+        return [(key, score) for key, score in self.scored_factchecks(text) if score >= THRESHOLD][:TOP]
+
+    def scored_factchecks(self, text: str) -> list[tuple[str, float]]:
+        """StoreMatcher's best ``FACTCHECK_CANDIDATES`` for ``text``, each with its score."""
         ranked = [key for key, _ in self.factchecks.rank([text], top=FACTCHECK_CANDIDATES)[0]]
         claims = self.store.factcheck_claims(ranked)
         query = set(tokens(text))
         found = {key: set(tokens(claims[key])) for key in ranked if key in claims}
         weight = self.weights([query, *found.values()])
-        scored = [(key, similarity(query, found[key], weight)) for key in ranked if key in found]
-        return [(key, score) for key, score in scored if score >= THRESHOLD][:TOP]
+        return [(key, similarity(query, found[key], weight)) for key in ranked if key in found]
 
     def claim_matches(self, text: str, exclude_hash: str | None) -> list[tuple[int, float]]:
         """``(segment id, score)`` of the stored claims saying what ``text`` says, best first."""

@@ -72,6 +72,7 @@ def document(store: Store, ref: str) -> tuple[dict[str, Any], Analysis]:
         "sections": sections,
         "entities": entities,
         "unavailable": analysis.unavailable,
+        "claim_matches": store.claim_matches_of(info.hash),
         "analysis": data,
     }
     return view, analysis

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from parley.factchecks.match import tokens
 from parley.factchecks.record import FIELDS
@@ -23,7 +24,9 @@ _OTHER = "s.id, s.hash, d.doc_id, d.title, d.published, d.day, s.speaker, s.span
 
 
 def _factcheck(row: tuple) -> dict[str, Any]:
-    return dict(zip(("key", "url", "claim", "claimant", "rating", "verdict", "publisher", "review_date"), row))
+    """A matched fact-check, with ``link``: its page in the service."""
+    found = dict(zip(("key", "url", "claim", "claimant", "rating", "verdict", "publisher", "review_date"), row))
+    return dict(found, link="/factchecks/" + quote(found["key"], safe=""))
 
 
 def _statement(row: tuple, score: float, earlier: bool) -> dict[str, Any]:
