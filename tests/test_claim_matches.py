@@ -68,12 +68,13 @@ def test_similarity_is_a_weighted_cosine():
     w = {"a": 1.0, "b": 2.0, "c": 1.0}
     assert similarity({"a", "b"}, {"a", "b"}, w) == pytest.approx(1.0)
     assert similarity({"a", "b"}, {"c"}, w) == 0.0
-    assert similarity({"a", "b"}, {"b", "c"}, w) == pytest.approx(4 / (5 ** 0.5 * 5 ** 0.5))
+    assert similarity({"a", "b", "c"}, {"b", "c"}, w) == pytest.approx(5 / (6 ** 0.5 * 5 ** 0.5))
+    assert similarity({"a", "b"}, {"b", "c"}, w) == 0.0  # one shared word is not enough
 
 
 def test_matches_are_stored_at_ingest(db):
     with open_store(db) as store:
-        store.put_json(analysis("old", "2023-01-01", ["The harbour tax doubled last year, she said."]), "t")
+        store.put_json(analysis("old", "2023-01-01", ["The harbour tax doubled, last year."]), "t")
         store.put_json(analysis("new", "2024-02-02", ["Last year the harbour tax doubled.",
                                                       "Nobody can count the seagulls."]), "t")
         fc = matches(store, "factcheck")
@@ -112,7 +113,7 @@ def test_replacing_a_document_drops_its_matches(db):
     with open_store(db) as store:
         data = analysis("old", "2023-01-01", ["The harbour tax doubled last year."])
         store.put_json(data, "t")
-        store.put_json(analysis("new", "2024-01-01", ["The harbour tax doubled last year indeed."]), "t")
+        store.put_json(analysis("new", "2024-01-01", ["The harbour tax doubled last year!"]), "t")
         [(new_seg, _, old_seg, _)] = matches(store, "claim")
         store.put_json(data, "t2", replace=True)
         # the old claim's segment is gone, and its match with it; stored again, it matches the new one
@@ -133,7 +134,7 @@ def client(db):
     from parley.service import Settings, create_app
 
     with open_store(db) as store:
-        store.put_json(analysis("old", "2023-01-01", ["The harbour tax doubled last year, she said."]), "t")
+        store.put_json(analysis("old", "2023-01-01", ["The harbour tax doubled, last year."]), "t")
         store.put_json(analysis("new", "2024-02-02", [HOSTILE, "Nobody can count the seagulls."]), "t")
     with TestClient(create_app(db, Settings(token=TOKEN), pipeline=[])) as c:
         yield c

@@ -15,7 +15,7 @@ never by rescanning the store.
 Every kept match has a **score**: the cosine of the two texts' word sets
 (``match.tokens``), each word weighed by its inverse document frequency
 over the matchable texts (``match_terms``). A pair scoring under
-``THRESHOLD`` (chosen on the CheckThat! 2022 Task 2B dev queries,
+``THRESHOLD`` (best F0.5 on the CheckThat! 2022 Task 2B dev queries,
 ``benchmarks/bench_match_latency.py --threshold``) is not stored; at most
 ``TOP`` matches of each kind are kept per claim.
 """
@@ -26,7 +26,8 @@ from typing import Iterable, Sequence
 
 from parley.factchecks.match import StoreMatcher, tokens
 
-THRESHOLD = 0.30  # best F1 of the stored pairs on the CheckThat! 2022 Task 2B dev queries (docs/matching.md)
+THRESHOLD = 0.55  # best F0.5 of the stored pairs on the CheckThat! 2022 Task 2B dev queries (docs/matching.md)
+MIN_SHARED = 2  # words two texts must share to match ("This has not happened." / "What happened.")
 TOP = 5  # matches of each kind kept per claim
 FACTCHECK_CANDIDATES = 20  # of StoreMatcher's ranking, scored and thresholded
 RARE_WORDS = 4  # a claim's rarest words that find its candidate claims
@@ -40,10 +41,12 @@ def idf(df: int, total: int) -> float:
 
 
 def similarity(a: set[str], b: set[str], weight: dict[str, float]) -> float:
-    """The idf-weighted cosine of two word sets, in [0, 1]."""
-    shared = sum(weight[w] ** 2 for w in a & b)
-    if not shared:
+    """The idf-weighted cosine of two word sets, in [0, 1]; 0 when they share
+    fewer than ``MIN_SHARED`` words (one shared word is no claim in common)."""
+    both = a & b
+    if len(both) < MIN_SHARED:
         return 0.0
+    shared = sum(weight[w] ** 2 for w in both)
     return shared / math.sqrt(sum(weight[w] ** 2 for w in a) * sum(weight[w] ** 2 for w in b))
 
 
