@@ -32,7 +32,7 @@ TOP = 5  # matches of each kind kept per claim
 FACTCHECK_CANDIDATES = 20  # of StoreMatcher's ranking, scored and thresholded
 RARE_WORDS = 4  # a claim's rarest words that find its candidate claims
 RARE_BUDGET = 2000  # stop adding rare words once they are held by this many texts
-CLAIM_CANDIDATES = 300  # candidate claims read per query
+CLAIM_CANDIDATES = 150  # candidate claims read per query, newest first
 
 
 def idf(df: int, total: int) -> float:
@@ -58,11 +58,28 @@ class ClaimMatching:
         self.store = store
         self.factchecks = StoreMatcher(store, dense=False)
         self.candidates_read = 0
+        self._counts: dict[str, int] = {}
+        self._total: int | None = None
 
     def weights(self, sets: Iterable[set[str]]) -> dict[str, float]:
+        """Each word's idf. Counts read are kept (``_counts``) and follow the
+        texts this matcher adds; another writer's make them a little stale,
+        which moves a weight by next to nothing."""
         words = set().union(*sets)
-        counts, total = self.store.term_counts(words)
-        return {w: idf(counts.get(w, 0), total) for w in words}
+        missing = [w for w in words if w not in self._counts]
+        if missing or self._total is None:
+            counts, self._total = self.store.term_counts(missing)
+            self._counts.update({w: counts.get(w, 0) for w in missing})
+        return {w: idf(self._counts[w], self._total) for w in words}
+
+    def count_terms(self, texts: list[set[str]]) -> None:
+        """Add texts to the store's word counts, and to the counts kept here."""
+        self.store.count_terms(texts)
+        for words in texts:
+            for w in words & self._counts.keys():
+                self._counts[w] += 1
+        if self._total is not None:
+            self._total += len(texts)
 
     def rare_words(self, words: set[str]) -> list[str]:
         """The words that find a text's candidates: its rarest known ones."""
@@ -112,13 +129,13 @@ class ClaimMatching:
             rows += [(*where, "claim", None, other, score, rank)
                      for rank, (other, score) in enumerate(self.claim_matches(body, hash), 1)]
         self.store.put_claim_matches(rows)
-        self.store.count_terms([set(tokens(body)) for *_, body in segments])
+        self.count_terms([set(tokens(body)) for *_, body in segments])
         return len(rows)
 
     def match_factchecks(self, claims: Sequence[str]) -> int:
         """Rank again the fact-check matches of every stored claim that one of
         the (new or revised) fact-check ``claims`` matches; how many claims."""
-        self.store.count_terms([set(tokens(c)) for c in claims])
+        self.count_terms([set(tokens(c)) for c in claims])
         touched: set[int] = set()
         for claim in claims:
             touched.update(i for i, _ in self.claim_matches(claim, None))

@@ -58,7 +58,8 @@ class ClaimMatchSQL:
         if not words:
             return []
         if self.dialect == "sqlite":  # type: ignore[attr-defined]
-            match = "body : (" + " OR ".join('"' + w.replace('"', '""') + '"' for w in words) + ")"
+            # the layer inside the MATCH: FTS5 skips the sentences holding the words
+            match = 'layer : "claims" AND body : (' + " OR ".join('"' + w.replace('"', '""') + '"' for w in words) + ")"
             sql = ("SELECT s.id, s.hash, s.body FROM segments_fts CROSS JOIN segments s ON s.id = segments_fts.rowid "
                    "WHERE segments_fts MATCH ? AND s.layer = 'claims' AND s.hash <> ? "
                    "ORDER BY segments_fts.rowid DESC LIMIT ?")
