@@ -173,5 +173,6 @@ CATALOGUE = {
     "E883": "the imported annotations hold another text than the stored document",
     "E884": "an imported span runs past the text or does not hold its quoted text",
     "E885": "the import path holds no annotations of the format named",
+    "E808": "POST /api/factchecks: the body holds no readable ClaimReview",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

@@ -74,6 +74,7 @@ def document(store: Store, ref: str) -> tuple[dict[str, Any], Analysis]:
         "entities": entities,
         "unavailable": analysis.unavailable,
         "corrections": len(corrections),
+        "claim_matches": store.claim_matches_of(info.hash),
         "analysis": data,
     }
     return view, analysis

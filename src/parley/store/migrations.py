@@ -23,6 +23,11 @@ Tables (both backends):
 - ``corrections`` (migration 6): people's corrections of findings, by
   document hash; no foreign key, so replacing an analysis (``ingest
   --recompute``) never deletes them (``store/corrections.py``).
+- ``claim_matches``: for each stored claim segment, its best fact-checks and
+  the other stored claims that say the same thing, with a score and a rank
+  (migration 8, filled at ingest and at fact-check import,
+  ``factchecks/claim_matching.py``); ``match_terms``: how many matchable
+  texts (fact-check claims and claim segments) hold each word, for weights.
 """
 from __future__ import annotations
 
@@ -309,6 +314,35 @@ MIGRATIONS += (
         "feeds, feed_items: what parley watch saw; saved_searches: alerts and what each last showed",
         sqlite=_SOURCES,
         postgresql=_SOURCES,
+    ),
+)
+
+def _claim_matches(key: str, real: str) -> str:
+    """The claim_matches table; ``key`` is the dialect's segment id type."""
+    columns = [f"segment_id {key} NOT NULL REFERENCES segments (id) ON DELETE CASCADE",
+               "hash TEXT NOT NULL", "span_start INTEGER NOT NULL", "span_end INTEGER NOT NULL",
+               "kind TEXT NOT NULL CHECK (kind IN ('factcheck', 'claim'))",
+               "factcheck_key TEXT REFERENCES factchecks (key) ON DELETE CASCADE",
+               f"target_segment {key} REFERENCES segments (id) ON DELETE CASCADE",
+               f"score {real} NOT NULL", "rank INTEGER NOT NULL"]
+    return "CREATE TABLE claim_matches (\n    " + ",\n    ".join(columns) + ")"
+
+
+_CLAIM_MATCH_INDEXES = (
+    "CREATE INDEX claim_matches_segment ON claim_matches (segment_id, kind, rank)",
+    "CREATE INDEX claim_matches_hash ON claim_matches (hash)",
+    "CREATE INDEX claim_matches_factcheck ON claim_matches (factcheck_key)",
+    "CREATE INDEX claim_matches_target ON claim_matches (target_segment)",
+)
+
+MIGRATIONS += (
+    Migration(
+        8,
+        "claim_matches: stored fact-check and corpus matches of each claim; match_terms: word counts for weights",
+        sqlite=(_claim_matches("INTEGER", "REAL"), *_CLAIM_MATCH_INDEXES,
+                "CREATE TABLE match_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID"),
+        postgresql=(_claim_matches("BIGINT", "DOUBLE PRECISION"), *_CLAIM_MATCH_INDEXES,
+                    "CREATE TABLE match_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL)"),
     ),
 )
 

@@ -19,6 +19,8 @@ from parley.store.base import (
     DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters,
     Hit, Mention, PutResult, SearchResult, StancePoint, Store
 )
+from parley.store.claim_match_reads import ClaimMatchReadSQL
+from parley.store.claim_matches import ClaimMatchSQL
 from parley.store.corrections import CorrectionSQL
 from parley.store.factcheck_match import FactCheckMatchSQL
 from parley.store.factchecks import FactCheckSQL
@@ -28,12 +30,28 @@ from parley.store.rows import now_iso, rows_of
 INFO_COLUMNS = "d.hash, d.doc_id, d.title, d.published, d.outlet, d.interviewee, d.source, " \
                "d.pipeline_version, d.words, d.ingested_at"
 HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.speaker, s.label, d.published, s.body"
+CLAIM_MATCHES_SCHEMA = 8  # the migration that made claim_matches
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 
 
-class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
+class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, ClaimMatchSQL, ClaimMatchReadSQL, Store):
     dialect = "sqlite"
     conn: Any = None  # the driver's connection; None once closed
+    # Match each new document's claims (and claims to new fact-checks) as they
+    # are stored; a bulk load of synthetic rows may turn it off.
+    match_on_write = True
+    _claim_matching: Any = None
+
+    def claim_matching(self) -> Any:
+        """This store's ``ClaimMatching`` (``factchecks/claim_matching.py``),
+        made once; None while the schema predates claim matches (migration 8)."""
+        if self.schema_version() < CLAIM_MATCHES_SCHEMA:
+            return None
+        if self._claim_matching is None:
+            from parley.factchecks.claim_matching import ClaimMatching
+
+            self._claim_matching = ClaimMatching(self)
+        return self._claim_matching
 
     def close(self) -> None:
         conn, self.conn = getattr(self, "conn", None), None
@@ -167,7 +185,20 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
                     [(h, *r) for r in rows.stances])
             if replace:  # the new analysis keeps the document's corrections; mark those that no longer fit
                 self.refresh_corrections(h)
+            self._match_claims(h)
         return PutResult(rows.hash, doc["doc_id"], True)
+
+    def _match_claims(self, h: str) -> None:
+        """The claim matches of a new document (or only its word counts)."""
+        matching = self.claim_matching()
+        if matching is None:
+            return
+        if self.match_on_write:
+            matching.match_document(h)
+        else:
+            from parley.factchecks.match import tokens
+
+            self.count_terms([set(tokens(body)) for *_, body in self.claim_segments(h)])
 
     def record_failure(self, source: str, code: str, message: str, pipeline_version: str | None = None) -> None:
         with self._transaction():
