@@ -33,6 +33,7 @@ FIGURES = (
     "timex.f1", "timex.value_acc",
     "claims.f1",
     "stance.acc",
+    "trust.coverage",  # every record carries confidence and analyser (floor 1.0)
 )
 DECIMALS = 4
 
