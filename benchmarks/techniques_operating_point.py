@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -38,12 +40,32 @@ TARGET = 0.60  # held-out span precision the threshold must reach
 MIN_SPANS = 20  # predicted spans the threshold must leave on the held-out articles
 GRID = [round(k / 100, 2) for k in range(0, 100)]
 TRAIN_SET = {"semeval2020": "ptc-train", "semeval2023": "st3-train"}
+# Scored spans per (taxonomy, dataset, article id), kept between runs so the
+# analyser runs once per article and the sweep works on the cache in memory.
+CACHE = Path(os.environ.get("PARLEY_OPERATING_POINT_CACHE", "/tmp/parley-operating-point.pkl"))
 
 
 def scored(taxonomy: str, text: str) -> list[tuple[float, tuple[int, int]]]:
-    """(score, (start, end)) of every technique record of ``text``."""
+    """(score, (start, end)) of every technique record of ``text`` (min_score 0)."""
     return [(r.score, (r.span.start, r.span.end))
             for r in find_techniques(text, segments(text), (taxonomy,), 0.0)]
+
+
+def scored_all(taxonomy: str, dataset: str, articles: list) -> list[list]:
+    """``scored`` for each of ``articles``, read from CACHE where it is there
+    and saved to it after each new article (a stopped run loses nothing)."""
+    return [cached((taxonomy, dataset, a.id), lambda a=a: scored(taxonomy, a.text)) for a in articles]
+
+
+def cached(key: tuple, compute):
+    """CACHE[key], computed by ``compute()`` and saved first when missing."""
+    cache = pickle.loads(CACHE.read_bytes()) if CACHE.is_file() else {}
+    if key not in cache:
+        cache[key] = compute()
+        tmp = CACHE.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(cache))
+        tmp.replace(CACHE)
+    return cache[key]
 
 
 def at(threshold: float, found: list, gold: list) -> dict:
@@ -75,19 +97,21 @@ def dev_gold() -> dict[str, list]:
     return gold
 
 
-def run_taxonomy(taxonomy: str) -> dict:
+def run_taxonomy(taxonomy: str, limit: int | None = None) -> dict:
+    """The sweep on the held-out articles (the first ``limit`` of them, if
+    given), the chosen threshold and, for semeval2020, PTC dev at it."""
     t0 = time.perf_counter()
     articles = load(TRAIN_SET[taxonomy])
-    held = [articles[i] for i in split(articles)[1]]
-    found = [scored(taxonomy, a.text) for a in held]
+    held = [articles[i] for i in split(articles)[1]][:limit]
+    found = scored_all(taxonomy, TRAIN_SET[taxonomy], held)
     sweep = [at(t, found, [[s for _, s in a.labels] for a in held]) for t in GRID]
     threshold = choose(sweep)
     out = {"held_out": f"{TRAIN_SET[taxonomy]} held-out ({len(held)} articles)", "threshold": threshold,
            "held_out_at_threshold": next(r for r in sweep if r["threshold"] == threshold), "sweep": sweep}
     if taxonomy == "semeval2020":
-        dev = load("ptc-dev")
+        dev = load("ptc-dev")[:limit]
         gold = dev_gold()
-        dev_found = [scored(taxonomy, a.text) for a in dev]
+        dev_found = scored_all(taxonomy, "ptc-dev", dev)
         dev_gold_ = [gold.get(a.id, []) for a in dev]
         out["ptc_dev_at_threshold"] = at(threshold, dev_found, dev_gold_)
         out["ptc_dev_all"] = at(0.0, dev_found, dev_gold_)
@@ -109,11 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="out/bench")
     ap.add_argument("--taxonomies", default="semeval2020,semeval2023")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N articles of each set (profiling)")
     args = ap.parse_args(argv)
     text, spans, words = reference_interview()
     result = {"target_precision": TARGET, "min_spans": MIN_SPANS}
     for taxonomy in args.taxonomies.split(","):
-        result[taxonomy] = run_taxonomy(taxonomy)
+        result[taxonomy] = run_taxonomy(taxonomy, args.limit)
         result[taxonomy]["reference"] = reference_counts(taxonomy, text, spans, words, result[taxonomy]["threshold"])
         print(taxonomy, json.dumps({k: v for k, v in result[taxonomy].items() if k != "sweep"}), flush=True)
     out = Path(args.out)
@@ -124,11 +149,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def reference_counts(taxonomy: str, text: str, spans: list, words: int, threshold: float) -> dict:
     """Spans on the reference interview (turn sentences, as the analyser reads them), all and kept."""
-    found = find_techniques(text, spans, (taxonomy,), 0.0)
-    kept = sum(1 for r in found if r.score >= threshold)
+    found = cached(("reference", taxonomy, REFERENCE.name),
+                   lambda: [r.score for r in find_techniques(text, spans, (taxonomy,), 0.0)])
+    kept = sum(1 for score in found if score >= threshold)
     return {"spans_all": len(found), "spans_kept": kept, "words": words,
-            "per_1000_words": round(1000 * kept / words, 2),
-            "scores": sorted((r.score for r in found), reverse=True)}
+            "per_1000_words": round(1000 * kept / words, 2), "scores": sorted(found, reverse=True)}
 
 
 if __name__ == "__main__":
