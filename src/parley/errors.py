@@ -125,5 +125,6 @@ CATALOGUE = {
     "E805": "unsupported fact-check file type (not .json, .jsonld, .jsonl, .html or .htm)",
     "E806": "no stored fact-check matches the key",
     "E807": "a claims match queries line is not id, tab, text (or neither TEXT nor --file given)",
+    "E870": "claims option checkworthy_share is not in (0, 1]",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }
