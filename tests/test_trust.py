@@ -73,5 +73,5 @@ def test_report_opens_readable_with_accuracy_beside_toggles():
     html = render_html(analysis)
     assert not shown("techniques") and not shown("attributions") and shown("turns")
     assert '<input type="checkbox" id="t-techniques" data-layer="techniques">' in html  # unchecked
-    assert "measured: span F1" in html
+    assert "measured: span precision" in html
     assert any("confidence 0.60; analyser techniques@2" in tip for *_rest, tip in marks(analysis))
