@@ -150,6 +150,26 @@ def test_a_layer_toggles(watched, server):
     assert watched.problems == []
 
 
+def test_techniques_open_hidden_and_the_toggle_shows_them(browser, tmp_path):
+    url = str(tmp_path / "techniques.db")
+    with open_store(url) as store:
+        doc = store.put_json(service_corpus.with_techniques().to_json(), service_corpus.VERSION).hash
+    with serving(create_app(url, Settings(token=TOKEN), pipeline=[])) as base:
+        w = Watched(browser, base)
+        try:
+            w.goto(f"/documents/{doc}")
+            marked = w.page.locator("#text .h-techniques")
+            assert w.page.locator("#text [data-keys*='techniques']").count() >= 2  # the records are on the page
+            assert marked.count() == 0 and not w.page.is_checked("#toggle-techniques")
+            w.page.check("#toggle-techniques")
+            assert marked.count() >= 2
+            w.page.uncheck("#toggle-techniques")
+            assert marked.count() == 0
+            assert w.problems == []
+        finally:
+            w.close()
+
+
 def test_a_search_returns_results(watched, server):
     _base, hashes = server
     watched.goto("/search")

@@ -2,8 +2,9 @@
 
 The JSON form of a record is its fields with spans as ``[start, end]`` lists,
 which for the gold layers is exactly the format of ``../shared/gold``.
-Boilerplate is the one gold layer stored as bare pairs: its kinds travel in
-the extra key ``boilerplate_kinds``.
+Boilerplate is the one gold layer stored as bare pairs: its kinds, confidences
+and analysers travel in the extra keys ``boilerplate_kinds``,
+``boilerplate_confidence`` and ``boilerplate_analyser``.
 """
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ def layer_to_json(name: str, records: list[Any]) -> dict[str, Any]:
         return {
             "boilerplate": [r.span.json() for r in records],
             "boilerplate_kinds": [r.kind for r in records],
+            "boilerplate_confidence": [r.confidence for r in records],
+            "boilerplate_analyser": [r.analyser for r in records],
         }
     return {name: [record_to_json(r) for r in records]}
 
@@ -69,7 +72,10 @@ def layers_from_json(data: dict[str, Any]) -> dict[str, list[Any]]:
             continue
         if name == "boilerplate":
             kinds = data.get("boilerplate_kinds") or ["boilerplate"] * len(data[name])
-            out[name] = [Boilerplate(Span.of(s), k) for s, k in zip(data[name], kinds)]
+            n = len(data[name])
+            trust = zip(data.get("boilerplate_confidence") or [None] * n, data.get("boilerplate_analyser") or [None] * n)
+            out[name] = [Boilerplate(Span.of(s), k, confidence=c, analyser=a)
+                         for s, k, (c, a) in zip(data[name], kinds, trust)]
         else:
             out[name] = [record_from_json(cls, r) for r in data[name]]
     return out
