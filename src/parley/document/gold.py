@@ -13,15 +13,18 @@ import types
 import typing
 from typing import Any
 
-from parley.document.records import LAYERS, Boilerplate
+from parley.document.records import LAYERS, TRUST_FIELDS, Boilerplate
 from parley.document.spans import Span
 from parley.errors import SpanError
 
 
 def record_to_json(record: Any) -> dict[str, Any]:
+    """``record`` as JSON; a trust field nobody set (a gold or hand-made record) is left out."""
     out: dict[str, Any] = {}
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
+        if value is None and f.name in TRUST_FIELDS:
+            continue
         if isinstance(value, Span):
             value = value.json()
         elif isinstance(value, tuple):
@@ -56,12 +59,12 @@ def _holds(hint: Any, cls: type) -> bool:
 
 def layer_to_json(name: str, records: list[Any]) -> dict[str, Any]:
     if name == "boilerplate":
-        return {
-            "boilerplate": [r.span.json() for r in records],
-            "boilerplate_kinds": [r.kind for r in records],
-            "boilerplate_confidence": [r.confidence for r in records],
-            "boilerplate_analyser": [r.analyser for r in records],
-        }
+        out = {"boilerplate": [r.span.json() for r in records], "boilerplate_kinds": [r.kind for r in records]}
+        for name in TRUST_FIELDS:
+            values = [getattr(r, name) for r in records]
+            if not values or any(v is not None for v in values):
+                out[f"boilerplate_{name}"] = values
+        return out
     return {name: [record_to_json(r) for r in records]}
 
 
