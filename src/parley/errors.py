@@ -71,6 +71,13 @@ class FactCheckError(ParleyError):
     exit_code = 2
 
 
+class CorpusError(ParleyError):
+    """A talking point or attribution check request cannot be answered."""
+
+    code = "E850"
+    exit_code = 2
+
+
 # The catalogue: code -> what it means. Tests check that every code raised in
 # the package is listed here, so the README's table cannot drift.
 CATALOGUE = {
@@ -125,5 +132,9 @@ CATALOGUE = {
     "E805": "unsupported fact-check file type (not .json, .jsonld, .jsonl, .html or .htm)",
     "E806": "no stored fact-check matches the key",
     "E807": "a claims match queries line is not id, tab, text (or neither TEXT nor --file given)",
+    "E850": "talking points or attribution checks error",
+    "E851": "no talking point with that id",
+    "E852": "bad talking-point option (--min-docs must be at least 1)",
+    "E853": "unknown attribution-check label",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

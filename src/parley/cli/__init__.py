@@ -31,6 +31,8 @@ COMMANDS = {
     "export": "export the store as JSONL, CSV, Parquet, Label Studio tasks, Web Annotation or UIMA XMI",
     "factchecks": "import fact-checks (schema.org ClaimReview) into the store",
     "claims": "match claims against the stored fact-checks (full text and embeddings)",
+    "points": "talking points: near-paraphrase sentences recurring across documents",
+    "check-attributions": "what documents say a source said, beside the source's own words",
 }
 
 
@@ -60,7 +62,7 @@ def build_parser(load: Collection[str] | None = None) -> argparse.ArgumentParser
         if load is not None and name not in load:
             sub.add_parser(name, help=help_text)
             continue
-        module = importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
         cmd = sub.add_parser(module.NAME, help=help_text, description=module.__doc__)
         module.add_arguments(cmd)
         cmd.set_defaults(run=module.run)

@@ -64,7 +64,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
         from parley.errors import ModelUnavailable
 
         raise ModelUnavailable(f"the service needs the 'service' extra (pip install 'parley[service]'): {e}") from e
-    from parley.service import pages, upload
+    from parley.service import corpus_api, pages, upload
     from parley.service.stores import StorePool
     from parley.store import DEFAULT_URL
 
@@ -129,6 +129,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
     app.include_router(upload.router)
+    app.include_router(corpus_api.router)
     return app
 
 

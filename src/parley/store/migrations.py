@@ -276,3 +276,63 @@ LATEST = MIGRATIONS[-1].version
 def pending(current: int) -> list[Migration]:
     """The migrations to apply to a database at schema version ``current``."""
     return [m for m in MIGRATIONS if m.version > current]
+
+
+def _corpus_tables(key: str, blob: str, big: str) -> tuple[str, ...]:
+    """Talking points and attribution checks (migration 9): ``key`` is the dialect's row key."""
+    return (
+        f"""CREATE TABLE point_members (
+    {key},
+    hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
+    point_id {big} NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL,
+    turn INTEGER,
+    speaker TEXT,
+    day TEXT,
+    body TEXT NOT NULL,
+    stems TEXT NOT NULL,
+    vector {blob},
+    similarity REAL NOT NULL)""",
+        "CREATE INDEX point_members_point ON point_members (point_id)",
+        "CREATE INDEX point_members_hash ON point_members (hash)",
+        "CREATE INDEX point_members_speaker ON point_members (speaker)",
+        f"""CREATE TABLE point_keys (
+    key TEXT NOT NULL,
+    member_id {big} NOT NULL REFERENCES point_members (id) ON DELETE CASCADE)""",
+        "CREATE INDEX point_keys_key ON point_keys (key)",
+        "CREATE INDEX point_keys_member ON point_keys (member_id)",
+        """CREATE TABLE attribution_checks (
+    hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,
+    attribution INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    direct INTEGER NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL,
+    day TEXT,
+    body TEXT NOT NULL,
+    label TEXT NOT NULL,
+    similarity REAL NOT NULL,
+    differs TEXT NOT NULL,
+    passages TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    PRIMARY KEY (hash, attribution))""",
+        "CREATE INDEX attribution_checks_source ON attribution_checks (source)",
+        """CREATE TABLE check_keys (
+    source TEXT NOT NULL,
+    key TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    attribution INTEGER NOT NULL,
+    FOREIGN KEY (hash, attribution) REFERENCES attribution_checks (hash, attribution) ON DELETE CASCADE)""",
+        "CREATE INDEX check_keys_key ON check_keys (source, key)",
+        "CREATE INDEX check_keys_check ON check_keys (hash, attribution)",
+    )
+
+
+MIGRATIONS += (Migration(
+    9,
+    "talking points (point_members, point_keys) and attribution checks (attribution_checks, check_keys)",
+    sqlite=_corpus_tables("id INTEGER PRIMARY KEY", "BLOB", "INTEGER"),
+    postgresql=_corpus_tables("id BIGSERIAL PRIMARY KEY", "BYTEA", "BIGINT"),
+),)
+LATEST = MIGRATIONS[-1].version

@@ -21,6 +21,8 @@ from parley.store.base import (
 )
 from parley.store.factcheck_match import FactCheckMatchSQL
 from parley.store.factchecks import FactCheckSQL
+from parley.store.checks_sql import AttributionChecksSQL
+from parley.store.points_sql import PointsSQL
 from parley.store.query import check_day, facet_groups, like_escape, paged, query_words
 from parley.store.rows import now_iso, rows_of
 
@@ -30,7 +32,7 @@ HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.sp
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 
 
-class SQLStore(FactCheckSQL, FactCheckMatchSQL, Store):
+class SQLStore(FactCheckSQL, FactCheckMatchSQL, PointsSQL, AttributionChecksSQL, Store):
     dialect = "sqlite"
     conn: Any = None  # the driver's connection; None once closed
 
@@ -163,7 +165,16 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, Store):
                 self._executemany(
                     "INSERT INTO stances (hash, holder, target, polarity, confidence, turn) VALUES (?, ?, ?, ?, ?, ?)",
                     [(h, *r) for r in rows.stances])
+            self._update_corpus(h, data, doc["day"])
         return PutResult(rows.hash, doc["doc_id"], True)
+
+    corpus_vectors: bool | None = None  # None: MiniLM when available, unless PARLEY_CORPUS_VECTORS=0
+
+    def _update_corpus(self, hash: str, data: dict[str, Any], day: str | None) -> None:
+        """Talking points and attribution checks for a new document (same transaction)."""
+        from parley.corpus import update_document
+
+        update_document(self, hash, data, day)
 
     def record_failure(self, source: str, code: str, message: str, pipeline_version: str | None = None) -> None:
         with self._transaction():
