@@ -63,3 +63,11 @@ def test_check_attributions_cli(tmp_path, capsys):
     assert check["label"] == "close" and check["passages"][0]["text"] == SAID + "."
     assert main(["check-attributions", "--db", db, "--label", "bogus"]) == 2
     assert "E853" in capsys.readouterr().err
+
+
+def test_differences_count_negations_and_ignore_possessives():
+    same = "The Soviet Union's collapse did not end the Paris talks."
+    assert differences(same, same) == []
+    assert differences("Russia's position never changed and it is not new.",
+                       "Russia's position never changed and it is new.") == ["negation"]
+    assert "entity" in differences("The talks in Paris failed.", "The talks in Vienna failed.")

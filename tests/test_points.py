@@ -81,3 +81,15 @@ def test_points_cli(tmp_path, capsys):
     assert capsys.readouterr().out.count("\n") == 4  # header and three members
     assert main(["points", "--db", db, "--min-docs", "0"]) == 2
     assert "E852" in capsys.readouterr().err
+
+
+def test_a_sentence_is_compared_with_the_seed_so_chains_cannot_grow(url):
+    """B is close to A and C to B, but C is far from A: C must not join A's point through B."""
+    a = "Bridges tunnels harbours railways airports, northern."
+    b = "Harbours railways airports northern canals, museums."
+    c = "Airports northern canals museums schools, stadiums."
+    with _store(url) as store:
+        for name, sentence in (("a", a), ("b", b), ("c", c)):
+            store.put_json(analysis(name, "2024-01-01", [("lavrov", sentence)]), "t")
+        found = talking_points.points(store)
+        assert [sorted(m.doc_id for m in p.members) for p in found] == [["a", "b"]]

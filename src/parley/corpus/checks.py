@@ -19,6 +19,7 @@ from parley.store.rows import now_iso
 
 SHORTLIST = 10  # passages kept after the lexical score, before the dense one
 SHOWN = 3  # passages stored with each check
+RECHECK_FLOOR = 0.25  # stem cosine a new sentence needs with a stored check's report to re-run it
 
 
 def attributions_of(data: dict[str, Any]) -> list[tuple[int, str, bool, int, int, str]]:
@@ -49,6 +50,13 @@ def _passages(store: Any, source: str, hash: str, body: str, stems: list[str], o
     for h, doc_id, start, end, qday, text in store.source_quotes(source, hash):
         found.append({"hash": h, "doc_id": doc_id, "start": start, "end": end, "day": qday, "text": text,
                       "kind": "quote", "_stems": content_stems(text), "_vector": None})
+    return rank(body, stems, found, day, embedder)
+
+
+def rank(body: str, stems: list[str], found: list[dict[str, Any]], day: str | None,
+         embedder: Embedder) -> tuple[list[dict[str, Any]], str]:
+    """Candidate passages (``text``, ``day``, ``_stems``, ``_vector`` or None) scored against
+    ``body``: the ``SHORTLIST`` with most shared stems, rescored by MiniLM when available; best first."""
     for p in found:
         p["similarity"] = lexical_similarity(stems, p["_stems"])
     found.sort(key=lambda p: -p["similarity"])
@@ -91,19 +99,29 @@ def add_document(store: Any, hash: str, data: dict[str, Any], day: str | None, e
     found = attributions_of(data)
     for index, source, direct, start, end, body in found:
         check(store, hash, index, source, direct, (start, end), body, day, embedder)
-    words_by_source: dict[str, list[str]] = {}
+    words_by_source: dict[str, list[list[str]]] = {}
     for speaker, stems in store.point_speakers_of(hash):
         if speaker:
-            words_by_source.setdefault(speaker, []).extend(keys(stems.split()))
+            words_by_source.setdefault(speaker, []).append(stems.split())
     for _, source, direct, _, _, body in found:
         if direct:
-            words_by_source.setdefault(source, []).extend(keys(content_stems(body)))
+            words_by_source.setdefault(source, []).append(content_stems(body))
+    floor = RECHECK_FLOOR
     rechecked = 0
-    for source, source_keys in words_by_source.items():
+    for source, sentences in words_by_source.items():
+        source_keys = [k for stems in sentences for k in keys(stems)]
         for h, index in store.checks_sharing_keys(source, source_keys, hash):
             for old in store.attribution_checks(hash=h, limit=None):
-                if old["attribution"] == index:
+                # only a new passage that could enter the shortlist can change the check
+                if old["attribution"] == index and may_change(old, sentences, floor):
                     check(store, h, index, source, old["direct"], (old["span_start"], old["span_end"]),
                           old["body"], old["day"], embedder)
                     rechecked += 1
     return len(found) + rechecked
+
+
+def may_change(old: dict[str, Any], sentences: list[list[str]], floor: float) -> bool:
+    """Whether one of the new ``sentences`` (stems) shares enough stems with the checked report
+    (stem cosine ≥ ``floor``) to change it; otherwise the check is left as it is."""
+    own = content_stems(old["body"])
+    return any(lexical_similarity(own, s) >= floor for s in sentences)

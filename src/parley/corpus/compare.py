@@ -34,6 +34,7 @@ MODALS = {"will": "will", "would": "will", "shall": "will", "'ll": "will", "won'
           "may": "may", "might": "may", "could": "may", "can": "may", "can't": "may", "couldn't": "may",
           "cannot": "may", "must": "must", "should": "must", "ought": "must", "shouldn't": "must",
           "mustn't": "must"}
+_POSSESSIVE = re.compile(r"'s$")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w'’-]+")
 _NOT_NAMES = frozenset({"I", "I'm", "I've", "I'll", "I'd", "We", "They", "He", "She", "It", "The", "This", "That",
                         "And", "But", "So", "If", "In", "On", "At", "As", "A", "An", "Our", "My", "His", "Her",
@@ -54,8 +55,14 @@ def numbers(text: str) -> set[str]:
     return found | {NUMBER_WORDS[w] for w in words(text) if w in NUMBER_WORDS}
 
 
-def negated(text: str) -> bool:
-    return any(w in NEGATIONS or w.endswith("n't") for w in words(text))
+def negations(text: str) -> int:
+    """How many negation words (``not``, ``never``, ``-n't``...) ``text`` has."""
+    return sum(1 for w in words(text) if w in NEGATIONS or w.endswith("n't"))
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive ending ("Union's" → "union")."""
+    return _POSSESSIVE.sub("", word.lower().replace("’", "'"))
 
 
 def modals(text: str) -> set[str]:
@@ -67,7 +74,7 @@ def modals(text: str) -> set[str]:
 
 def names(text: str) -> set[str]:
     """Capitalised words that are not sentence openers or pronouns (a light named-entity cue)."""
-    return {m.group().lower().rstrip("'’s") for m in _NAME.finditer(text) if m.group() not in _NOT_NAMES}
+    return {_bare(m.group()) for m in _NAME.finditer(text) if m.group() not in _NOT_NAMES}
 
 
 def differences(reported: str, source: str) -> list[str]:
@@ -76,10 +83,10 @@ def differences(reported: str, source: str) -> list[str]:
     rn, sn = numbers(reported), numbers(source)
     if rn and rn != sn and not rn <= sn:
         out.append("number")
-    if negated(reported) != negated(source):
+    if negations(reported) != negations(source):
         out.append("negation")
     rnames, snames = names(reported), names(source)
-    rwords, swords = set(words(reported)), set(words(source))
+    rwords, swords = {_bare(w) for w in words(reported)}, {_bare(w) for w in words(source)}
     if {n for n in rnames if n not in swords} and {n for n in snames if n not in rwords}:
         out.append("entity")
     rm, sm = modals(reported), modals(source)

@@ -2,25 +2,31 @@
 
 Every sentence of a stored document that is not boilerplate
 (``parley.corpus.text.boilerplate``) becomes a member of a talking point.
-``add_document`` looks up, through the store's key index, the members of
-other documents that share a pair of long stems with each new sentence,
-scores them (MiniLM cosine when both have a vector, else the cosine of their
-stem sets) and joins the point of the best one when the score reaches the
-threshold; otherwise the sentence starts a point of its own. Nothing is
-ever reclustered. A point counts (``points``) once its members come from at
+``add_document`` looks up, through the store's key index, the points whose
+members of other documents share a pair of long stems with each new
+sentence (at most ``CANDIDATES_PER_KEY`` points per key, the newest), scores
+the sentence against each point's seed, its first member (MiniLM cosine
+when both have a vector, else the stem cosine in which shared names are no
+overlap), and joins the best point whose score reaches the threshold;
+otherwise the sentence starts a point of its own. Comparing with the seed,
+never with any member, keeps chains from growing a point. Nothing is ever
+reclustered. A point counts (``points``) once its members come from at
 least ``min_docs`` distinct documents.
 """
 from __future__ import annotations
 
+import html
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from parley.corpus.text import Embedder, boilerplate, content_stems, dense_similarity, keys, lexical_similarity
+from parley.corpus.text import (Embedder, boilerplate, content_stems, dense_similarity, keys, lexical_similarity,
+                                name_stems, named_similarity)
 
-DENSE_THRESHOLD = 0.80  # hand-set starting values, not yet tuned on a benchmark (docs/corpus.md)
+DENSE_THRESHOLD = 0.80  # chosen on MSRP train by benchmarks/bench_points.py (docs/corpus.md)
 LEXICAL_THRESHOLD = 0.50
+CANDIDATES_PER_KEY = 50  # newest points read per key: caps the work a common key can cause
 DEFAULT_MIN_DOCS = 2
 
 
@@ -54,12 +60,14 @@ class Point:
         return out
 
 
-def similarity(stems_a: list[str], vector_a: bytes | None, stems_b: list[str], vector_b: bytes | None) -> tuple[float, bool]:
-    """(score, dense): MiniLM cosine when both vectors exist, else the stem-set cosine."""
-    dense = dense_similarity(vector_a, vector_b)
+def similarity(a: tuple[list[str], set[str], bytes | None], b: tuple[list[str], set[str], bytes | None]
+               ) -> tuple[float, bool]:
+    """(score, dense) of two ``(stems, name stems, vector)``: MiniLM cosine when both vectors
+    exist, else the stem-set cosine in which shared names are no overlap (``named_similarity``)."""
+    dense = dense_similarity(a[2], b[2])
     if dense is not None:
         return dense, True
-    return lexical_similarity(stems_a, stems_b), False
+    return named_similarity(a[0], a[1], b[0], b[1]), False
 
 
 def joins(score: float, dense: bool) -> bool:
@@ -86,28 +94,37 @@ def sentences_of(data: dict[str, Any]) -> list[tuple[tuple[int, int], int | None
 
 
 def add_document(store: Any, hash: str, data: dict[str, Any], day: str | None, embedder: Embedder) -> int:
-    """Assign each sentence of the stored document ``hash`` to a point; how many members it added."""
+    """Assign each sentence of the stored document ``hash`` to a point; how many members it added.
+
+    A sentence is compared with the seed (first member) of each point that a
+    member sharing one of its keys belongs to, never with the other members,
+    so that no chain of near neighbours can grow a point beyond its seed."""
     if store.has_point_members(hash):
         return 0
     found = sentences_of(data)
     if not found:
         return 0
     stems = [content_stems(body) for _, _, _, body in found]
-    sentence_keys = [keys(s) for s in stems]
+    names = [name_stems(body) for _, _, _, body in found]
+    sentence_keys = [keys(s, n) for s, n in zip(stems, names)]
     vectors = embedder.vectors([body for _, _, _, body in found])
     by_key: dict[str, list[tuple]] = {}
-    for key, member, point, member_stems, vector in store.point_candidates(
-            [k for ks in sentence_keys for k in ks], hash):
-        by_key.setdefault(key, []).append((int(member), int(point), member_stems.split(), vector))
-    for (span, turn, speaker, body), own, own_keys, vector in zip(found, stems, sentence_keys, vectors):
+    seeds: dict[int, tuple] = {}
+    for key, point, seed_stems, seed_vector, seed_body in store.point_candidates(
+            [k for ks in sentence_keys for k in ks], hash, CANDIDATES_PER_KEY):
+        if int(point) not in seeds:
+            seeds[int(point)] = (seed_stems.split(), name_stems(seed_body), seed_vector and bytes(seed_vector))
+        by_key.setdefault(key, []).append(int(point))
+    for (span, turn, speaker, body), own, own_names, own_keys, vector in zip(found, stems, names, sentence_keys,
+                                                                           vectors):
         best: tuple[float, int] | None = None
         seen: set[int] = set()
         for key in own_keys:
-            for member, point, member_stems, member_vector in by_key.get(key, ()):
-                if member in seen:
+            for point in by_key.get(key, ()):
+                if point in seen:
                     continue
-                seen.add(member)
-                score, dense = similarity(own, vector, member_stems, member_vector and bytes(member_vector))
+                seen.add(point)
+                score, dense = similarity((own, own_names, vector), seeds[point])
                 if joins(score, dense) and (best is None or score > best[0]):
                     best = (score, point)
         store.add_point_member(hash, best[1] if best else None, span, turn, speaker, day, body, " ".join(own),
@@ -165,7 +182,7 @@ def point(store: Any, point_id: int) -> Point:
 
 def chart_svg(p: Point, width: int = 360, height: int = 80) -> str:
     """A small bar chart of the point's members per month, as an SVG document."""
-    months = list(p.per_month.items())
+    months = [(html.escape(month), n) for month, n in p.per_month.items()]  # stored dates: never trusted
     top = max((n for _, n in months), default=1)
     bar = width / max(1, len(months))
     bars = []

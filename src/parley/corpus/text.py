@@ -24,6 +24,7 @@ STEM = 6
 KEY_WORDS = 5
 MIN_CONTENT_WORDS = 4
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_CAPITALISED = re.compile(r"(?<=[\w,;:'’\"”)-] )[A-Z][^\W_]*(?:['’][^\W_]+)*")
 
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below
@@ -62,10 +63,31 @@ def content_stems(text: str) -> list[str]:
     return [w[:STEM] for w in words(text) if w not in STOP_WORDS and (len(w) > 2 or w.isdigit())]
 
 
-def keys(stems: Iterable[str]) -> list[str]:
-    """Every pair (sorted, joined by a space) of the ``KEY_WORDS`` longest distinct stems."""
+def keys(stems: Iterable[str], names: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Every pair (sorted, joined by a space) of the ``KEY_WORDS`` longest distinct stems, except
+    pairs of two ``names`` stems ("new york", "united states": a name alone makes no talking point)."""
     distinct = sorted(set(stems), key=lambda s: (-len(s), s))[:KEY_WORDS]
-    return [" ".join(pair) for pair in itertools.combinations(sorted(distinct), 2)]
+    return [" ".join(pair) for pair in itertools.combinations(sorted(distinct), 2)
+            if not (pair[0] in names and pair[1] in names)]
+
+
+def name_stems(text: str) -> set[str]:
+    """Stems of the capitalised words of ``text`` that do not open it or a clause (a light name cue)."""
+    out = set()
+    for m in _CAPITALISED.finditer(text):
+        w = m.group().lower().replace("’", "'")
+        if w not in STOP_WORDS and (len(w) > 2 or w.isdigit()):
+            out.add(w[:STEM])
+    return out
+
+
+def named_similarity(a: Sequence[str], names_a: set[str], b: Sequence[str], names_b: set[str]) -> float:
+    """Stem-set cosine in which shared names do not count as overlap (they still count in the
+    sizes): two sentences that only share "President Putin" or "the United States" score low."""
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return len((sa & sb) - names_a - names_b) / math.sqrt(len(sa) * len(sb))
 
 
 def boilerplate(text: str) -> bool:

@@ -64,7 +64,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
         from parley.errors import ModelUnavailable
 
         raise ModelUnavailable(f"the service needs the 'service' extra (pip install 'parley[service]'): {e}") from e
-    from parley.service import corpus_api, pages, upload
+    from parley.service import corpus_api, pages, points_pages, upload
     from parley.service.stores import StorePool
     from parley.store import DEFAULT_URL
 
@@ -130,6 +130,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
     app.include_router(pages.router)
     app.include_router(upload.router)
     app.include_router(corpus_api.router)
+    app.include_router(points_pages.router)
     return app
 
 

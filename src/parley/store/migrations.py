@@ -299,8 +299,12 @@ def _corpus_tables(key: str, blob: str, big: str) -> tuple[str, ...]:
         "CREATE INDEX point_members_speaker ON point_members (speaker)",
         f"""CREATE TABLE point_keys (
     key TEXT NOT NULL,
-    member_id {big} NOT NULL REFERENCES point_members (id) ON DELETE CASCADE)""",
-        "CREATE INDEX point_keys_key ON point_keys (key)",
+    member_id {big} NOT NULL REFERENCES point_members (id) ON DELETE CASCADE,
+    point_id {big} NOT NULL,
+    hash TEXT NOT NULL,
+    speaker TEXT)""",
+        "CREATE INDEX point_keys_key ON point_keys (key, point_id)",
+        "CREATE INDEX point_keys_speaker ON point_keys (speaker, key)",
         "CREATE INDEX point_keys_member ON point_keys (member_id)",
         """CREATE TABLE attribution_checks (
     hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,

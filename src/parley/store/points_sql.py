@@ -18,18 +18,23 @@ MEMBER_COLUMNS = "m.id, m.point_id, m.hash, d.doc_id, m.span_start, m.span_end, 
 class PointsSQL:
     """Mixed into ``SQLStore``: needs its ``_rows``, ``_one``, ``_execute``, ``_executemany`` and ``_transaction``."""
 
-    def point_candidates(self, keys: Sequence[str], exclude_hash: str) -> list[tuple]:
-        """``(key, member_id, point_id, stems, vector)`` of members of other documents sharing a key."""
+    def point_candidates(self, keys: Sequence[str], exclude_hash: str, per_key: int = 50) -> list[tuple]:
+        """``(key, point_id, seed stems, seed vector, seed text)`` of the points whose members of other
+        documents share a key: at most ``per_key`` points per key, the newest (``point_id`` descending,
+        an index range read), so that a common key never reads the whole table; the seed is the
+        point's first member, which every member was compared with."""
         keys = sorted(set(keys))
         if not keys:
             return []
         out: list[tuple] = []
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+        for start in range(0, len(keys), 100):
+            chunk = keys[start:start + 100]
+            per = ("SELECT * FROM (SELECT key, point_id FROM point_keys WHERE key = ? AND hash <> ? "
+                   "ORDER BY point_id DESC LIMIT ?) AS c")
             out += self._rows(  # type: ignore[attr-defined]
-                "SELECT k.key, m.id, m.point_id, m.stems, m.vector FROM point_keys k "
-                "JOIN point_members m ON m.id = k.member_id "
-                f"WHERE k.key IN ({', '.join('?' * len(chunk))}) AND m.hash <> ?", [*chunk, exclude_hash])
+                "SELECT DISTINCT c.key, c.point_id, s.stems, s.vector, s.body FROM ("
+                + " UNION ALL ".join([per] * len(chunk)) + ") c JOIN point_members s ON s.id = c.point_id",
+                [x for k in chunk for x in (k, exclude_hash, int(per_key))])
         return out
 
     def add_point_member(self, hash: str, point_id: int | None, span: tuple[int, int], turn: int | None,
@@ -44,8 +49,9 @@ class PointsSQL:
         if point_id is None:
             self._execute("UPDATE point_members SET point_id = ? WHERE id = ?", (member, member))  # type: ignore
         if keys:
-            self._executemany("INSERT INTO point_keys (key, member_id) VALUES (?, ?)",  # type: ignore[attr-defined]
-                              [(k, member) for k in sorted(set(keys))])
+            self._executemany(  # type: ignore[attr-defined]
+                "INSERT INTO point_keys (key, member_id, point_id, hash, speaker) VALUES (?, ?, ?, ?, ?)",
+                [(k, member, point_id or member, hash, speaker) for k in sorted(set(keys))])
         return member
 
     def has_point_members(self, hash: str) -> bool:
@@ -86,13 +92,15 @@ class PointsSQL:
             params.append(since)
         return self._rows(sql + " ORDER BY m.day NULLS LAST, m.hash, m.span_start", params)  # type: ignore
 
-    def speaker_members(self, speaker: str, keys: Sequence[str], exclude_hash: str | None = None) -> list[tuple]:
-        """``MEMBER_COLUMNS``, stems and vector of ``speaker``'s members sharing a key (attribution checks)."""
+    def speaker_members(self, speaker: str, keys: Sequence[str], exclude_hash: str | None = None,
+                        limit: int = 500) -> list[tuple]:
+        """``MEMBER_COLUMNS``, stems and vector of ``speaker``'s members sharing a key (attribution checks),
+        the newest ``limit`` (through the ``(speaker, key)`` index of ``point_keys``)."""
         keys = sorted(set(keys))
         if not keys:
             return []
         return self._rows(  # type: ignore[attr-defined]
-            f"SELECT DISTINCT {MEMBER_COLUMNS}, m.stems, m.vector FROM point_keys k "
-            "JOIN point_members m ON m.id = k.member_id JOIN documents d ON d.hash = m.hash "
-            f"WHERE k.key IN ({', '.join('?' * len(keys))}) AND m.speaker = ? AND m.hash <> ?",
-            [*keys, speaker, exclude_hash or ""])
+            f"SELECT {MEMBER_COLUMNS}, m.stems, m.vector FROM point_members m JOIN documents d ON d.hash = m.hash "
+            "WHERE m.id IN (SELECT k.member_id FROM point_keys k WHERE k.speaker = ? "
+            f"AND k.key IN ({', '.join('?' * len(keys))}) AND k.hash <> ? ORDER BY k.member_id DESC LIMIT ?)",
+            [speaker, *keys, exclude_hash or "", int(limit)])
