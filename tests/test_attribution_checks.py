@@ -26,7 +26,7 @@ def test_differences_name_what_differs(reported, kind):
 
 def test_labels_close_paraphrase_absent():
     assert label(SAID, [(1.0, True)], [SAID], "lexical").label == "close"
-    assert label(SAID, [(0.5, True)], [SAID], "lexical").label == "paraphrase"
+    assert label(SAID, [(0.8, True)], [SAID], "lexical").label == "paraphrase"
     assert label(SAID, [(0.1, True)], [SAID], "lexical").label == "no-statement"
     assert label(SAID, [], [], "lexical").label == "no-statement"
 
