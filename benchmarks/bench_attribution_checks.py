@@ -140,11 +140,12 @@ class Checker:
                 self.by_speaker.setdefault(speaker, []).append({"text": text, "day": d["metadata"]["published"]})
 
     def passages(self, item: dict) -> list[dict]:
-        if "_ranked" not in item:
+        cached = f"_ranked_{self.kind}"  # per configuration: the items are shared by both
+        if cached not in item:
             found = [dict(p, _stems=content_stems(p["text"]), _vector=None) for p in self.by_speaker[item["speaker"]]]
             ranked, _ = rank(item["reported"], content_stems(item["reported"]), found, None, self.embedder)
-            item["_ranked"] = ranked
-        return item["_ranked"]
+            item[cached] = ranked
+        return item[cached]
 
     def verdict(self, item: dict) -> compare.Verdict:
         ranked = self.passages(item)
