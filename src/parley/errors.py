@@ -88,6 +88,12 @@ class ExchangeImportError(ParleyError):
     """Annotations from another tool cannot be imported (``parley import``)."""
 
     code = "E880"
+
+
+class CorpusError(ParleyError):
+    """A talking point or attribution check request cannot be answered."""
+
+    code = "E850"
     exit_code = 2
 
 
@@ -175,5 +181,9 @@ CATALOGUE = {
     "E883": "the imported annotations hold another text than the stored document",
     "E884": "an imported span runs past the text or does not hold its quoted text",
     "E885": "the import path holds no annotations of the format named",
+    "E850": "talking points or attribution checks error",
+    "E851": "no talking point with that id",
+    "E852": "bad talking-point option (--min-docs must be at least 1)",
+    "E853": "unknown attribution-check label",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

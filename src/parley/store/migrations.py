@@ -33,6 +33,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from parley.store import tables
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -279,72 +281,45 @@ MIGRATIONS += (
 )
 
 
-def _corrections(key: str) -> str:
-    columns = [key, "hash TEXT NOT NULL", "layer TEXT NOT NULL", "action TEXT NOT NULL", "target TEXT",
-               "record TEXT", "author TEXT NOT NULL", "reason TEXT", "created_at TEXT NOT NULL",
-               "status TEXT NOT NULL DEFAULT 'active'", "finding TEXT"]
-    return "CREATE TABLE corrections (\n    " + ",\n    ".join(columns) + ")"
-
-
-_CORRECTIONS_INDEX = "CREATE INDEX corrections_hash ON corrections (hash, id)"
-
-
 MIGRATIONS += (
     Migration(
         6,
         "corrections: people's accept/reject/edit/add of findings, kept across re-analysis",
-        sqlite=(_corrections("id INTEGER PRIMARY KEY"), _CORRECTIONS_INDEX),
-        postgresql=(_corrections("id BIGSERIAL PRIMARY KEY"), _CORRECTIONS_INDEX),
+        sqlite=(tables.corrections_table("id INTEGER PRIMARY KEY"), tables.CORRECTIONS_INDEX),
+        postgresql=(tables.corrections_table("id BIGSERIAL PRIMARY KEY"), tables.CORRECTIONS_INDEX),
     ),
 )
 
-
-
-_SOURCES = (
-    "CREATE TABLE feeds (url TEXT PRIMARY KEY, title TEXT, checked_at TEXT NOT NULL, code TEXT, message TEXT)",
-    "CREATE TABLE feed_items (feed_url TEXT NOT NULL, item_key TEXT NOT NULL, link TEXT, title TEXT,"
-    " seen_at TEXT NOT NULL, doc_hash TEXT, code TEXT, message TEXT, PRIMARY KEY (feed_url, item_key))",
-    "CREATE TABLE saved_searches (name TEXT PRIMARY KEY, query TEXT NOT NULL, layer TEXT NOT NULL,"
-    " filters TEXT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT, seen TEXT NOT NULL)",
-)
 
 MIGRATIONS += (
     Migration(
         7,
         "feeds, feed_items: what parley watch saw; saved_searches: alerts and what each last showed",
-        sqlite=_SOURCES,
-        postgresql=_SOURCES,
+        sqlite=tables.SOURCES,
+        postgresql=tables.SOURCES,
     ),
 )
 
-def _claim_matches(key: str, real: str) -> str:
-    """The claim_matches table; ``key`` is the dialect's segment id type."""
-    columns = [f"segment_id {key} NOT NULL REFERENCES segments (id) ON DELETE CASCADE",
-               "hash TEXT NOT NULL", "span_start INTEGER NOT NULL", "span_end INTEGER NOT NULL",
-               "kind TEXT NOT NULL CHECK (kind IN ('factcheck', 'claim'))",
-               "factcheck_key TEXT REFERENCES factchecks (key) ON DELETE CASCADE",
-               f"target_segment {key} REFERENCES segments (id) ON DELETE CASCADE",
-               f"score {real} NOT NULL", "rank INTEGER NOT NULL"]
-    return "CREATE TABLE claim_matches (\n    " + ",\n    ".join(columns) + ")"
-
-
-_CLAIM_MATCH_INDEXES = (
-    "CREATE INDEX claim_matches_segment ON claim_matches (segment_id, kind, rank)",
-    "CREATE INDEX claim_matches_hash ON claim_matches (hash)",
-    "CREATE INDEX claim_matches_factcheck ON claim_matches (factcheck_key)",
-    "CREATE INDEX claim_matches_target ON claim_matches (target_segment)",
-)
 
 MIGRATIONS += (
     Migration(
         8,
         "claim_matches: stored fact-check and corpus matches of each claim; match_terms: word counts for weights",
-        sqlite=(_claim_matches("INTEGER", "REAL"), *_CLAIM_MATCH_INDEXES,
+        sqlite=(tables.claim_matches_table("INTEGER", "REAL"), *tables.CLAIM_MATCH_INDEXES,
                 "CREATE TABLE match_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID"),
-        postgresql=(_claim_matches("BIGINT", "DOUBLE PRECISION"), *_CLAIM_MATCH_INDEXES,
+        postgresql=(tables.claim_matches_table("BIGINT", "DOUBLE PRECISION"), *tables.CLAIM_MATCH_INDEXES,
                     "CREATE TABLE match_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL)"),
     ),
 )
+
+
+MIGRATIONS += (Migration(
+    9,
+    "talking points (point_members, point_keys) and attribution checks (attribution_checks, check_keys)",
+    sqlite=tables.corpus_tables("id INTEGER PRIMARY KEY", "BLOB", "INTEGER"),
+    postgresql=tables.corpus_tables("id BIGSERIAL PRIMARY KEY", "BYTEA", "BIGINT"),
+),)
+
 
 # Keep last: every migration above counts.
 LATEST = max(m.version for m in MIGRATIONS)

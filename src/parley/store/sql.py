@@ -19,11 +19,13 @@ from parley.store.base import (
     DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters,
     Hit, Mention, PutResult, SearchResult, StancePoint, Store
 )
+from parley.store.checks_sql import AttributionChecksSQL
 from parley.store.claim_match_reads import ClaimMatchReadSQL
 from parley.store.claim_matches import ClaimMatchSQL
 from parley.store.corrections import CorrectionSQL
 from parley.store.factcheck_match import FactCheckMatchSQL
 from parley.store.factchecks import FactCheckSQL
+from parley.store.points_sql import PointsSQL
 from parley.store.query import check_day, facet_groups, like_escape, paged, query_words
 from parley.store.rows import now_iso, rows_of
 
@@ -34,7 +36,8 @@ CLAIM_MATCHES_SCHEMA = 8  # the migration that made claim_matches
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 
 
-class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, ClaimMatchSQL, ClaimMatchReadSQL, Store):
+class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, ClaimMatchSQL, ClaimMatchReadSQL, PointsSQL,
+               AttributionChecksSQL, Store):
     dialect = "sqlite"
     conn: Any = None  # the driver's connection; None once closed
     # Match each new document's claims (and claims to new fact-checks) as they
@@ -186,6 +189,7 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, ClaimMatchSQL, Cl
             if replace:  # the new analysis keeps the document's corrections; mark those that no longer fit
                 self.refresh_corrections(h)
             self._match_claims(h)
+            self._update_corpus(h, data, doc["day"])
         return PutResult(rows.hash, doc["doc_id"], True)
 
     def _match_claims(self, h: str) -> None:
@@ -199,6 +203,14 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, ClaimMatchSQL, Cl
             from parley.factchecks.match import tokens
 
             self.count_terms([set(tokens(body)) for *_, body in self.claim_segments(h)])
+
+    corpus_vectors: bool | None = None  # None: PARLEY_CORPUS_VECTORS decides (default: stems, no MiniLM)
+
+    def _update_corpus(self, hash: str, data: dict[str, Any], day: str | None) -> None:
+        """Talking points and attribution checks for a new document (same transaction)."""
+        from parley.corpus import update_document
+
+        update_document(self, hash, data, day)
 
     def record_failure(self, source: str, code: str, message: str, pipeline_version: str | None = None) -> None:
         with self._transaction():
