@@ -173,5 +173,6 @@ CATALOGUE = {
     "E883": "the imported annotations hold another text than the stored document",
     "E884": "an imported span runs past the text or does not hold its quoted text",
     "E885": "the import path holds no annotations of the format named",
+    "E890": "bad shifts or dossier option (the minimum confidence must be a number from 0 to 1)",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

@@ -35,6 +35,7 @@ COMMANDS = {
     "watch": "read RSS/Atom feeds and ingest their new items (needs the 'sources' extra)",
     "alerts": "saved searches: what is new since they were last looked at",
     "import": "import Label Studio, Web Annotation or UIMA XMI annotations as corrections of stored documents",
+    "shifts": "position shifts: where a holder's stance toward a target changes between documents",
 }
 
 

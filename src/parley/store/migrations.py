@@ -312,6 +312,29 @@ MIGRATIONS += (
     ),
 )
 
+_LINKS = (
+    "CREATE TABLE entity_aliases (alias_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL, rule TEXT NOT NULL,"
+    " name_key TEXT NOT NULL, surname TEXT NOT NULL, words INTEGER NOT NULL, type TEXT NOT NULL)",
+    "CREATE INDEX entity_aliases_canonical ON entity_aliases (canonical_id)",
+    "CREATE INDEX entity_aliases_key ON entity_aliases (name_key, rule)",
+    "CREATE INDEX entity_aliases_surname ON entity_aliases (surname, rule)",
+    "CREATE TABLE stance_evidence (hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,"
+    " holder TEXT NOT NULL, target TEXT NOT NULL, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,"
+    " body TEXT NOT NULL)",
+    "CREATE INDEX stance_evidence_pair ON stance_evidence (hash, holder, target)",
+    "CREATE INDEX mentions_entity_doc ON mentions (entity_id, hash, span_start)",
+    "CREATE INDEX stances_holder ON stances (holder)",
+)
+
+MIGRATIONS += (
+    Migration(
+        10,
+        "entity_aliases: cross-document entity identity; stance_evidence: the sentences behind each stance",
+        sqlite=_LINKS,
+        postgresql=_LINKS,
+    ),
+)
+
 # Keep last: every migration above counts.
 LATEST = max(m.version for m in MIGRATIONS)
 

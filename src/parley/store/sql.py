@@ -22,6 +22,8 @@ from parley.store.base import (
 from parley.store.corrections import CorrectionSQL
 from parley.store.factcheck_match import FactCheckMatchSQL
 from parley.store.factchecks import FactCheckSQL
+from parley.store.dossier import DossierSQL
+from parley.store.shifts import ShiftSQL
 from parley.store.query import check_day, facet_groups, like_escape, paged, query_words
 from parley.store.rows import now_iso, rows_of
 
@@ -31,7 +33,7 @@ HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.sp
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
 
 
-class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
+class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, DossierSQL, ShiftSQL, Store):
     dialect = "sqlite"
     conn: Any = None  # the driver's connection; None once closed
 
@@ -165,6 +167,7 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
                 self._executemany(
                     "INSERT INTO stances (hash, holder, target, polarity, confidence, turn) VALUES (?, ?, ?, ?, ?, ?)",
                     [(h, *r) for r in rows.stances])
+            self.index_identity_and_evidence(data, rows)  # store/shifts.py, store/linking.py
             if replace:  # the new analysis keeps the document's corrections; mark those that no longer fit
                 self.refresh_corrections(h)
         return PutResult(rows.hash, doc["doc_id"], True)
