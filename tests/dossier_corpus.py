@@ -70,3 +70,31 @@ def transcript(doc_id: str, day: str | None, turns: list[tuple[str, str, list[st
             "text": text, "turns": turn_json, "sentences": sentences, "entities": entity_json,
             "attributions": attributions, "stance": stance_json}
     return Analysis.from_json(data).to_json()
+
+
+HOSTILE = '<img src=x onerror="window.__parleyPwned=1">'
+
+
+def fill(store: Any) -> None:
+    """Four transcripts: Lavrov on Oleksii Reznikov (three spellings, one shift),
+    an interviewer quoting Reznikov, and a hostile name."""
+    lavrov = ("sergey-lavrov", "Sergey Lavrov")
+    store.put_json(transcript(
+        "jan", "2024-01-10", [("interviewer", "Question", ["Is Oleksii Reznikov a partner?"]),
+                              (*lavrov, ["Oleksii Reznikov is a reliable partner.", "We talk often."])],
+        entities={"oleksii-reznikov": ("Oleksii Reznikov", "PERSON", ["Oleksii Reznikov"])},
+        stances=[("sergey-lavrov", "oleksii-reznikov", "positive", 0.8, "Oleksii Reznikov is a reliable partner.")]),
+        VERSION)
+    store.put_json(transcript(
+        "mar", "2024-03-02", [("interviewer", "Question", ["Minister Reznikov said talks are over."]),
+                              (*lavrov, ["Minister Reznikov is a liar.", "Minister Reznikov misleads everyone."])],
+        entities={"minister-reznikov": ("Minister Reznikov", "PERSON", ["Minister Reznikov"])},
+        stances=[("sergey-lavrov", "minister-reznikov", "negative", 0.9, "Minister Reznikov is a liar.")],
+        quotes=[("minister-reznikov", "talks are over")]), VERSION)
+    store.put_json(transcript(
+        "may", "2024-05-20", [("oleksii-reznikov", "Oleksii Reznikov", ["We will defend every village.",
+                                                                         f"Reznikov answers {HOSTILE} here."])],
+        entities={"reznikov": ("Reznikov", "PERSON", ["Reznikov"])}), VERSION)
+    store.put_json(transcript(
+        "evil", "2024-06-01", [("interviewer", "Question", [f"What of {HOSTILE}?"])],
+        entities={"evil-img": (HOSTILE, "ORG", [HOSTILE])}), VERSION)

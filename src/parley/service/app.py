@@ -65,6 +65,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
 
         raise ModelUnavailable(f"the service needs the 'service' extra (pip install 'parley[service]'): {e}") from e
     from parley.service import corrections, exports, pages, sources, upload
+    from parley.service import shifts
     from parley.service.stores import StorePool
     from parley.store import DEFAULT_URL
 
@@ -132,6 +133,7 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
     app.include_router(corrections.router)
     app.include_router(sources.router)
     app.include_router(exports.router)
+    app.include_router(shifts.router)
     return app
 
 

@@ -35,7 +35,7 @@ SAID_PAGE = 20
 OTHERS_LIMIT = 50
 CONTEXT_CHARS = 90
 _HIT = "s.hash, d.doc_id, s.turn, s.span_start, s.span_end, s.speaker, s.label, d.published, s.body"
-_HIT_KEYS = ("hash", "doc_id", "turn", "start", "end", "speaker", "label", "published", "text")
+_HIT_KEYS = ("hash", "doc_id", "turn", "start", "end", "speaker", "label", "published", "snippet")
 
 
 def _default_groups(store: Any, entity_id: str, said: list[dict[str, Any]]) -> list[dict[str, Any]]:
