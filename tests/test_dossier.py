@@ -28,6 +28,7 @@ def test_dossier_reads_every_alias(url):
         with pytest.raises(StoreError) as missing:
             store.dossier("nobody-at-all")
     assert missing.value.code == "E603"
+    assert page.name == "Oleksii Reznikov"  # the canonical id's name, though "Minister Reznikov" has more mentions
     assert page.id == "oleksii-reznikov" and set(page.aliases) == {"oleksii-reznikov", "minister-reznikov", "reznikov"}
     assert (page.documents, page.mentions) == (3, 7)
     assert [m["month"] for m in page.months] == ["2024-01", "2024-03", "2024-05"]

@@ -100,7 +100,8 @@ class DossierSQL(ShiftSQL):
         ids = self.aliases(entity_id)
         canonical, where = ids[0], in_clause(ids)
         named = self._one(f"SELECT name, type, SUM(mentions) AS n FROM entities WHERE entity_id IN {where} "
-                          "GROUP BY name, type ORDER BY n DESC, name LIMIT 1", ids)
+                          "GROUP BY entity_id, name, type "
+                          "ORDER BY CASE WHEN entity_id = ? THEN 0 ELSE 1 END, n DESC, name LIMIT 1", [*ids, canonical])
         if named is None:
             named = self._one(f"SELECT name, 'PERSON' FROM speakers WHERE speaker IN {where} AND name IS NOT NULL "
                               "LIMIT 1", ids)
