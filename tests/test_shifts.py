@@ -111,3 +111,26 @@ def test_shifts_command_formats_and_errors(tmp_path, capsys):
     assert len(capsys.readouterr().out.strip().splitlines()) == 3
     assert main(["shifts", "--db", db, "--min-confidence", "7"]) != 0
     assert "E890" in capsys.readouterr().err
+
+
+def test_zelenskyy_spellings_are_one_entity(url):
+    """Ids an older analysis or a user alias table may hold, linked by the rule."""
+    spellings = [("zelensky", "Zelensky"), ("volodymyr-zelenskyy", "Volodymyr Zelenskyy"),
+                 ("president-zelenskyy", "President Zelenskyy"), ("vladimir-zelensky", "Vladimir Zelensky")]
+    with open_store(url) as store:
+        for k, (entity_id, surface) in enumerate(spellings):
+            store.put_json(_said(f"z{k}", f"2024-0{k + 1}-01", f"{surface} spoke.", entity_id, surface, "neutral", .9),
+                           VERSION)
+        assert {store.canonical(e) for e, _ in spellings} == {"volodymyr-zelenskyy"}
+        assert store.dossier("zelensky").mentions == 4
+
+
+def test_relink_registers_documents_stored_before_the_table(url):
+    with open_store(url) as store:
+        store.put_json(_said("a", "2024-01-01", "Anna Smith agrees.", "anna-smith", "Anna Smith", "positive", .8), VERSION)
+        store.put_json(_said("b", "2024-01-02", "Smith agrees.", "smith", "Smith", "positive", .8), VERSION)
+        with store.batch():
+            store._execute("DELETE FROM entity_aliases")
+        assert store.canonical("smith") == "smith"
+        assert store.relink() == 4  # two entities, two speakers
+        assert store.canonical("smith") == "anna-smith" and store.relink() == 0
