@@ -109,6 +109,8 @@ def test_shifts_command_formats_and_errors(tmp_path, capsys):
     assert "0 shifts" in capsys.readouterr().out
     assert main(["shifts", "--db", db, "--history", "--format", "csv"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 3
+    assert main(["shifts", "--db", db, "--relink"]) == 0
+    assert "linked 0 ids; evidence kept for 0 documents" in capsys.readouterr().err
     assert main(["shifts", "--db", db, "--min-confidence", "7"]) != 0
     assert "E890" in capsys.readouterr().err
 
@@ -134,3 +136,8 @@ def test_relink_registers_documents_stored_before_the_table(url):
         assert store.canonical("smith") == "smith"
         assert store.relink() == 4  # two entities, two speakers
         assert store.canonical("smith") == "anna-smith" and store.relink() == 0
+        with store.batch():
+            store._execute("DELETE FROM stance_evidence")
+        assert store.stance_history(target="smith")[0].evidence == []
+        assert store.backfill_evidence() == 2 and store.backfill_evidence() == 0
+        assert [e.text for e in store.stance_history(target="smith")[0].evidence] == ["Anna Smith agrees."]

@@ -4,11 +4,14 @@ A shift is two consecutive dated documents whose stances of the same holder
 toward the same target have different polarities, each at least
 --min-confidence confident (default 0.6); neutral stances are skipped. Ids
 are read through the store's alias table, so any id of an entity works.
---history lists every document stance of the pairs instead.
+--history lists every document stance of the pairs instead. --relink first
+registers what documents stored before migration 10 lack (their ids in the
+alias table, their stance evidence).
 """
 from __future__ import annotations
 
 import argparse
+import sys
 
 from parley.cli.output import add_db_argument, add_format_argument, db_url, emit
 from parley.store import open_store
@@ -26,6 +29,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-confidence", type=float, default=MIN_CONFIDENCE,
                    help=f"confidence both sides of a shift need (default {MIN_CONFIDENCE})")
     p.add_argument("--history", action="store_true", help="list every document stance instead of the shifts")
+    p.add_argument("--relink", action="store_true",
+                   help="first link the ids and keep the evidence of documents stored before this version")
     add_db_argument(p)
     add_format_argument(p)
 
@@ -36,6 +41,9 @@ def _evidence(step: dict) -> str:
 
 def run(args: argparse.Namespace) -> int:
     with open_store(db_url(args), create=False) as store:
+        if args.relink:
+            print(f"linked {store.relink()} ids; evidence kept for {store.backfill_evidence()} documents",
+                  file=sys.stderr)
         if args.history:
             steps = [s.json() for s in store.stance_history(args.holder, args.target)]
             rows = [{"holder": s["holder"], "target": s["target"], "date": s["day"], "doc_id": s["doc_id"],

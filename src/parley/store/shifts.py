@@ -104,6 +104,9 @@ class ShiftSQL(LinkSQL):
         ids = [(e[0], e[2]) for e in rows.entities] + [(s[0], "PERSON") for s in rows.speakers]
         ids += [(s[0], "PERSON") for s in rows.stances] + [(s[1], None) for s in rows.stances]
         self.link_entities(ids)
+        self._put_evidence(rows.hash, data)
+
+    def _put_evidence(self, h: str, data: dict[str, Any]) -> None:
         text = data["text"]
         found = []
         for stance in data.get("stance") or []:
@@ -112,11 +115,22 @@ class ShiftSQL(LinkSQL):
             for span in stance.get("evidence") or []:
                 start, end = int(span[0]), int(span[1])
                 if 0 <= start < end <= len(text):
-                    found.append((rows.hash, str(stance["holder"]), str(stance["target"]), start, end,
+                    found.append((h, str(stance["holder"]), str(stance["target"]), start, end,
                                   text[start:end][:EVIDENCE_CHARS]))
         if found:
             self._executemany("INSERT INTO stance_evidence (hash, holder, target, span_start, span_end, body) "
                               "VALUES (?, ?, ?, ?, ?, ?)", found)  # type: ignore[attr-defined]
+
+    def backfill_evidence(self) -> int:
+        """Keep the stance evidence of documents stored before migration 10
+        (read from their analysis JSON); returns how many documents gained it."""
+        todo = [r[0] for r in self._rows(
+            "SELECT DISTINCT t.hash FROM stances t WHERE t.turn IS NULL AND t.polarity <> 'neutral' AND NOT EXISTS "
+            "(SELECT 1 FROM stance_evidence e WHERE e.hash = t.hash)")]
+        for h in todo:
+            with self._transaction():  # type: ignore[attr-defined]
+                self._put_evidence(h, self.get(h))  # type: ignore[attr-defined]
+        return len(todo)
 
     def stance_history(self, holder: str | None = None, target: str | None = None) -> list[StanceStep]:
         """Document stances per (holder, target), grouped by pair, oldest first."""
