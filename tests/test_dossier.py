@@ -41,6 +41,17 @@ def test_dossier_reads_every_alias(url):
     assert [(s["from"], s["to"]) for s in page.shifts] == [("positive", "negative")]
 
 
+def test_library_entity_filter_matches_every_alias(url):
+    from parley.store import Filters
+
+    with open_store(url) as store:
+        fill(store)
+        listed = {d.doc_id for d in store.documents(Filters(entity="oleksii-reznikov"))}
+        exported = {d["doc_id"] for d in store.export(Filters(entity="reznikov"))}
+        exact = {d.doc_id for d in store.documents(Filters(entity="evil-img"))}
+    assert listed == exported == {"jan", "mar", "may"} and exact == {"evil"}
+
+
 def test_dossier_pages_documents_and_keeps_the_talking_point_hook(url):
     with open_store(url) as store:
         with store.batch():

@@ -31,6 +31,9 @@ INFO_COLUMNS = "d.hash, d.doc_id, d.title, d.published, d.outlet, d.interviewee,
                "d.pipeline_version, d.words, d.ingested_at"
 HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.speaker, s.label, d.published, s.body"
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
+# An entity id ``e.entity_id`` standing for the entity of ``?`` (three times the same id).
+ALIAS_MATCH = ("(e.entity_id = ? OR e.entity_id IN (SELECT a.alias_id FROM entity_aliases a WHERE a.canonical_id = "
+               "(SELECT coalesce(MAX(b.canonical_id), ?) FROM entity_aliases b WHERE b.alias_id = ?)))")
 
 
 class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, DossierSQL, ShiftSQL, Store):
@@ -244,8 +247,12 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, DossierSQL, Shift
                 where.append("EXISTS (SELECT 1 FROM speakers sp WHERE sp.hash = d.hash AND sp.speaker = ?)")
             params.append(filters.speaker)
         if filters.entity:
-            where.append("EXISTS (SELECT 1 FROM entities e WHERE e.hash = d.hash AND e.entity_id = ?)")
-            params.append(filters.entity)
+            if segment_speaker:  # search narrows by the exact id's facet token too
+                where.append("EXISTS (SELECT 1 FROM entities e WHERE e.hash = d.hash AND e.entity_id = ?)")
+                params.append(filters.entity)
+            else:  # documents and export also match the entity's other ids (store/linking.py)
+                where.append(f"EXISTS (SELECT 1 FROM entities e WHERE e.hash = d.hash AND {ALIAS_MATCH})")
+                params += [filters.entity] * 3
         if filters.outlet:
             where.append("d.outlet = ?")
             params.append(filters.outlet)
