@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT, PAD = 640, 160, 28
+LABEL_WIDTH = 40
 MAX_MONTHS = 240
 COLOURS = {"positive": "#2a7a3b", "negative": "#b3261e", "neutral": "#7a848d"}
 
@@ -73,10 +74,11 @@ def stance_chart(steps: list[dict[str, Any]], shifts: list[dict[str, Any]] = ())
     span = max(last - first, 1)
     middle = HEIGHT / 2
     ringed = {(s["after"]["hash"], s["holder"], s["target"]) for s in shifts}
-    body = [f'<line x1="{PAD}" y1="{middle}" x2="{WIDTH - PAD}" y2="{middle}" stroke="#d8dde2"/>',
-            _text(4, PAD, "positive"), _text(4, HEIGHT - PAD + 12, "negative")]
+    left = PAD + LABEL_WIDTH  # room for the polarity labels
+    body = [f'<line x1="{left}" y1="{middle}" x2="{WIDTH - PAD}" y2="{middle}" stroke="#d8dde2"/>',
+            _text(4, PAD + 4, "positive"), _text(4, middle + 4, "neutral"), _text(4, HEIGHT - PAD + 4, "negative")]
     for s in dated:
-        x = PAD + (WIDTH - 2 * PAD) * (_day_number(s["day"]) - first) / span
+        x = left + (WIDTH - PAD - left) * (_day_number(s["day"]) - first) / span
         sign = {"positive": -1, "negative": 1}.get(s["polarity"], 0)
         y = middle + sign * (middle - PAD) * float(s["confidence"])
         colour = COLOURS.get(s["polarity"], COLOURS["neutral"])
@@ -84,6 +86,6 @@ def stance_chart(steps: list[dict[str, Any]], shifts: list[dict[str, Any]] = ())
         tip = f"{s['day']} · {s['holder']} → {s['target']}: {s['polarity']} ({float(s['confidence']):.2f}) · {s['doc_id']}"
         body.append(f'<circle class="dot polarity-{escape(s["polarity"])}" cx="{x:.1f}" cy="{y:.1f}" r="5" '
                     f'fill="{colour}"{ring}><title>{escape(tip)}</title></circle>')
-    body += [_text(PAD, HEIGHT - 6, min(s["day"] for s in dated)),
+    body += [_text(left, HEIGHT - 6, min(s["day"] for s in dated)),
              _text(WIDTH - PAD, HEIGHT - 6, max(s["day"] for s in dated), "end")]
     return _svg("stance", "stance over time", body)
