@@ -21,6 +21,18 @@ def test_context_line_marks_the_mention():
     assert context_line(None, None, 5, 9, "NATO") == {"before": "", "mention": "NATO", "after": ""}
 
 
+def test_the_dossier_shows_the_newest_stances():
+    from parley.store.dossier import STANCE_LIMIT, _newest
+    from parley.store.shifts import StanceStep
+
+    from datetime import date, timedelta
+
+    steps = [StanceStep("a", "x", f"h{k}", str(k), (date(2020, 1, 1) + timedelta(days=k)).isoformat(), "positive", .9)
+             for k in reversed(range(STANCE_LIMIT + 5))]
+    shown = _newest(steps + [StanceStep("a", "x", "u", "undated", None, "negative", .9)])
+    assert len(shown) == STANCE_LIMIT and shown[-1]["doc_id"] == "undated" and shown[0]["doc_id"] == "6"
+
+
 def test_dossier_reads_every_alias(url):
     with open_store(url) as store:
         fill(store)

@@ -15,7 +15,8 @@
 - ``said_by_others``: attributions whose source is the entity, in turns of
   other speakers;
 - ``stance_toward`` / ``stance_held``: stance histories (``store/shifts.py``)
-  with the entity as target / holder, and the ``shifts`` among them.
+  with the entity as target / holder (the newest ``STANCE_LIMIT`` of each),
+  and the ``shifts`` found in the whole histories.
 
 Every list is bounded by LIMIT/OFFSET in SQL, so the page costs the same for
 an entity with 50 mentions or 5,000.
@@ -33,6 +34,7 @@ DOCUMENTS_PAGE = 20
 MENTIONS_PER_DOCUMENT = 5
 SAID_PAGE = 20
 OTHERS_LIMIT = 50
+STANCE_LIMIT = 200  # stances shown (and drawn); shifts are found in the whole history
 CONTEXT_CHARS = 90
 _HIT = "s.hash, d.doc_id, s.turn, s.span_start, s.span_end, s.speaker, s.label, d.published, s.body"
 _HIT_KEYS = ("hash", "doc_id", "turn", "start", "end", "speaker", "label", "published", "snippet")
@@ -91,6 +93,12 @@ class Dossier:
         return out
 
 
+def _newest(steps: list[Any]) -> list[dict[str, Any]]:
+    """The newest STANCE_LIMIT stances, oldest first (undated ones last), as JSON."""
+    dated = sorted((s for s in steps if s.day), key=lambda s: s.day)
+    return [s.json() for s in (dated + [s for s in steps if not s.day])[-STANCE_LIMIT:]]
+
+
 class DossierSQL(ShiftSQL):
     """The dossier query of a SQL store (mixed into ``SQLStore``)."""
 
@@ -117,7 +125,7 @@ class DossierSQL(ShiftSQL):
             documents=int(totals[0] or 0), mentions=int(totals[1] or 0), offset=offset,
             months=self._months(ids), pages=self._document_pages(ids, offset),
             said=talking_point_groups(self, canonical, said), said_offset=said_offset, said_more=said_more,
-            said_by_others=others, stance_toward=[s.json() for s in toward], stance_held=[s.json() for s in held],
+            said_by_others=others, stance_toward=_newest(toward), stance_held=_newest(held),
             shifts=[s.json() for s in shifts],
         )
 
