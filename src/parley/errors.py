@@ -185,5 +185,6 @@ CATALOGUE = {
     "E851": "no talking point with that id",
     "E852": "bad talking-point option (--min-docs must be at least 1)",
     "E853": "unknown attribution-check label",
+    "E890": "bad shifts or dossier option (the minimum confidence must be a number from 0 to 1)",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

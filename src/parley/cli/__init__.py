@@ -37,6 +37,7 @@ COMMANDS = {
     "import": "import Label Studio, Web Annotation or UIMA XMI annotations as corrections of stored documents",
     "points": "talking points: near-paraphrase sentences recurring across documents",
     "check-attributions": "what documents say a source said, beside the source's own words",
+    "shifts": "position shifts: where a holder's stance toward a target changes between documents",
 }
 
 

@@ -30,6 +30,18 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
 class ClaimMatchSQL:
     """Mixed into ``SQLStore``: needs its ``dialect``, ``_rows``, ``_executemany`` and ``_transaction``."""
 
+    def _match_claims(self, h: str) -> None:
+        """The claim matches of a new document (or only its word counts)."""
+        matching = self.claim_matching()  # type: ignore[attr-defined]
+        if matching is None:
+            return
+        if self.match_on_write:  # type: ignore[attr-defined]
+            matching.match_document(h)
+        else:
+            from parley.factchecks.match import tokens
+
+            self.count_terms([set(tokens(body)) for *_, body in self.claim_segments(h)])
+
     def term_counts(self, words: Iterable[str]) -> tuple[dict[str, int], int]:
         """(word -> number of texts holding it, for the ``words`` known; the number of texts)."""
         wanted = sorted(set(words) | {TOTAL})

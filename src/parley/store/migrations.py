@@ -321,6 +321,16 @@ MIGRATIONS += (Migration(
 ),)
 
 
+MIGRATIONS += (
+    Migration(
+        10,
+        "entity_aliases: cross-document entity identity; stance_evidence: the sentences behind each stance",
+        sqlite=tables.LINKS,
+        postgresql=tables.LINKS,
+    ),
+)
+
+
 # Keep last: every migration above counts.
 LATEST = max(m.version for m in MIGRATIONS)
 

@@ -18,6 +18,14 @@ MEMBER_COLUMNS = "m.id, m.point_id, m.hash, d.doc_id, m.span_start, m.span_end, 
 class PointsSQL:
     """Mixed into ``SQLStore``: needs its ``_rows``, ``_one``, ``_execute``, ``_executemany`` and ``_transaction``."""
 
+    corpus_vectors: bool | None = None  # None: PARLEY_CORPUS_VECTORS decides (default: stems, no MiniLM)
+
+    def _update_corpus(self, hash: str, data: dict[str, Any], day: str | None) -> None:
+        """Talking points and attribution checks for a new document (same transaction)."""
+        from parley.corpus import update_document
+
+        update_document(self, hash, data, day)
+
     def point_candidates(self, keys: Sequence[str], exclude_hash: str, per_key: int = 50) -> list[tuple]:
         """``(key, point_id, seed stems, seed vector, seed text)`` of the points whose members of other
         documents share a key: at most ``per_key`` points per key, the newest (``point_id`` descending,

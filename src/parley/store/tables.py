@@ -1,11 +1,13 @@
-"""The statements that create the tables of migrations 6 to 9 (``migrations.py``
+"""The statements that create the tables of migrations 6 to 10 (``migrations.py``
 lists the migrations; their tables are built here to keep that file short).
 
 - ``corrections`` (6): people's accept/reject/edit/add of findings;
 - ``feeds``, ``feed_items``, ``saved_searches`` (7): ``parley watch`` and alerts;
 - ``claim_matches``, ``match_terms`` (8): stored claim matches and word counts;
 - ``point_members``, ``point_keys``, ``attribution_checks``, ``check_keys`` (9):
-  talking points and attribution checks.
+  talking points and attribution checks;
+- ``entity_aliases``, ``stance_evidence`` (10): cross-document identity and
+  the sentences behind each stance.
 """
 from __future__ import annotations
 
@@ -101,3 +103,17 @@ def corpus_tables(key: str, blob: str, big: str) -> tuple[str, ...]:
         "CREATE INDEX check_keys_key ON check_keys (source, key)",
         "CREATE INDEX check_keys_check ON check_keys (hash, attribution)",
     )
+
+LINKS = (
+    "CREATE TABLE entity_aliases (alias_id TEXT PRIMARY KEY, canonical_id TEXT NOT NULL, rule TEXT NOT NULL,"
+    " name_key TEXT NOT NULL, surname TEXT NOT NULL, words INTEGER NOT NULL, type TEXT NOT NULL)",
+    "CREATE INDEX entity_aliases_canonical ON entity_aliases (canonical_id)",
+    "CREATE INDEX entity_aliases_key ON entity_aliases (name_key, rule)",
+    "CREATE INDEX entity_aliases_surname ON entity_aliases (surname, rule)",
+    "CREATE TABLE stance_evidence (hash TEXT NOT NULL REFERENCES documents (hash) ON DELETE CASCADE,"
+    " holder TEXT NOT NULL, target TEXT NOT NULL, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,"
+    " body TEXT NOT NULL)",
+    "CREATE INDEX stance_evidence_pair ON stance_evidence (hash, holder, target)",
+    "CREATE INDEX mentions_entity_doc ON mentions (entity_id, hash, span_start)",
+    "CREATE INDEX stances_holder ON stances (holder)",
+)
