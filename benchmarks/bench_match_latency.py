@@ -1,7 +1,8 @@
 """Stored claim matching: the latency of one match, and the score threshold.
 
     .venv/bin/python benchmarks/bench_match_latency.py [--pg postgresql://...] [--docs 100000] [--factchecks 20000]
-    .venv/bin/python benchmarks/bench_match_latency.py --threshold   # choose THRESHOLD on CheckThat! dev
+    .venv/bin/python benchmarks/bench_match_latency.py --threshold   # choose the thresholds on CheckThat! dev
+    .venv/bin/python benchmarks/bench_match_latency.py --store /tmp/parley-bench-match/checkthat-threshold.db
 
 **Latency** (issue 13): a store of ``--docs`` synthetic documents
 (``parley_lab.synthetic``: rows stored directly, not analysed; about one
@@ -19,11 +20,18 @@ then the documents with matching off (their word counts are kept), so the
 load stays minutes, not hours.
 
 **Threshold** (``--threshold``): the 19,250 CheckThat! 2022 Task 2B
-fact-checks in a SQLite store; for each dev query StoreMatcher's best 20
-with their scores; for each candidate threshold, precision, recall, F1 and
-F0.5 of the stored pairs (the best ``TOP`` at or above it) against
-dev-qrels. THRESHOLD is the best F0.5: a stored match is shown to people
-as "this was checked", so precision counts twice as much as recall.
+fact-checks in a SQLite store with their MiniLM vectors (the cache under
+``--cache``); for each dev query ``ClaimMatching.scored_factchecks``
+(StoreMatcher's best 20 with their scores: the re-ranker's probability
+with the query's date, the word cosine without), with and without the
+dates; for each candidate threshold, precision, recall, F1 and F0.5 of the
+stored pairs (the best ``TOP`` at or above it) against dev-qrels. A stored
+match is shown to people as "this was checked", so precision counts twice
+as much as recall (docs/matching.md says which threshold was chosen).
+
+**A loaded store** (``--store URL``, e.g. the threshold sweep's): the
+latency of one match with what that store holds (vectors: the re-ranked
+path), the CheckThat! train and dev query texts as the claims.
 """
 from __future__ import annotations
 
@@ -159,9 +167,17 @@ def threshold_sweep(work: Path, cache: Path) -> None:
     dev = claim_ranker.read_split(DATA, "train-dev-queries.tsv", "dev-qrels.tsv")
     with open_store(str(db)) as store:
         matching = ClaimMatching(store, embed=embed)
-        found = matching.scored_factchecks([q["text"] for q in dev], [q["date"] for q in dev])
+        texts = [q["text"] for q in dev]
+        dated = matching.scored_factchecks(texts, [q["date"] for q in dev])
+        undated = matching.scored_factchecks(texts)
         print(f"method: {matching.method}, {len(dev)} dev queries")
-    scored = [([(ids[k], s) for k, s in ranked], q["relevant"]) for ranked, q in zip(found, dev)]
+    for name, found in (("with the date each query was said", dated), ("without dates", undated)):
+        print(f"\n{name}")
+        sweep([([(ids[k], s) for k, s in ranked], q["relevant"]) for ranked, q in zip(found, dev)])
+
+
+def sweep(scored: list) -> None:
+    """The table: for each threshold, the stored pairs' precision, recall, F1, F0.5."""
     relevant_total = sum(len(r) for _, r in scored)
     print("threshold  stored  precision  recall     F1   F0.5")
     for t in GRID:

@@ -154,6 +154,10 @@ def test_ingest_stores_the_rerankers_probability(dense_db):
         store.put_json(analysis("other", "2024-03-03", ["The new bridge cost three billion euros."]), "t")
         assert matching.matcher is matcher  # the vectors were read once, not per document
         assert [k for _, k, _, _ in matches(store, "factcheck")] == [HARBOUR, CHECKS[1][0]]
+        # no date: the re-ranker's order, scored by the word cosine (identical words: 1.0, not its 0.99...)
+        store.put_json(analysis("undated", None, ["The harbour tax doubled last year."]), "t")
+        [*_, (_, key, _, _, score)] = matches(store, "factcheck", score=True)
+        assert key == HARBOUR and score == pytest.approx(1.0) and not matching.probability(None)
 
 
 @pytest.mark.slow
@@ -167,6 +171,17 @@ def test_import_embeds_new_factchecks_and_reranks_old_claims(dense_db):
         [(_, key, _, rank, score)] = matches(store, "factcheck", score=True)
         expected = dict(StoreMatcher(store).rank([claim], top=5, dates=["2024-05-20"])[0])
         assert key == LATE[0] and score == pytest.approx(expected[LATE[0]]) and score >= RERANK_THRESHOLD
+
+
+@pytest.mark.slow
+def test_vectors_stored_by_another_process_are_read_again(dense_db):
+    with open_store(dense_db) as service, open_store(dense_db) as cli:
+        service.put_json(analysis("first", "2024-05-01", ["The harbour tax doubled last year."]), "t")
+        cli.put_factchecks([from_claimreview(claimreview(*LATE))])  # no claim matches it: nothing embedded
+        assert embed_new_factchecks(cli) == 1  # what `parley factchecks import` does next
+        service.put_json(analysis("ferry", "2024-05-20", ["Ferry tickets to the islands are now free for pensioners."]),
+                         "t")
+        assert LATE[0] in [key for _, key, _, _ in matches(service, "factcheck")]
 
 
 # -- the pages, their JSON twins, POST /api/factchecks ------------------------------

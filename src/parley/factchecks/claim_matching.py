@@ -16,7 +16,9 @@ never by rescanning the store.
   match`` would give.
 
 The ``StoreMatcher`` is made once per store object (its fact-check vectors
-read once), when the first match is needed. Its **method** says what ran:
+read once), when the first match is needed, and made again when the number
+of stored vectors has changed (another process imported fact-checks). Its
+**method** says what ran:
 
 - ``re-ranked``: full-text and dense rankings, candidates scored by the
   shipped re-ranker; a fact-check match's score is the re-ranker's
@@ -24,9 +26,9 @@ read once), when the first match is needed. Its **method** says what ran:
   ``MIN_SHARED`` words (the re-ranker orders candidates, and a claim that
   nothing matches still has a best one);
 - ``rrf`` (no re-ranker file) or ``lexical`` (no ``models`` extra, or no
-  stored vectors): StoreMatcher's order, each candidate scored by the
-  idf-weighted word cosine (``similarity``), stored at ``LEXICAL_THRESHOLD``
-  or above. A log line (``parley.factchecks``) says which ran and why.
+  stored vectors), and any claim of a document without a date:
+  StoreMatcher's order, each candidate scored by the idf-weighted word
+  cosine (``similarity``), stored at ``LEXICAL_THRESHOLD`` or above. A log line (``parley.factchecks``) says which ran and why.
 
 Claim-to-claim matches are always scored by ``similarity`` over
 ``LEXICAL_THRESHOLD``. Both thresholds are the best F0.5 on the CheckThat!
@@ -39,11 +41,12 @@ import logging
 import math
 from typing import Any, Iterable, Sequence
 
-from parley.factchecks.match import StoreMatcher, tokens
+from parley.factchecks.match import VECTOR_MODEL, StoreMatcher, tokens
+from parley.factchecks.rerank import parse_date
 
 LOG = logging.getLogger("parley.factchecks")
 LEXICAL_THRESHOLD = 0.55  # word cosine: best F0.5 of the stored pairs on CheckThat! 2022 2B dev (docs/matching.md)
-RERANK_THRESHOLD = 0.35  # re-ranker probability: best F0.5 on the same dev queries (docs/matching.md)
+RERANK_THRESHOLD = 0.35  # re-ranker probability, the claim's date known: top of the F0.5 plateau on the same dev queries
 MIN_SHARED = 2  # words two texts must share to match ("This has not happened." / "What happened.")
 TOP = 5  # matches of each kind kept per claim
 FACTCHECK_CANDIDATES = 20  # of StoreMatcher's ranking, scored and thresholded
@@ -76,6 +79,7 @@ class ClaimMatching:
     def __init__(self, store, embed: Any = None) -> None:
         self.store, self.embed = store, embed
         self._matcher: StoreMatcher | None = None
+        self._vectors = 0  # fact-check vectors stored when the matcher was made
         self.candidates_read = 0
         self._counts: dict[str, int] = {}
         self._total: int | None = None
@@ -85,6 +89,7 @@ class ClaimMatching:
         """The store's ``StoreMatcher`` (vectors read once); logs which method it runs."""
         if self._matcher is None:
             self._matcher = StoreMatcher(self.store, embed=self.embed)
+            self._vectors = self.store.factcheck_vector_count(VECTOR_MODEL)
             why = self._matcher.dense_off or self._matcher.rerank_off
             if why is None:
                 LOG.info("stored claim matches: re-ranked (%d fact-check vectors)", len(self._matcher.keys))
@@ -133,27 +138,39 @@ class ClaimMatching:
     def factcheck_matches(self, texts: Sequence[str], date: str | None = None) -> list[list[tuple[str, float]]]:
         """For each text (said on ``date``): ``(fact-check key, score)`` in
         StoreMatcher's order, those under the method's threshold left out."""
-        cut = RERANK_THRESHOLD if self.matcher.reranker is not None else LEXICAL_THRESHOLD
+        cut = self.threshold(date)
         return [[(key, score) for key, score in found if score >= cut][:TOP]
                 for found in self.scored_factchecks(texts, [date] * len(texts))]
+
+    def threshold(self, date: str | None) -> float:
+        """The score a fact-check match of a claim said on ``date`` needs to be stored."""
+        return RERANK_THRESHOLD if self.probability(date) else LEXICAL_THRESHOLD
+
+    def probability(self, date: str | None) -> bool:
+        """Whether the score is the re-ranker's probability: it runs, and the
+        claim's date is known. Without a date its date features are all zero,
+        which it learnt as "said the same day" (``log days apart`` 0), and its
+        probabilities run far too high (docs/matching.md), so the word cosine
+        scores those claims, in the re-ranker's order."""
+        return self.matcher.reranker is not None and parse_date(date) is not None
 
     def scored_factchecks(self, texts: Sequence[str], dates: Sequence[str | None] | None = None
                           ) -> list[list[tuple[str, float]]]:
         """For each text, StoreMatcher's best ``FACTCHECK_CANDIDATES`` that
         share ``MIN_SHARED`` words with it, each with its score: the
-        re-ranker's probability, or without it the word cosine. (The
-        re-ranker orders candidates; a claim nothing matches still has a
-        best one, and sharing no words it is no match.)"""
+        re-ranker's probability, or (no re-ranker, or no date) the word
+        cosine. (The re-ranker orders candidates; a claim nothing matches
+        still has a best one, and sharing no words it is no match.)"""
         if not texts:
             return []
+        dates = list(dates) if dates else [None] * len(texts)
         ranked = self.matcher.rank(list(texts), top=FACTCHECK_CANDIDATES, dates=dates)
         claims = self.store.factcheck_claims(sorted({key for found in ranked for key, _ in found}))
-        reranked = self.matcher.reranker is not None
         out = []
-        for text, found in zip(texts, ranked):
+        for text, date, found in zip(texts, dates, ranked):
             query = set(tokens(text))
             words = {key: set(tokens(claims[key])) for key, _ in found if key in claims}
-            if reranked:
+            if self.probability(date):
                 out.append([(key, p) for key, p in found if len(query & words.get(key, set())) >= MIN_SHARED])
                 continue
             weight = self.weights([query, *words.values()])
@@ -176,6 +193,9 @@ class ClaimMatching:
         """Store the matches of a newly stored document's claims; how many."""
         rows = []
         segments = self.store.claim_segments(hash)
+        if segments and self._matcher is not None and \
+                self.store.factcheck_vector_count(VECTOR_MODEL) != self._vectors:
+            self._matcher = None  # another process stored fact-check vectors: read them again
         found = self.factcheck_matches([body for *_, body in segments], self.store.published_of([hash]).get(hash))
         for (segment_id, start, end, body), checks in zip(segments, found):
             where = (segment_id, hash, start, end)
