@@ -184,6 +184,20 @@ def test_vectors_stored_by_another_process_are_read_again(dense_db):
         assert LATE[0] in [key for _, key, _, _ in matches(service, "factcheck")]
 
 
+@pytest.mark.slow
+def test_import_with_no_vectors_embeds_nothing(dense_db, tmp_path):
+    from parley.cli import main
+
+    with open_store(dense_db) as store:
+        store.put_json(analysis("ferry", "2024-05-20", ["Ferry tickets to the islands are now free for pensioners."]),
+                       "t")
+    feed = tmp_path / "late.json"
+    feed.write_text(json.dumps(claimreview(*LATE)), encoding="utf-8")
+    assert main(["factchecks", "import", str(feed), "--db", dense_db, "--no-vectors"]) == 0
+    with open_store(dense_db) as store:
+        assert len(store.factcheck_vectors(VECTOR_MODEL)[0]) == len(CHECKS)
+
+
 # -- the pages, their JSON twins, POST /api/factchecks ------------------------------
 TOKEN = "s3cret-token"
 

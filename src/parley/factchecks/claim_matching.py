@@ -80,6 +80,7 @@ class ClaimMatching:
         self.store, self.embed = store, embed
         self._matcher: StoreMatcher | None = None
         self._vectors = 0  # fact-check vectors stored when the matcher was made
+        self.embed_new = True  # embed new fact-checks at import when the matcher is dense (--no-vectors: not)
         self.candidates_read = 0
         self._counts: dict[str, int] = {}
         self._total: int | None = None
@@ -93,8 +94,9 @@ class ClaimMatching:
             why = self._matcher.dense_off or self._matcher.rerank_off
             if why is None:
                 LOG.info("stored claim matches: re-ranked (%d fact-check vectors)", len(self._matcher.keys))
-            else:
-                LOG.warning("stored claim matches: %s, scored by word overlap (%s)", self.method, why)
+            else:  # a warning only when there are fact-checks to miss
+                LOG.log(logging.WARNING if self.store.factcheck_count() else logging.INFO,
+                        "stored claim matches: %s, scored by word overlap (%s)", self.method, why)
         return self._matcher
 
     @property
@@ -231,7 +233,7 @@ class ClaimMatching:
         """When the matcher is dense, embed the fact-checks without a current
         vector (those just imported) and read the vectors again, so the new
         fact-checks take part in the re-ranked matches."""
-        if self.matcher.dense_off is not None:
+        if not self.embed_new or self.matcher.dense_off is not None:
             return
         from parley.factchecks.match import embed_new_factchecks
 
