@@ -9,7 +9,8 @@ from urllib.parse import quote
 import pytest
 
 from parley.factchecks import from_claimreview
-from parley.factchecks.claim_matching import THRESHOLD, similarity
+from parley.factchecks.claim_matching import LEXICAL_THRESHOLD, RERANK_THRESHOLD, similarity
+from parley.factchecks.match import VECTOR_MODEL, StoreMatcher, embed_new_factchecks
 from parley.store import open_store
 from tests.conftest import BACKENDS, store_url
 
@@ -59,9 +60,23 @@ def db(request, tmp_path) -> str:
     return url
 
 
-def matches(store, kind: str) -> list[tuple]:
-    return store._rows("SELECT segment_id, factcheck_key, target_segment, rank FROM claim_matches WHERE kind = ? "
-                       "ORDER BY segment_id, rank", (kind,))
+@pytest.fixture(params=BACKENDS)
+def dense_db(request, tmp_path) -> str:
+    """The fact-checks with their MiniLM vectors (the ``models`` extra): the re-ranker path."""
+    from parley.models import encoder
+
+    if encoder.available():
+        pytest.skip(encoder.available())
+    url = store_url(request.param, tmp_path)
+    with open_store(url) as store:
+        store.put_factchecks([from_claimreview(claimreview(*c)) for c in CHECKS])
+        assert embed_new_factchecks(store) == len(CHECKS)
+    return url
+
+
+def matches(store, kind: str, score: bool = False) -> list[tuple]:
+    return store._rows(f"SELECT segment_id, factcheck_key, target_segment, rank{', score' if score else ''} "
+                       "FROM claim_matches WHERE kind = ? ORDER BY segment_id, rank", (kind,))
 
 
 def test_similarity_is_a_weighted_cosine():
@@ -72,20 +87,22 @@ def test_similarity_is_a_weighted_cosine():
     assert similarity({"a", "b"}, {"b", "c"}, w) == 0.0  # one shared word is not enough
 
 
-def test_matches_are_stored_at_ingest(db):
-    with open_store(db) as store:
+def test_matches_are_stored_at_ingest(db, caplog):
+    with open_store(db) as store, caplog.at_level("WARNING", "parley.factchecks"):
         store.put_json(analysis("old", "2023-01-01", ["The harbour tax doubled, last year."]), "t")
         store.put_json(analysis("new", "2024-02-02", ["Last year the harbour tax doubled.",
                                                       "Nobody can count the seagulls."]), "t")
         fc = matches(store, "factcheck")
         assert [key for _, key, _, _ in fc] == [HARBOUR, HARBOUR]  # one per harbour claim, nothing for seagulls
+        assert store.claim_matching().method == "lexical"  # no vectors stored: the fallback, and it says so
+        assert "lexical, scored by word overlap (no fact-check vectors" in caplog.text
         [(seg, _, target, rank)] = matches(store, "claim")
         assert rank == 1 and store.segments_by_id([target])[0][4].startswith("The harbour tax")
         new_hash = store.info("new").hash
         claims = store.claim_matches_of(new_hash)
         assert [len(c["factchecks"]) for c in claims] == [1, 0]
         assert claims[0]["factchecks"][0]["publisher"] == "Example Checks"
-        assert claims[0]["factchecks"][0]["score"] >= THRESHOLD
+        assert claims[0]["factchecks"][0]["score"] >= LEXICAL_THRESHOLD
         [earlier] = claims[0]["statements"]
         assert earlier["doc_id"] == "old" and earlier["earlier"] and earlier["speaker"] == "mara-quill"
         # the old document sees the new one too, as a later statement
@@ -120,6 +137,65 @@ def test_replacing_a_document_drops_its_matches(db):
         [(again, _, target, _)] = matches(store, "claim")
         assert target == new_seg and again not in (new_seg, old_seg)
         assert len(matches(store, "factcheck")) == 2
+
+
+@pytest.mark.slow
+def test_ingest_stores_the_rerankers_probability(dense_db):
+    claim = "Last year the harbour tax doubled."
+    with open_store(dense_db) as store:
+        store.put_json(analysis("new", "2024-02-02", [claim, "Nobody can count the seagulls."]), "t")
+        matching = store.claim_matching()
+        assert matching.method == "re-ranked"
+        [(_, key, _, rank, score)] = matches(store, "factcheck", score=True)
+        expected = dict(StoreMatcher(store).rank([claim], top=5, dates=["2024-02-02"])[0])
+        assert key == HARBOUR and rank == 1 and score == pytest.approx(expected[HARBOUR]) and score >= RERANK_THRESHOLD
+        assert all(p < RERANK_THRESHOLD for k, p in expected.items() if k != HARBOUR)
+        matcher = matching.matcher
+        store.put_json(analysis("other", "2024-03-03", ["The new bridge cost three billion euros."]), "t")
+        assert matching.matcher is matcher  # the vectors were read once, not per document
+        assert [k for _, k, _, _ in matches(store, "factcheck")] == [HARBOUR, CHECKS[1][0]]
+        # no date: the re-ranker's order, scored by the word cosine (identical words: 1.0, not its 0.99...)
+        store.put_json(analysis("undated", None, ["The harbour tax doubled last year."]), "t")
+        [*_, (_, key, _, _, score)] = matches(store, "factcheck", score=True)
+        assert key == HARBOUR and score == pytest.approx(1.0) and not matching.probability(None)
+
+
+@pytest.mark.slow
+def test_import_embeds_new_factchecks_and_reranks_old_claims(dense_db):
+    claim = "Ferry tickets to the islands are now free for pensioners."
+    with open_store(dense_db) as store:
+        store.put_json(analysis("ferry", "2024-05-20", [claim]), "t")
+        assert matches(store, "factcheck") == []
+        store.put_factchecks([from_claimreview(claimreview(*LATE))])
+        assert len(store.factcheck_vectors(VECTOR_MODEL)[0]) == len(CHECKS) + 1  # embedded in the import
+        [(_, key, _, rank, score)] = matches(store, "factcheck", score=True)
+        expected = dict(StoreMatcher(store).rank([claim], top=5, dates=["2024-05-20"])[0])
+        assert key == LATE[0] and score == pytest.approx(expected[LATE[0]]) and score >= RERANK_THRESHOLD
+
+
+@pytest.mark.slow
+def test_vectors_stored_by_another_process_are_read_again(dense_db):
+    with open_store(dense_db) as service, open_store(dense_db) as cli:
+        service.put_json(analysis("first", "2024-05-01", ["The harbour tax doubled last year."]), "t")
+        cli.put_factchecks([from_claimreview(claimreview(*LATE))])  # no claim matches it: nothing embedded
+        assert embed_new_factchecks(cli) == 1  # what `parley factchecks import` does next
+        service.put_json(analysis("ferry", "2024-05-20", ["Ferry tickets to the islands are now free for pensioners."]),
+                         "t")
+        assert LATE[0] in [key for _, key, _, _ in matches(service, "factcheck")]
+
+
+@pytest.mark.slow
+def test_import_with_no_vectors_embeds_nothing(dense_db, tmp_path):
+    from parley.cli import main
+
+    with open_store(dense_db) as store:
+        store.put_json(analysis("ferry", "2024-05-20", ["Ferry tickets to the islands are now free for pensioners."]),
+                       "t")
+    feed = tmp_path / "late.json"
+    feed.write_text(json.dumps(claimreview(*LATE)), encoding="utf-8")
+    assert main(["factchecks", "import", str(feed), "--db", dense_db, "--no-vectors"]) == 0
+    with open_store(dense_db) as store:
+        assert len(store.factcheck_vectors(VECTOR_MODEL)[0]) == len(CHECKS)
 
 
 # -- the pages, their JSON twins, POST /api/factchecks ------------------------------

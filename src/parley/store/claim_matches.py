@@ -97,6 +97,14 @@ class ClaimMatchSQL:
                 f"({', '.join('?' * len(chunk))})", list(chunk)))
         return out
 
+    def published_of(self, hashes: Sequence[str]) -> dict[str, str | None]:
+        """hash -> published date of the documents ``hashes`` (the query date of their claims)."""
+        found: dict[str, str | None] = {}
+        for chunk in _chunks(list(hashes)):
+            found.update(self._rows(  # type: ignore[attr-defined]
+                f"SELECT hash, published FROM documents WHERE hash IN ({', '.join('?' * len(chunk))})", list(chunk)))
+        return found
+
     def factcheck_claims(self, keys: Sequence[str]) -> dict[str, str]:
         """key -> claim of the stored fact-checks ``keys``."""
         found: dict[str, str] = {}

@@ -85,6 +85,10 @@ class FactCheckMatchSQL:
             "ON v.key = f.key AND v.model = ? AND v.content_hash = f.content_hash WHERE v.key IS NULL "
             "ORDER BY f.key", (model,))
 
+    def factcheck_vector_count(self, model: str) -> int:
+        """How many vectors of ``model`` are stored (a matcher reads them again when it changes)."""
+        return int(self._one("SELECT COUNT(*) FROM factcheck_vectors WHERE model = ?", (model,))[0])  # type: ignore
+
     def factcheck_vectors(self, model: str) -> tuple[list[str], list[Any]]:
         """Keys and vector bytes of every current vector of ``model``."""
         rows = self._rows(  # type: ignore[attr-defined]
