@@ -143,3 +143,12 @@ def test_q_label_continuing_an_interrupted_question():
     assert [t.speaker for t in turns][1::2] == ["interviewer", "interviewer"]
     assert said(a, turns[3].span) == "Q    — about the wage offer?"
     assert [t.kind for t in turns] == ["statement", "question", "answer", "question", "answer"]
+
+
+def test_role_label_glued_to_a_sentence_end():
+    a = structure(FIXTURES / "call-in.txt")
+    turns = a.layer("turns")
+    assert [t.speaker for t in turns] == ["interviewer", "interviewer", "lena-berg"] * 2
+    assert said(a, turns[0].span) == "Question: Our first caller is Ann, from Dover. Ann, go ahead."
+    assert said(a, turns[1].span) == "caller: Good evening. Will the ferry run in winter?"
+    assert [t.kind for t in turns] == ["question", "question", "answer"] * 2

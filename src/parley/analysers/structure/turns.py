@@ -30,6 +30,8 @@ GLUED = re.compile(rf"(?<=[a-z0-9\)][.?!])(?P<label>{_WORD}(?:[ \t]+(?:[a-z]{{1,
 # label inside a paragraph: ``terror? PRESIDENT [01.01.20, 01:00:00] Barack Obama:``.
 STAMPED_PREFIX = re.compile(r"(?:(?:\[[^\]\n]{1,40}\]|[A-Z][\w.]*)[ \t]+){1,6}")
 INITIALS = re.compile(r"[A-Z]{2,3}")
+# A role word glued straight onto a sentence end: ``Mr. Putin.caller: Good evening``.
+GLUED_ROLE = re.compile(r"(?<=[a-z0-9\)][.?!])(?P<name>[A-Za-z]+):[ \t]+(?=\S)")
 QUOTE_OPEN = "“\"«„‘'"
 QUOTE_CLOSE = "”\"»“’'"
 
@@ -111,6 +113,11 @@ def find_labels(text: str, paragraphs: list[Span]) -> list[Label]:
                                 and len(label_text(lm).split()) >= 2 and _is_name_like(label_text(lm))):
                 labels.append(Label(label_span(lm), lm.end(), label_text(lm), False))
                 starts.add(pos)
+    for para in paragraphs:
+        for m in GLUED_ROLE.finditer(text, para.start, para.end):
+            if m.start() not in starts and classify(_norm(m.group("name"))) == "interviewer":
+                labels.append(Label(Span(m.start("name"), m.end("name")), m.end(), m.group("name"), False))
+                starts.add(m.start())
     labels.sort(key=lambda lab: lab.span.start)
     return labels
 
