@@ -341,3 +341,19 @@ def test_labels_without_names_are_not_mentions():
     labels = [Span(m.start(), m.end()) for m in re.finditer(r"^[^:\n]+(?=:)", text, re.MULTILINE)]
     found = [text[c.span.start:c.span.end] for c in label_candidates(text, labels, alias_table())]
     assert found == ["BLINKEN"]
+
+
+def test_names_after_an_honorific_are_people_in_no_table():
+    text = ("Question: The governor, Mr Okonkwo, spoke to Mrs Adeyemi-Bello before the vote. "
+            "Dr Ruto was there too, and Mr President arrived later.\n\nAnna Lind: I met them all.")
+    registry = load_analysers()
+    analysis = Analysis(Document(text=text, doc_id="honorifics"))
+    for layer, records in registry["structure"].func(analysis, None, None).items():
+        if layer != "metadata":
+            analysis.set_layer(layer, records)
+    ruto = text.index("Ruto")
+    # spaCy missed two of the names and took the third for a place
+    entities = find_entities(analysis, [(Span(ruto, ruto + 4), "GPE")], alias_table())
+    typed = {_text(text, m): e.type for e in entities for m in e.mentions}
+    assert typed["Okonkwo"] == typed["Adeyemi-Bello"] == typed["Ruto"] == "PERSON"
+    assert "President" not in typed  # "Mr President" names nobody

@@ -35,7 +35,7 @@ from parley.analysers.entities.mentions import (
 )
 from parley.analysers.entities.offices import office_candidates, unique_title_candidates
 from parley.analysers.entities.people import (
-    HONORIFICS, People, add_surnames, collect_people, first_names, name_words, role_before
+    HONORIFICS, People, add_surnames, collect_people, first_names, honorific_people, name_words, role_before
 )
 from parley.document import Analysis, Span
 from parley.document.records import Entity
@@ -83,7 +83,7 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
                    if not _language(text, c, table) and not _common_word(text, c, lower_words)
                    and not _known_plus_common(text, c, known, lower_words)
                    and not _known_compound(text, c, table)]
-    chosen = select(candidates, blocked=urls + nameless)
+    chosen = honorific_people(text, select(candidates, blocked=urls + nameless), urls + nameless)
 
     people = collect_people(text, chosen, table, speakers, labels)
     chosen = add_surnames(text, chosen, people, urls, first_names(table, people))
