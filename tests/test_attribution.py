@@ -296,3 +296,7 @@ def test_sources_through_honorifics_titles_and_pronouns_across_turns(parser):
     assert by_content["their wages would rise"] == "halvorsen"
     # a nationality that only describes a group does not make it the nation
     assert by_content["the contracts were unfair"] == "american-trade-unions"
+    # indirect questions: "asks you if ...", "wants to know what ..."; not the speaker's own "I want to know"
+    assert by_content["if the ferry will run in winter"] == "karin-dahl"
+    assert by_content["what the tickets will cost"] == "olof-berg"
+    assert "that too" not in " ".join(by_content)
