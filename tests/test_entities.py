@@ -357,3 +357,25 @@ def test_names_after_an_honorific_are_people_in_no_table():
     typed = {_text(text, m): e.type for e in entities for m in e.mentions}
     assert typed["Okonkwo"] == typed["Adeyemi-Bello"] == typed["Ruto"] == "PERSON"
     assert "President" not in typed  # "Mr President" names nobody
+
+
+def test_types_of_names_in_no_table_from_their_shape_and_head():
+    text = ("Question: Hubbard T. Saunders IV, in Jackson, asks about books. Thom Foulks of Colorado Springs, "
+            "Colo., asks about the KGB. A reporter from The Straits Times asks about the Detroit-Windsor Tunnel."
+            "\n\nAnna Lind: I read them all.")
+    registry = load_analysers()
+    analysis = Analysis(Document(text=text, doc_id="shapes"))
+    for layer, records in registry["structure"].func(analysis, None, None).items():
+        if layer != "metadata":
+            analysis.set_layer(layer, records)
+
+    def at(form: str, label: str) -> tuple[Span, str]:
+        i = text.index(form)
+        return Span(i, i + len(form)), label
+    # what a small NER model says for them: all wrong types
+    spacy = [at("Hubbard T. Saunders IV", "ORG"), at("Thom Foulks", "ORG"), at("Straits Times", "PERSON"),
+             at("Detroit-Windsor Tunnel", "ORG")]
+    typed = {_text(text, m): e.type for e in find_entities(analysis, spacy, alias_table()) for m in e.mentions}
+    assert typed["Hubbard T. Saunders IV"] == typed["Thom Foulks"] == "PERSON"
+    assert typed["Straits Times"] == "ORG"
+    assert typed["Detroit-Windsor Tunnel"] == "LOC"
