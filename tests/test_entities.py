@@ -125,13 +125,7 @@ def test_urls_are_found():
 # -- the analyser on an invented interview -------------------------------------
 @pytest.fixture
 def interview(fixtures) -> Analysis:
-    text = (fixtures / "entities_interview.txt").read_text(encoding="utf-8")
-    registry = load_analysers()
-    analysis = Analysis(Document(text=text, doc_id="entities-fixture"))
-    for layer, records in registry["structure"].func(analysis, None, None).items():
-        if layer != "metadata":
-            analysis.set_layer(layer, records)
-    return analysis
+    return _structured((fixtures / "entities_interview.txt").read_text(encoding="utf-8"), "entities-fixture")
 
 
 def _spacy_like(text: str) -> list[tuple[Span, str]]:
@@ -343,14 +337,20 @@ def test_labels_without_names_are_not_mentions():
     assert found == ["BLINKEN"]
 
 
-def test_names_after_an_honorific_are_people_in_no_table():
-    text = ("Question: The governor, Mr Okonkwo, spoke to Mrs Adeyemi-Bello before the vote. "
-            "Dr Ruto was there too, and Mr President arrived later.\n\nAnna Lind: I met them all.")
+def _structured(text: str, doc_id: str) -> Analysis:
+    """An analysis of ``text`` with the structure layers only (no model)."""
     registry = load_analysers()
-    analysis = Analysis(Document(text=text, doc_id="honorifics"))
+    analysis = Analysis(Document(text=text, doc_id=doc_id))
     for layer, records in registry["structure"].func(analysis, None, None).items():
         if layer != "metadata":
             analysis.set_layer(layer, records)
+    return analysis
+
+
+def test_names_after_an_honorific_are_people_in_no_table():
+    text = ("Question: The governor, Mr Okonkwo, spoke to Mrs Adeyemi-Bello before the vote. "
+            "Dr Ruto was there too, and Mr President arrived later.\n\nAnna Lind: I met them all.")
+    analysis = _structured(text, "honorifics")
     ruto = text.index("Ruto")
     # spaCy missed two of the names and took the third for a place
     entities = find_entities(analysis, [(Span(ruto, ruto + 4), "GPE")], alias_table())
@@ -363,11 +363,7 @@ def test_types_of_names_in_no_table_from_their_shape_and_head():
     text = ("Question: Hubbard T. Saunders IV, in Jackson, asks about books. Thom Foulks of Colorado Springs, "
             "Colo., asks about the KGB. A reporter from The Straits Times asks about the Detroit-Windsor Tunnel."
             "\n\nAnna Lind: I read them all.")
-    registry = load_analysers()
-    analysis = Analysis(Document(text=text, doc_id="shapes"))
-    for layer, records in registry["structure"].func(analysis, None, None).items():
-        if layer != "metadata":
-            analysis.set_layer(layer, records)
+    analysis = _structured(text, "shapes")
 
     def at(form: str, label: str) -> tuple[Span, str]:
         i = text.index(form)
