@@ -88,6 +88,7 @@ class ExchangeImportError(ParleyError):
     """Annotations from another tool cannot be imported (``parley import``)."""
 
     code = "E880"
+    exit_code = 2
 
 
 class CorpusError(ParleyError):
