@@ -28,6 +28,7 @@ import logging
 import os
 import warnings
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -60,6 +61,7 @@ def current() -> str:
     return check(_active or os.environ.get("PARLEY_ENCODER_RUNTIME") or (DEFAULT if onnx_installed() else FALLBACK))
 
 
+@lru_cache(maxsize=1)
 def onnx_installed() -> bool:
     """Whether onnxruntime and onnx (the onnx extra) can be imported."""
     return importlib.util.find_spec("onnxruntime") is not None and importlib.util.find_spec("onnx") is not None
