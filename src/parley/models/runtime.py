@@ -211,6 +211,9 @@ def _session(model: Any, name: str) -> Any:
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1
+        # No arena: it keeps the largest activations of every model's biggest
+        # batch (long answer pairs) for the rest of the process.
+        options.enable_cpu_mem_arena = False
         _sessions[key] = onnxruntime.InferenceSession(str(graph_path(model, name)), options,
                                                       providers=["CPUExecutionProvider"])
     return _sessions[key]
