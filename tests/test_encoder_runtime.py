@@ -34,6 +34,10 @@ def test_runtime_from_environment(monkeypatch):
     with runtime.use("torch"):
         assert runtime.current() == "torch"
     assert runtime.current() == "onnx"
+    monkeypatch.delenv("PARLEY_ENCODER_RUNTIME")
+    assert runtime.current() == ("onnx" if runtime.onnx_installed() else "torch")
+    monkeypatch.setenv("PARLEY_DEVICE", "cuda:0")
+    assert runtime.current() == "torch"  # a GPU runs the torch model
     monkeypatch.setenv("PARLEY_ENCODER_RUNTIME", "tensorflow")
     with pytest.raises(ParleyError) as bad:
         runtime.current()

@@ -57,8 +57,11 @@ def check(name: str) -> str:
 
 def current() -> str:
     """The runtime in force: the one ``use`` set, else PARLEY_ENCODER_RUNTIME,
-    else DEFAULT when the onnx extra is installed, else FALLBACK."""
-    return check(_active or os.environ.get("PARLEY_ENCODER_RUNTIME") or (DEFAULT if onnx_installed() else FALLBACK))
+    else DEFAULT when the onnx extra is installed and no PARLEY_DEVICE other
+    than the CPU is asked for (a training machine's GPU runs torch), else FALLBACK."""
+    on_cpu = os.environ.get("PARLEY_DEVICE", "cpu") == "cpu"
+    return check(_active or os.environ.get("PARLEY_ENCODER_RUNTIME")
+                 or (DEFAULT if on_cpu and onnx_installed() else FALLBACK))
 
 
 @lru_cache(maxsize=1)
