@@ -11,12 +11,15 @@ Ranking table (per test set): MAP and mean P@10 over debates (the task's
 measures), and precision/recall/F1 of the positive class at each system's own
 yes/no cut. Rows: ``line order`` (the floor: sentences ranked as they come),
 ``tfidf-lr`` (TF-IDF unigrams and bigrams, logistic regression with balanced
-class weights, trained on the same training debates as Parley's model), and
+class weights, trained on the same training debates as Parley's model; its
+yes is its own 0.5 cut), and
 ``lexical`` (the shipped data/claims_model.json) and ``encoder head`` (the
 shipped analysers/claims/data/claims_head.npz over MiniLM embeddings, extra ``models``;
 its row says so without the extra), ``fine-tuned`` (the adapter, when
 installed), ``nothing`` (no line check-worthy) and ``gold`` (the labels fed
-back, the ceiling); none was trained on a test debate.
+back, the ceiling); none was trained on a test debate. Parley's rows say yes as the analyser
+does: at the model's cut and in the debate's top ``CHECKWORTHY_SHARE`` of
+sentences (``claims.readable_flags``, the readable-list rule).
 Embeddings are cached under ``--cache`` (outside the project). Claims table: precision/recall/F1 of the claims layer under
 ``../shared/gold/score.py``'s rule (IoU >= 0.5), per gold transcript. The
 claim decider was fitted on every gold transcript except the seed, so only the
@@ -62,6 +65,14 @@ def roles_of(debate) -> list[str]:
 def cut(scores, threshold: float | None) -> tuple[list, list[bool]]:
     """Scores and the yes/no of each at ``threshold`` (None: never yes)."""
     return list(scores), [threshold is not None and s >= threshold for s in scores]
+
+
+def readable(scores, threshold: float) -> tuple[list, list[bool]]:
+    """Scores and the analyser's own yes/no: at ``threshold`` and in the
+    debate's top CHECKWORTHY_SHARE (``claims.readable_flags``)."""
+    from parley.analysers.claims.analyser import readable_flags
+
+    return list(scores), readable_flags(list(scores), threshold)
 
 
 def lexical_scores(model, debate) -> list[float]:
@@ -111,8 +122,8 @@ class EncoderHead:
 
         start, n = self.at[id(debate)], len(debate.lines)
         lex = lexical_scores(self.lexical, debate)
-        return cut(score(self.head, self.vectors[start:start + n], [logit(p) for p in lex], roles_of(debate)),
-                   self.head.meta["threshold"])
+        return readable(score(self.head, self.vectors[start:start + n], [logit(p) for p in lex], roles_of(debate)),
+                        self.head.meta["threshold"])
 
 
 def ranking_systems(train, cache: Path) -> list[harness.System]:
@@ -123,7 +134,7 @@ def ranking_systems(train, cache: Path) -> list[harness.System]:
     no_encoder = encoder.available()
     no_adapter = no_encoder or (None if adapters.installed(ADAPTER, DATA) else "no fine-tuned adapter installed")
     tfidf, head = TfidfBaseline(train), EncoderHead(model, cache)
-    tuned = lambda d: cut(adapter_scores([l.text for l in d.lines], roles_of(d), lexical_scores(model, d)),  # noqa: E731
+    tuned = lambda d: readable(adapter_scores([l.text for l in d.lines], roles_of(d), lexical_scores(model, d)),  # noqa: E731
                           threshold_of(FINETUNED))
     return [
         harness.System("line order", lambda d: cut([-i for i in range(len(d.lines))], None), role="floor",
@@ -131,7 +142,7 @@ def ranking_systems(train, cache: Path) -> list[harness.System]:
         harness.System("tfidf-lr", tfidf.predict, role="baseline", prepare=tfidf.prepare,
                        missing=None if harness.versions(["scikit-learn"])["scikit-learn"] != harness.NOT_INSTALLED
                        else "scikit-learn not installed (scripts/setup.sh bench-claims)"),
-        harness.System("lexical", lambda d: cut(lexical_scores(model, d), model.threshold)),
+        harness.System("lexical", lambda d: readable(lexical_scores(model, d), model.threshold)),
         harness.System("encoder head", head.predict, missing=no_encoder, prepare=head.prepare),
         harness.System("fine-tuned", tuned, missing=no_adapter),
         harness.nothing(no_line),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.document import Analysis, Document, Metadata, Span
-from parley.document.records import Attribution, Claim, Entity, Sentence, Stance, Timex, Turn
+from parley.document.records import Attribution, Claim, Entity, Sentence, Stance, Technique, Timex, Turn
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VERSION = "test:service@1"
@@ -94,6 +94,20 @@ def hostile() -> Analysis:
                (find(text, '<img src="x"'),)),
     ])
     analysis.set_layer("claims", [Claim(find(text, "It must be shown as text"), "other")])
+    return analysis
+
+
+def with_techniques() -> Analysis:
+    """The interview with two technique records (the browser test's
+    techniques-hidden-by-default page)."""
+    analysis = interview()
+    text = analysis.text
+    analysis.set_layer("techniques", [
+        Technique(find(text, "We believe the agreement will hold."), "Loaded_Language", "semeval2020", 0.71,
+                  confidence=0.71, analyser="techniques@2"),
+        Technique(find(text, "imposed 14 packages of sanctions"), "Exaggeration,Minimisation", "semeval2020", 0.64,
+                  confidence=0.64, analyser="techniques@2"),
+    ])
     return analysis
 
 

@@ -278,3 +278,25 @@ def test_press_conference_reporter_named_by_the_principal(parser):
     asked = [r for r in records if text[r.content_span.start:].startswith("When will the bridge")]
     assert [r.source for r in said] == ["the-president"]  # "you" in a question: the principal
     assert [(r.source, r.direct) for r in asked] == [("maria-lopez", True)]  # "you" in the answer: the reporter
+
+
+@pytest.mark.slow
+def test_sources_through_honorifics_titles_and_pronouns_across_turns(parser):
+    from parley.ingest import read_document
+    from parley.pipeline import analyze, build_pipeline
+
+    a = analyze(read_document(str(FIXTURES / "sources-across-turns.txt")),
+                build_pipeline(only=["structure", "entities", "attributions"]))
+    by_content = {a.text[r.content_span.start:r.content_span.end]: r.source for r in a.layer("attributions")}
+    # "Mr Okonkwo, he said": the pronoun finds the person the honorific names
+    assert by_content["the new port would never be finished"] == "okonkwo"
+    # "The President said" in the answer is the president named in the question
+    assert by_content["the budget would grow by a third"] == "halvorsen"
+    # and "She" right after it is the same person, not an unresolved pronoun
+    assert by_content["their wages would rise"] == "halvorsen"
+    # a nationality that only describes a group does not make it the nation
+    assert by_content["the contracts were unfair"] == "american-trade-unions"
+    # indirect questions: "asks you if ...", "wants to know what ..."; not the speaker's own "I want to know"
+    assert by_content["if the ferry will run in winter"] == "karin-dahl"
+    assert by_content["what the tickets will cost"] == "olof-berg"
+    assert "that too" not in " ".join(by_content)

@@ -19,7 +19,8 @@ def run(*args, stdin=None):
 def test_every_command_has_help_text_and_every_option_a_description():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert sorted(sub.choices) == sorted(__import__(f"parley.cli.{c}", fromlist=["x"]).NAME for c in COMMANDS)
+    assert sorted(sub.choices) == sorted(
+        __import__(f"parley.cli.{c.replace('-', '_')}", fromlist=["x"]).NAME for c in COMMANDS)
     for name, command in sub.choices.items():
         assert command.description, name
         for action in command._actions:

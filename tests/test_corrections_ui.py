@@ -89,12 +89,13 @@ def test_accept_and_reject_a_finding(page, site):
     saved(w, "Saved: accept entities:")
     assert "accept" in w.page.locator("#correction-list li").first.inner_text()
     w.page.fill("#correction-token", "")  # entered once: the tab keeps it
-    marked = w.page.locator("#text .h-timex").count()
     box = open_finding(w, "#text .h-timex >> nth=0", "timex:")
+    marked = w.page.locator("#text .h-timex").count()
     w.page.fill("#correction-reason", "not a date of the talks")
     box.query_selector('button[data-action="reject"]').click()
     saved(w, "Saved: reject timex:")
     w.page.reload()
+    w.page.check("#toggle-timex")
     assert w.page.locator("#text .h-timex").count() < marked  # the page draws the corrected findings
     rows = stored(url, hashes["interview"])
     assert [(r["action"], r["author"]) for r in rows[-2:]] == [("accept", "ann"), ("reject", "ann")]

@@ -96,3 +96,19 @@ def test_update_raises_floors_freely(gold):
     better["entities"]["typed"]["f1"] = 0.6
     new, lowered = eval_gate.updated(old, {"doc": better}, gold, allow_lower=False)
     assert lowered == [] and new["gold"]["doc"]["floors"]["entities.typed.f1"] == 0.6
+
+
+def test_a_ceiling_fails_above_it_and_update_keeps_it(gold):
+    scores = json.loads(json.dumps(SCORES))
+    scores["trust"] = {"techniques_per_1000_words": 12.5}
+    floors = eval_gate.floors_from({"doc": scores}, gold)
+    floors["gold"]["doc"]["ceilings"] = {"trust.techniques_per_1000_words": 15.0}
+    assert eval_gate.check(floors, {"doc": scores}, gold) == []
+    scores["trust"]["techniques_per_1000_words"] = 75.21
+    assert eval_gate.check(floors, {"doc": scores}, gold) == [
+        "doc trust.techniques_per_1000_words: 75.21 is above its ceiling 15.0"]
+    del scores["trust"]
+    assert eval_gate.check(floors, {"doc": scores}, gold) == [
+        "doc trust.techniques_per_1000_words: missing, ceiling 15.0"]
+    new, _lowered = eval_gate.updated(floors, {"doc": SCORES}, gold, allow_lower=True)
+    assert new["gold"]["doc"]["ceilings"] == {"trust.techniques_per_1000_words": 15.0}

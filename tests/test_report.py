@@ -124,7 +124,8 @@ def test_service_page_escapes_text_speaker_label_and_metadata(tmp_path):
     with TestClient(create_app(url, Settings(token="t"), pipeline=[])) as client:
         page = client.get(f"/documents/{ref}", headers={"accept": "text/html"}).text
         library = client.get("/documents", headers={"accept": "text/html"}).text
-    assert_inert(page, scripts=[{"src": "/static/parley.js", "defer": None}])
+    assert_inert(page, scripts=[{"src": "/static/parley.js", "defer": None},
+                                {"src": "/static/corrections.js", "defer": None}])
     assert f"<h1>Title {escape(PAYLOAD)}</h1>" in page
     assert f"<dd>{escape(LABEL)}</dd>" in page and f"<dd>Outlet {escape(PAYLOAD)}</dd>" in page
     assert f"<td>{escape(LABEL)}</td>" in page  # the speaker column of the turns table

@@ -120,3 +120,35 @@ def test_timestamp_dateline_and_title_place_lines():
     assert _dateline("We met on October 15, 2025") is None
     assert _title_place("Press conference by President Trump at the NATO summit, Brussels, 12 July 2018") == "Brussels"
     assert _title_place("Briefing by Jen Psaki, Washington, February 11, 2022") is None  # month first: not a dateline
+
+
+def test_initial_labels_stamped_labels_and_short_answers():
+    a = structure(FIXTURES / "interview-initials.txt")
+    turns = a.layer("turns")
+    # 'VP:' resolves through the name whose initials it spells
+    assert [t.speaker for t in turns] == ["interviewer", "vera-petrova"] * 4
+    # every question gets its reply as an answer, one-word replies included
+    assert [t.kind for t in turns] == ["question", "answer"] * 4
+    assert said(a, turns[1].span) == "VP: Yes."
+    # a label glued to the end of the question's last sentence
+    assert said(a, turns[4].span) == "Q: Last question. Will fares rise?"
+    # a label behind inline stamps starts at the first stamp word
+    assert said(a, turns[7].span).startswith("PRESIDENT [01.01.20, 01:00:00] Vera")
+    assert said(a, turns[6].span) == "Q: Is that a promise?"
+
+
+def test_q_label_continuing_an_interrupted_question():
+    a = structure(FIXTURES / "briefing-continued.txt")
+    turns = a.layer("turns")
+    assert [t.speaker for t in turns][1::2] == ["interviewer", "interviewer"]
+    assert said(a, turns[3].span) == "Q    — about the wage offer?"
+    assert [t.kind for t in turns] == ["statement", "question", "answer", "question", "answer"]
+
+
+def test_role_label_glued_to_a_sentence_end():
+    a = structure(FIXTURES / "call-in.txt")
+    turns = a.layer("turns")
+    assert [t.speaker for t in turns] == ["interviewer", "interviewer", "lena-berg"] * 2
+    assert said(a, turns[0].span) == "Question: Our first caller is Ann, from Dover. Ann, go ahead."
+    assert said(a, turns[1].span) == "caller: Good evening. Will the ferry run in winter?"
+    assert [t.kind for t in turns] == ["question", "question", "answer"] * 2

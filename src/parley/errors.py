@@ -88,6 +88,12 @@ class ExchangeImportError(ParleyError):
     """Annotations from another tool cannot be imported (``parley import``)."""
 
     code = "E880"
+
+
+class CorpusError(ParleyError):
+    """A talking point or attribution check request cannot be answered."""
+
+    code = "E850"
     exit_code = 2
 
 
@@ -148,6 +154,7 @@ CATALOGUE = {
     "E805": "unsupported fact-check file type (not .json, .jsonld, .jsonl, .html or .htm)",
     "E806": "no stored fact-check matches the key",
     "E807": "a claims match queries line is not id, tab, text (or neither TEXT nor --file given)",
+    "E808": "POST /api/factchecks: the body holds no readable ClaimReview",
     "E820": "correction error",
     "E821": "a correction names an unknown layer",
     "E822": "a correction names an unknown action (accept, reject, edit, add)",
@@ -169,11 +176,17 @@ CATALOGUE = {
     "E840": "feed cannot be parsed as RSS or Atom",
     "E841": "no saved search has that name, or the name or filters are invalid",
     "E842": "watch interval is not a duration like 30m, 1h or 1d",
+    "E870": "claims option checkworthy_share is not in (0, 1]",
     "E880": "annotation import error",
     "E881": "an annotation file is malformed (not JSON or XMI, not the format named, a region without its Parley id)",
     "E882": "no stored document matches the imported annotations (by text hash, hash or doc_id)",
     "E883": "the imported annotations hold another text than the stored document",
     "E884": "an imported span runs past the text or does not hold its quoted text",
     "E885": "the import path holds no annotations of the format named",
+    "E850": "talking points or attribution checks error",
+    "E851": "no talking point with that id",
+    "E852": "bad talking-point option (--min-docs must be at least 1)",
+    "E853": "unknown attribution-check label",
+    "E890": "bad shifts or dossier option (the minimum confidence must be a number from 0 to 1)",
     "E999": "unexpected internal error (a bug: please report it with PARLEY_DEBUG=1 output)",
 }

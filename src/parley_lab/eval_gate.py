@@ -3,7 +3,9 @@
 ``tests/eval_floors.json`` holds, per gold file, a floor for each figure that
 ``parley evaluate GOLD --format json`` reports (the ``FIGURES`` below), and
 the sha256 of the gold files (the ``.json`` and its ``.stance.json``) the
-floors were set on. :func:`check` lists every figure under its floor, every
+floors were set on, and optionally ``ceilings``: figures that must stay at
+or *under* a bound set by hand (``CEILINGS``: how many technique spans per
+1,000 words the default view shows), which ``--update`` keeps as they are. :func:`check` lists every figure under its floor, every
 figure missing, and every gold file whose sha256 changed (the floors must
 then be reset on purpose, with ``scripts/eval_gate.py --update``).
 :func:`updated` makes new floors from a run, and refuses to lower one unless
@@ -33,6 +35,11 @@ FIGURES = (
     "timex.f1", "timex.value_acc",
     "claims.f1",
     "stance.acc",
+    "trust.coverage",  # every record carries confidence and analyser (floor 1.0)
+)
+# Figures gated from above (set by hand in the floors file's "ceilings", never by --update).
+CEILINGS = (
+    "trust.techniques_per_1000_words",  # the default view stays readable (issue 12: at most 15)
 )
 DECIMALS = 4
 
@@ -49,7 +56,7 @@ def run_evaluation(gold: Path = GOLD) -> dict[str, dict[str, Any]]:
 def figures(scores: dict[str, Any]) -> dict[str, float | None]:
     """The gated figures of one gold file (None where the layer was not scored)."""
     out: dict[str, float | None] = {}
-    for path in FIGURES:
+    for path in FIGURES + CEILINGS:
         value: Any = scores
         for key in path.split("."):
             value = value.get(key) if isinstance(value, dict) else None
@@ -75,7 +82,8 @@ def floors_from(results: dict[str, dict[str, Any]], gold: Path) -> dict[str, Any
     """Floors at the figures of ``results`` (cut at the 4th decimal)."""
     return {"command": "parley evaluate ../shared/gold --format json",
             "gold": {doc_id: {"sha256": gold_hashes(gold, doc_id),
-                              "floors": {k: round_down(v) for k, v in figures(scores).items() if v is not None}}
+                              "floors": {k: round_down(v) for k, v in figures(scores).items()
+                                         if v is not None and k in FIGURES}}
                      for doc_id, scores in sorted(results.items())}}
 
 
@@ -106,6 +114,12 @@ def check(floors: dict[str, Any], results: dict[str, dict[str, Any]], gold: Path
                 problems.append(f"{doc_id} {name}: missing, floor {floor}{why}")
             elif value < floor:
                 problems.append(f"{doc_id} {name}: {value} is below its floor {floor}")
+        for name, ceiling in recorded[doc_id].get("ceilings", {}).items():
+            value = got.get(name)
+            if value is None:
+                problems.append(f"{doc_id} {name}: missing, ceiling {ceiling}")
+            elif value > ceiling:
+                problems.append(f"{doc_id} {name}: {value} is above its ceiling {ceiling}")
     return problems
 
 
@@ -125,6 +139,9 @@ def updated(old: dict[str, Any] | None, results: dict[str, dict[str, Any]], gold
                 lowered.append(f"{doc_id} {name}: {floor} -> {fresh[name]}")
     if lowered and not allow_lower:
         raise ValueError("refusing to lower floors (pass --allow-lower):\n" + "\n".join(lowered))
+    for doc_id, entry in (old or {}).get("gold", {}).items():
+        if entry.get("ceilings") and doc_id in new["gold"]:
+            new["gold"][doc_id]["ceilings"] = dict(entry["ceilings"])
     return new, lowered
 
 

@@ -35,6 +35,9 @@ COMMANDS = {
     "watch": "read RSS/Atom feeds and ingest their new items (needs the 'sources' extra)",
     "alerts": "saved searches: what is new since they were last looked at",
     "import": "import Label Studio, Web Annotation or UIMA XMI annotations as corrections of stored documents",
+    "points": "talking points: near-paraphrase sentences recurring across documents",
+    "check-attributions": "what documents say a source said, beside the source's own words",
+    "shifts": "position shifts: where a holder's stance toward a target changes between documents",
 }
 
 
@@ -64,7 +67,7 @@ def build_parser(load: Collection[str] | None = None) -> argparse.ArgumentParser
         if load is not None and name not in load:
             sub.add_parser(name, help=help_text)
             continue
-        module = importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
         cmd = sub.add_parser(module.NAME, help=help_text, description=module.__doc__)
         module.add_arguments(cmd)
         cmd.set_defaults(run=module.run)

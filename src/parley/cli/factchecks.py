@@ -56,6 +56,9 @@ def store_vectors(store, skip: bool) -> str:
 def run_import(args: argparse.Namespace) -> int:
     read = failed = files = 0
     with open_store(db_url(args)) as store:
+        matching = store.claim_matching()
+        if matching is not None and args.no_vectors:
+            matching.embed_new = False  # the claims a new fact-check matches are matched without its vector
         for path in factcheck_files(args.paths):
             files += 1
             parsed = read_factchecks(path, max_bytes=args.max_bytes)

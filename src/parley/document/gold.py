@@ -2,8 +2,9 @@
 
 The JSON form of a record is its fields with spans as ``[start, end]`` lists,
 which for the gold layers is exactly the format of ``../shared/gold``.
-Boilerplate is the one gold layer stored as bare pairs: its kinds travel in
-the extra key ``boilerplate_kinds``.
+Boilerplate is the one gold layer stored as bare pairs: its kinds, confidences
+and analysers travel in the extra keys ``boilerplate_kinds``,
+``boilerplate_confidence`` and ``boilerplate_analyser``.
 """
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ import types
 import typing
 from typing import Any
 
-from parley.document.records import LAYERS, Boilerplate
+from parley.document.records import LAYERS, TRUST_FIELDS, Boilerplate
 from parley.document.spans import Span
 from parley.errors import SpanError
 
 
 def record_to_json(record: Any) -> dict[str, Any]:
+    """``record`` as JSON; a trust field nobody set (a gold or hand-made record) is left out."""
     out: dict[str, Any] = {}
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
+        if value is None and f.name in TRUST_FIELDS:
+            continue
         if isinstance(value, Span):
             value = value.json()
         elif isinstance(value, tuple):
@@ -55,10 +59,12 @@ def _holds(hint: Any, cls: type) -> bool:
 
 def layer_to_json(name: str, records: list[Any]) -> dict[str, Any]:
     if name == "boilerplate":
-        return {
-            "boilerplate": [r.span.json() for r in records],
-            "boilerplate_kinds": [r.kind for r in records],
-        }
+        out = {"boilerplate": [r.span.json() for r in records], "boilerplate_kinds": [r.kind for r in records]}
+        for name in TRUST_FIELDS:
+            values = [getattr(r, name) for r in records]
+            if not values or any(v is not None for v in values):
+                out[f"boilerplate_{name}"] = values
+        return out
     return {name: [record_to_json(r) for r in records]}
 
 
@@ -69,7 +75,10 @@ def layers_from_json(data: dict[str, Any]) -> dict[str, list[Any]]:
             continue
         if name == "boilerplate":
             kinds = data.get("boilerplate_kinds") or ["boilerplate"] * len(data[name])
-            out[name] = [Boilerplate(Span.of(s), k) for s, k in zip(data[name], kinds)]
+            n = len(data[name])
+            trust = zip(data.get("boilerplate_confidence") or [None] * n, data.get("boilerplate_analyser") or [None] * n)
+            out[name] = [Boilerplate(Span.of(s), k, confidence=c, analyser=a)
+                         for s, k, (c, a) in zip(data[name], kinds, trust)]
         else:
             out[name] = [record_from_json(cls, r) for r in data[name]]
     return out

@@ -2,21 +2,45 @@
 
 ``LAYERS`` maps a layer name to its record class; ``gold.py`` maps records to
 the gold JSON format and back.
+
+Every record class is made by ``record``, which adds, in this one place, the
+two trust fields every finding carries (keyword-only, at the end, left out of
+equality so that provenance never changes what a finding is):
+
+- ``confidence``: how sure the analyser is, in [0, 1] (a model's score or
+  probability; for a rule, the documented constant of its rule kind);
+- ``analyser``: who made it, ``name@version``, set by the pipeline runner.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from parley.document.spans import Span
 
+TRUST_FIELDS = ("confidence", "analyser")
 
-@dataclass(frozen=True)
+
+def record(cls: type) -> Any:
+    """``cls`` as a frozen dataclass with the trust fields added (a class that
+    declares ``confidence`` itself, as ``Stance`` does, keeps its own)."""
+    notes = cls.__dict__.get("__annotations__", {})
+    if "confidence" not in notes:
+        notes["confidence"] = "float | None"
+        cls.confidence = field(default=None, kw_only=True, compare=False)
+    notes["analyser"] = "str | None"
+    cls.analyser = field(default=None, kw_only=True, compare=False)
+    cls.__annotations__ = notes
+    return dataclass(frozen=True)(cls)
+
+
+@record
 class Boilerplate:
     span: Span
     kind: str  # "timestamp", "photo-credit", "share-line", "header", "time-line", "stage-direction", ...
 
 
-@dataclass(frozen=True)
+@record
 class Turn:
     span: Span  # from the label to the end of the turn's last paragraph
     speaker: str  # "interviewer" or a canonical id ("sergey-lavrov")
@@ -26,7 +50,7 @@ class Turn:
     speaker_name: str | None = None  # readable name ("Sergey Lavrov")
 
 
-@dataclass(frozen=True)
+@record
 class Headline:
     """A headline quote above the transcript ('Name: “...”'): not a turn."""
 
@@ -36,13 +60,13 @@ class Headline:
     quote_span: Span  # the quotation, marks included
 
 
-@dataclass(frozen=True)
+@record
 class Sentence:
     span: Span
     turn: int | None = None  # index into the turns layer; None outside turns
 
 
-@dataclass(frozen=True)
+@record
 class Entity:
     id: str
     name: str
@@ -52,7 +76,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Attribution:
     source: str
     content_span: Span
@@ -63,7 +87,7 @@ class Attribution:
     nested_in: int | None = None  # index of the attribution this one sits inside
 
 
-@dataclass(frozen=True)
+@record
 class Timex:
     span: Span
     value: str | None
@@ -73,7 +97,7 @@ class Timex:
     entities: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     span: Span
     kind: str  # numeric | event | quote | causal | other
@@ -82,7 +106,7 @@ class Claim:
     quantities: tuple[Span, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class CheckWorthiness:
     """One sentence's check-worthiness: every sentence gets one (claims analyser)."""
 
@@ -93,7 +117,7 @@ class CheckWorthiness:
     model: str = "lexical"  # which model scored it: "finetuned" (adapter), "encoder" (MiniLM head) or "lexical"
 
 
-@dataclass(frozen=True)
+@record
 class Stance:
     holder: str
     target: str
@@ -103,7 +127,7 @@ class Stance:
     turn: int | None = None  # None: the whole document
 
 
-@dataclass(frozen=True)
+@record
 class Technique:
     span: Span
     label: str
@@ -111,7 +135,7 @@ class Technique:
     score: float = 1.0
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     question_turn: int
     answer_turn: int

@@ -5,6 +5,8 @@ HTML pages with embedded JSON-LD into ``FactCheck`` records (``record.py``),
 each with a normalised verdict (``ratings.py``). ``parley factchecks import``
 stores them (``Store.put_factchecks``). See docs/factchecks.md.
 """
-from parley.factchecks.parse import DEFAULT_MAX_BYTES, Parsed, Problem, factcheck_files, read_factchecks  # noqa: F401
+from parley.factchecks.parse import (  # noqa: F401
+    DEFAULT_MAX_BYTES, Parsed, Problem, factcheck_files, parse_factchecks, read_factchecks
+)
 from parley.factchecks.ratings import VERDICTS, normalise_rating  # noqa: F401
 from parley.factchecks.record import FactCheck, from_claimreview  # noqa: F401

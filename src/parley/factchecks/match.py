@@ -68,7 +68,15 @@ def dense_ranking(ids: Sequence[Hashable], matrix, query_vector, top: int = 100)
 
     if len(ids) == 0:
         return []
-    sims = np.asarray(matrix, dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32)
+    return top_scores(ids, np.asarray(matrix, dtype=np.float32) @ np.asarray(query_vector, dtype=np.float32), top)
+
+
+def top_scores(ids: Sequence[Hashable], sims, top: int = 100) -> Ranking:
+    """The ``top`` ids by their score in ``sims`` (a numpy vector, one per id), best first."""
+    import numpy as np
+
+    if len(ids) == 0:
+        return []
     top = min(top, len(ids))
     part = np.argpartition(-sims, top - 1)[:top]
     order = sorted(part.tolist(), key=lambda i: (-float(sims[i]), i))
@@ -94,10 +102,11 @@ VECTOR_MODEL = "all-MiniLM-L6-v2"
 EMBED_BATCH = 256
 
 
-def embed_new_factchecks(store) -> int:
+def embed_new_factchecks(store, embed: Any = None) -> int:
     """Embed and store the vectors of the stored fact-checks that have none
     for their current content (those an import just added or revised); the
-    number embedded. Needs the ``models`` extra (ModelUnavailable E400)."""
+    number embedded. Needs the ``models`` extra (ModelUnavailable E400);
+    ``embed`` replaces ``encoder.embed`` (a cache)."""
     import numpy as np
 
     from parley.models import encoder
@@ -105,7 +114,7 @@ def embed_new_factchecks(store) -> int:
     todo = store.factchecks_needing_vectors(VECTOR_MODEL)
     for start in range(0, len(todo), EMBED_BATCH):
         chunk = todo[start:start + EMBED_BATCH]
-        vectors = np.asarray(encoder.embed([claim for _, _, claim in chunk]), dtype=np.float32)
+        vectors = np.asarray((embed or encoder.embed)([claim for _, _, claim in chunk]), dtype=np.float32)
         store.put_factcheck_vectors([(key, digest, v.tobytes()) for (key, digest, _), v in zip(chunk, vectors)],
                                     VECTOR_MODEL)
     return len(todo)
@@ -152,16 +161,21 @@ class StoreMatcher:
         """For each text (said on ``dates[i]``, ISO, when known): the candidate
         keys (the union of the lexical and dense top 100) and their
         ``rerank.FEATURES`` matrix. Needs the dense ranking."""
+        import numpy as np
+
         from parley.factchecks.rerank import candidate_features, parse_date
 
-        vectors = self.embed(list(texts)) if texts else []
+        if not texts:
+            return []
+        vectors = self.embed(list(texts))
+        sims = self.matrix @ np.asarray(vectors, dtype=np.float32).T  # every query's cosines in one product
         out = []
-        for i, (text, vector) in enumerate(zip(texts, vectors)):
+        for i, text in enumerate(texts):
             lexical = self.store.factcheck_lexical(text)
-            dense = dense_ranking(self.keys, self.matrix, vector)
+            dense = top_scores(self.keys, sims[:, i])
             keys = list(dict.fromkeys([k for k, _ in lexical] + [k for k, _ in dense]))
             keys = [k for k in keys if k in self.row]
-            cosines = self.matrix[[self.row[k] for k in keys]] @ vector if keys else []
+            cosines = sims[[self.row[k] for k in keys], i] if keys else []
             fields = self.store.factcheck_fields(keys)
             said = parse_date(dates[i]) if dates else None
             out.append((keys, candidate_features(text, said, keys, lexical, dense, list(cosines), fields, RRF_K)))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from parley.errors import FactCheckError, ParleyError
 from parley.factchecks.record import FactCheck, from_claimreview, is_claimreview
@@ -88,23 +88,27 @@ def factcheck_files(paths: Iterable[str]) -> Iterator[str]:
 
 def read_factchecks(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
     """The fact-checks of one file; never raises for what the file holds."""
-    parsed = Parsed(path)
-    try:
+    def found() -> list[tuple[str, Any]]:
         data = _read_bytes(path, max_bytes)
         lower = path.lower()
         if lower.endswith(HTML_SUFFIXES):
-            found = _html(data, path)
-        else:
-            text = decode_bytes(data, path).text
-            found = _jsonl(text) if lower.endswith(JSONL_SUFFIXES) else _json(text)
-        for position, obj in found:
-            if isinstance(obj, Problem):  # a record that could not even be parsed
-                parsed.problems.append(obj)
-                continue
-            try:
-                parsed.records.append((position, from_claimreview(obj)))
-            except FactCheckError as e:
-                parsed.problems.append(Problem(e.code, e.message, position))
+            return _html(data, path)
+        text = decode_bytes(data, path).text
+        return _jsonl(text) if lower.endswith(JSONL_SUFFIXES) else _json(text)
+
+    return _collect(Parsed(path), found)
+
+
+def parse_factchecks(data: bytes, source: str) -> Parsed:
+    """The fact-checks of JSON or JSON Lines bytes (a request body), read as a
+    ``.json`` file is; never raises for what the bytes hold."""
+    return _collect(Parsed(source), lambda: _json(decode_bytes(data, source).text))
+
+
+def _collect(parsed: Parsed, found: Callable[[], list[tuple[str, Any]]]) -> Parsed:
+    """``parsed`` with the records of what ``found()`` returns, and the problems met."""
+    try:
+        _records(parsed, found())
     except _Stop as stop:
         parsed.problems.append(stop.problem)
     except ParleyError as e:  # decoding (E102-E104), a missing extra (E400)
@@ -112,6 +116,18 @@ def read_factchecks(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed:
     if not parsed.records and not parsed.problems:
         parsed.problems.append(Problem("E802", "holds no ClaimReview"))
     return parsed
+
+
+def _records(parsed: Parsed, found: list[tuple[str, Any]]) -> None:
+    """Each found object as a record of ``parsed``, or as its problem."""
+    for position, obj in found:
+        if isinstance(obj, Problem):  # a record that could not even be parsed
+            parsed.problems.append(obj)
+            continue
+        try:
+            parsed.records.append((position, from_claimreview(obj)))
+        except FactCheckError as e:
+            parsed.problems.append(Problem(e.code, e.message, position))
 
 
 class _Stop(Exception):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -40,6 +41,7 @@ TEXT_FEATURES = ("query words in claim", "claim words in query", "query numbers 
 DATE_FEATURES = ("dated", "same day", "same week", "log days apart", "reviewed within 60 days")
 FEATURES = SCORE_FEATURES + TEXT_FEATURES + DATE_FEATURES
 
+WORDS_CACHE = 65536  # texts whose words are kept (a store's fact-check claims and recent queries)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -58,13 +60,20 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
 
 
+@lru_cache(maxsize=WORDS_CACHE)
+def words_and_numbers(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The word set (``tokens``) and the numbers of ``text``, kept for the
+    texts seen last: a query is compared with a hundred or more claims, and
+    the same fact-check claims come back query after query."""
+    return frozenset(tokens(text)), frozenset(numbers(text))
+
+
 def text_features(query: str, claim: str) -> list[float]:
     """``TEXT_FEATURES`` of one candidate's claim for ``query``."""
-    q, c = set(tokens(query)), set(tokens(claim))
+    (q, qn), (c, cn) = words_and_numbers(query), words_and_numbers(claim)
     shared = len(q & c)
-    qn = numbers(query)
     return [shared / len(q) if q else 0.0, shared / len(c) if c else 0.0,
-            (len(qn & numbers(claim)) / len(qn)) if qn else 0.0]
+            (len(qn & cn) / len(qn)) if qn else 0.0]
 
 
 def date_features(said: date | None, claim_date: str | None, review_date: str | None) -> list[float]:

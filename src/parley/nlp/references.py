@@ -105,6 +105,7 @@ class SourceResolver:
         self.demonyms = demonyms
         self.demonym_country = {v: k for k, v in demonyms.items()}
         self.reporters = self._reporters()
+        self._described: list[tuple[int, str]] = []  # (end, person id) of titles resolved so far
 
     # -- reporters -----------------------------------------------------------
     def _reporters(self) -> dict[int, str]:
@@ -235,9 +236,16 @@ class SourceResolver:
             if person is not None and self.by_id.get(person[0]) is not None \
                     and self.by_id[person[0]].type == "PERSON":
                 return person
+        if found is not None and found.entity.type == "NORP" and not found.span.overlaps(own) \
+                and token.pos_ == "NOUN" and word not in TITLE_NOUNS | PEOPLE_NOUNS:
+            # "American news media": a group that the nationality only describes
+            return phrase_slug(self.analysis.text[phrase.start:phrase.end]), phrase
         if found is not None:
             return found.entity.id, found.span
-        return self._description(token, phrase, turn, speaker, offset)
+        described = self._description(token, phrase, turn, speaker, offset)
+        if described and getattr(self.by_id.get(described[0]), "type", None) == "PERSON":
+            self._described.append((phrase.end, described[0]))
+        return described
 
     def _mention_for(self, token: Any, offset: int, head: Span) -> Mention | None:
         """The entity a source phrase names: the mention on its head word, else
@@ -279,8 +287,14 @@ class SourceResolver:
             m = self._latest(at.start, ("PERSON",), turn, exclude,
                              accept=lambda e: self._is_female(e) == female)
             m = m or self._latest(at.start, ("PERSON",), turn, exclude)
-            # the antecedent may sit in the question before the answer
+            # "The President said ... She also told": a title resolved in this turn
+            floor = self.turns[turn].span.start if turn is not None else 0
+            told = [d for d in self._described if floor <= d[0] <= at.start and d[1] not in exclude]
+            if told and (m is None or told[-1][0] > m.span.end):
+                return told[-1][1]
+            # the antecedent may sit in the question before the answer (gender unknown: any person)
             m = m or self._latest(at.start, ("PERSON",), None, exclude, accept=lambda e: self._is_female(e) == female)
+            m = m or self._latest(at.start, ("PERSON",), None, exclude)
             return m.entity.id if m else ("she" if female else "he")
         own_country = self.country_of(self.principal(turn) if speaker in (None, "interviewer") else speaker)
         if own_country:

@@ -122,6 +122,9 @@ class Analyser:
     # optional package, say); such an analyser is reported, not run.
     check: Callable[[], str | None] | None = None
     options: dict[str, Option] = field(default_factory=dict)  # every option it reads
+    # (layer, record) -> confidence in [0, 1] for records the function left
+    # without one: the record's own score, or its rule kind's constant.
+    confidence: Callable[[str, Any], float] | None = None
 
 
 REGISTRY: dict[str, Analyser] = {}
@@ -144,14 +147,17 @@ def analyser(
     order: int = 50,
     check: Callable[[], str | None] | None = None,
     options: Mapping[str, Any] | None = None,
+    confidence: Callable[[str, Any], float] | None = None,
 ) -> Callable[[AnalyserFunc], AnalyserFunc]:
     """Register ``func`` as the analyser ``name``; ``options`` declares
-    every option it reads, ``{key: Option(...)}`` or ``{key: default}``."""
+    every option it reads, ``{key: Option(...)}`` or ``{key: default}``;
+    ``confidence(layer, record)`` gives the confidence of a record the
+    function returns without one (the pipeline runner calls it)."""
 
     def register(func: AnalyserFunc) -> AnalyserFunc:
         REGISTRY[name] = Analyser(
             name, version, func, tuple(requires), tuple(assigns), needs_parse, order, check,
-            _declare(options or {}),
+            _declare(options or {}), confidence,
         )
         return func
 

@@ -12,12 +12,14 @@ dependency order (ties broken by ``order``).
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any, Iterable, Mapping, Sequence
 
 from parley.document import Analysis, Document
 from parley.errors import ModelUnavailable, PipelineError
 from parley.models.encoder import document_scope
+from parley.pipeline.confidence import default_confidence
 from parley.pipeline.registry import Analyser, Config, load_analysers, validate_options
 
 # Layers that ingest provides, so no analyser needs to assign them.
@@ -97,6 +99,8 @@ def analyze(
                 analysis.unavailable[step.name] = e.message
                 continue
             for layer, records in result.items():
+                if layer != "metadata":
+                    records = stamp(step, layer, records)
                 if layer == "metadata":
                     # Extracted metadata fills gaps; ingest's and the CLI's win.
                     analysis.metadata = records.merged(analysis.metadata)
@@ -107,6 +111,26 @@ def analyze(
     return analysis
 
 
+def stamp(step: Analyser, layer: str, records: Sequence[Any]) -> list[Any]:
+    """``records`` of ``layer`` with the trust fields filled: ``analyser`` is
+    ``name@version`` of ``step``; a ``confidence`` the analyser left unset
+    comes from its ``confidence`` function, else ``default_confidence`` (its
+    score, or its rule kind's constant). Objects that are not records (no
+    trust fields) pass unchanged; ``parley evaluate`` reports the coverage."""
+    tag = f"{step.name}@{step.version}"
+    out = []
+    for r in records:
+        if not (dataclasses.is_dataclass(r) and hasattr(r, "analyser")):
+            out.append(r)
+            continue
+        confidence = r.confidence
+        if confidence is None:
+            confidence = (step.confidence or default_confidence)(layer, r)
+        confidence = None if confidence is None else round(float(confidence), 3)
+        out.append(dataclasses.replace(r, confidence=confidence, analyser=tag))
+    return out
+
+
 def pipeline_version(pipeline: Sequence[Analyser]) -> str:
     """A short string naming every analyser and version, for stored analyses."""
     from parley import __version__
@@ -114,4 +138,4 @@ def pipeline_version(pipeline: Sequence[Analyser]) -> str:
     return __version__ + ":" + ",".join(f"{a.name}@{a.version}" for a in pipeline)
 
 
-__all__ = ["GIVEN", "analyze", "build_pipeline", "pipeline_version"]
+__all__ = ["GIVEN", "analyze", "build_pipeline", "pipeline_version", "stamp"]

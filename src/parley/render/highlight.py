@@ -17,9 +17,12 @@ from parley.document import Analysis, Span, iter_spans
 from parley.render.table import HIGHLIGHTERS
 
 # Layers drawn in the text and whether they start switched on.
+# A page opens readable: turns, entities and claims; attributions, dates and
+# techniques are one click away (attributions and techniques are also listed
+# in the side tables).
 HIGHLIGHT_DEFAULTS = {
     "boilerplate": True, "headline": False, "turns": True, "sentences": False, "entities": True,
-    "attributions": True, "timex": True, "claims": False, "techniques": True, "stance": False,
+    "attributions": False, "timex": False, "claims": True, "techniques": False, "stance": False,
 }
 _SKIP_FIELDS = {"span"}  # record fields whose spans repeat another layer's
 TIP_LIMIT = 500  # characters of a segment's tooltip
@@ -56,7 +59,9 @@ def marks(analysis: Analysis) -> list[Mark]:
         custom = HIGHLIGHTERS.get(layer)
         for record in records:
             if custom is not None:
-                out.extend((span, layer, label, tip) for span, label, tip in custom(analysis, record))
+                trust = trust_note(record)
+                out.extend((span, layer, label, f"{tip}; {trust}" if trust else tip)
+                           for span, label, tip in custom(analysis, record))
                 continue
             tip = _tooltip(record)
             for field_name, span in iter_spans(record):
@@ -66,6 +71,16 @@ def marks(analysis: Analysis) -> list[Mark]:
                     continue
                 out.append((span, layer, field_name.removesuffix("_span") if field_name != "span" else "", tip))
     return [m for m in out if m[0].end > m[0].start]
+
+
+def trust_note(record: Any) -> str:
+    """"confidence 0.83; analyser name@version" of ``record``, or ""."""
+    parts = []
+    if getattr(record, "confidence", None) is not None:
+        parts.append(f"confidence {record.confidence:.2f}")
+    if getattr(record, "analyser", None):
+        parts.append(f"analyser {record.analyser}")
+    return "; ".join(parts)
 
 
 def _tooltip(record: Any) -> str:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from parley import __version__
 from parley.document import METADATA_FIELDS, Analysis
+from parley.render import accuracy
 from parley.render.highlight import css_class, highlighted, marks, segments, shown, toggle_key
 from parley.render.sections import sections_for
 from parley.render.table import HIGHLIGHTERS, Cell, cell_json
@@ -56,8 +57,8 @@ def render_html(analysis: Analysis) -> str:
     spans = marks(analysis)
     layers = [name for name in analysis.layers if highlighted(name)]
     labels = sorted({(layer, label) for _, layer, label, _ in spans if layer in HIGHLIGHTERS and label})
-    layer_toggles = [{"id": f"t-{css_class(n)}", "layer": n, "checked": shown(n), "count": len(analysis.layer(n))}
-                     for n in layers]
+    layer_toggles = [{"id": f"t-{css_class(n)}", "layer": n, "checked": shown(n), "count": len(analysis.layer(n)),
+                      "accuracy": accuracy.note(n)} for n in layers]
     label_toggles = [{"id": f"t-{css_class(layer)}-{css_class(label)}", "key": toggle_key(layer, label), "label": label}
                      for layer, label in labels]
     meta = [(name, str(getattr(analysis.metadata, name) or "—")) for name in METADATA_FIELDS]

@@ -16,6 +16,7 @@ from parley.errors import GoldError
 from parley.ingest import read_document
 from parley.pipeline import Analyser, Config, analyze
 from parley.scoring import gold as scoring
+from parley.scoring.trust import trust_scores
 
 
 @dataclass
@@ -108,6 +109,7 @@ def evaluate(cases: Sequence[GoldCase], pipeline: Sequence[Analyser], config: Co
         pred = analysis.to_json(include_text=False)
         scores = score_structure(case.gold, pred)
         scores.update(scoring.score(case.gold, pred))
+        scores["trust"] = trust_scores(pred, len(analysis.text.split()))
         if analysis.unavailable:
             scores["unavailable"] = dict(analysis.unavailable)
         results[case.gold["doc_id"]] = scores
@@ -134,7 +136,7 @@ def _describe(r: dict[str, Any]) -> str:
     for k, v in r.items():
         if isinstance(v, dict) and "f1" in v:
             parts.append(f"{k}: F1 {v['f1']:.3f} (P {v['p']:.3f} R {v['r']:.3f})")
-        elif k.endswith("_acc") or k == "acc":
+        elif k.endswith("_acc") or k in ("acc", "coverage", "techniques_per_1000_words"):
             parts.append(f"{k} {v:.3f}")
         elif k == "wrong" and v:
             parts.append("wrong: " + ", ".join(v))

@@ -64,7 +64,9 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
         from parley.errors import ModelUnavailable
 
         raise ModelUnavailable(f"the service needs the 'service' extra (pip install 'parley[service]'): {e}") from e
-    from parley.service import corrections, exports, pages, sources, upload
+    from parley.service import (
+        corpus_api, corrections, exports, factcheck_pages, pages, points_pages, shifts, sources, upload
+    )
     from parley.service.stores import StorePool
     from parley.store import DEFAULT_URL
 
@@ -132,6 +134,10 @@ def create_app(store_url: str | None = None, settings: Settings | None = None, p
     app.include_router(corrections.router)
     app.include_router(sources.router)
     app.include_router(exports.router)
+    app.include_router(factcheck_pages.router)
+    app.include_router(corpus_api.router)
+    app.include_router(points_pages.router)
+    app.include_router(shifts.router)
     return app
 
 

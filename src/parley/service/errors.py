@@ -28,7 +28,8 @@ HTTP_CODES = {400: "E704", 401: "E701", 403: "E702", 404: "E703", 405: "E708", 4
               415: "E707", 422: "E704", 504: "E705"}
 
 # Codes raised by the library -> HTTP status (anything unlisted: 500).
-STATUS_OF_CODE = {"E603": 404, "E604": 409, "E605": 422, "E606": 422, "E301": 422, "E302": 422}
+STATUS_OF_CODE = {"E603": 404, "E604": 409, "E605": 422, "E606": 422, "E301": 422, "E302": 422,
+                  "E851": 404, "E852": 422, "E853": 422}
 
 
 def status_of(error: ParleyError) -> int:

@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Any, Iterable
 
 from parley.document import Analysis, Span
+from parley.render import accuracy
 from parley.render.highlight import Mark, css_class, marks, segments, shown, toggle_key
 
 SELECTED = "selected"  # the layer of the passage a link led to (``?at=START-END``)
@@ -31,6 +32,7 @@ def toggles(items: Iterable[Mark]) -> list[dict[str, Any]]:
             "class": css_class(layer),
             "count": sum(labels.values()),
             "shown": shown(layer),
+            "accuracy": accuracy.note(layer),
             "labels": [{"label": label or layer, "key": toggle_key(layer, label), "count": n}
                        for label, n in sorted(labels.items())] if len(labels) > 1 else [],
         }
@@ -45,5 +47,6 @@ def document_text(analysis: Analysis, selected: Span | None, anchors: Iterable[i
     layer_toggles = toggles(items)
     if selected is not None:
         items.append((selected, SELECTED, "", "the passage you followed a link to"))
-        layer_toggles.insert(0, {"layer": SELECTED, "class": SELECTED, "count": 1, "shown": True, "labels": []})
+        layer_toggles.insert(0, {"layer": SELECTED, "class": SELECTED, "count": 1, "shown": True, "labels": [],
+                                 "accuracy": ""})
     return segments(analysis.text, items, anchors), layer_toggles

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from parley.document import Span
 from parley.render.sections import sections_for
-from parley.service import highlight, views
+from parley.service import charts, highlight, views
 from parley.service.auth import require_read
 from parley.service.errors import ERROR_RESPONSES, ServiceError
 from parley.service.templating import STATIC
@@ -106,15 +106,20 @@ def document_json(request: Request, ref: str) -> dict[str, Any]:
 
 
 # -- entity ----------------------------------------------------------------
-@router.get("/entities/{entity_id}", response_class=HTMLResponse, summary="Entity page (HTML)")
-def entity_page(request: Request, entity_id: str) -> HTMLResponse:
-    view = request.app.state.pool.read(lambda store: views.entity(store, entity_id))
-    return render(request, "entity.html", view.get("name") or entity_id, None, view=view)
+@router.get("/entities/{entity_id}", response_class=HTMLResponse, summary="Entity dossier page (HTML)")
+def entity_page(request: Request, entity_id: str, offset: int = Query(0, ge=0),
+                said_offset: int = Query(0, ge=0)) -> HTMLResponse:
+    view = request.app.state.pool.read(lambda store: views.entity(store, entity_id, offset, said_offset))
+    return render(request, "entity.html", view.get("name") or entity_id, None, view=view,
+                  months_chart=charts.month_bars(view["months"]),
+                  stance_chart=charts.stance_chart(view["stance_toward"] + view["stance_held"], view["shifts"]))
 
 
-@router.get("/api/entities/{entity_id}", summary="Entity: mentions, what it said, what others said it said, stance")
-def entity_json(request: Request, entity_id: str) -> dict[str, Any]:
-    return request.app.state.pool.read(lambda store: views.entity(store, entity_id))
+@router.get("/api/entities/{entity_id}", summary="Entity dossier: mentions by document and month, what it said, "
+                                                 "what others said it said, stance history and shifts (paged)")
+def entity_json(request: Request, entity_id: str, offset: int = Query(0, ge=0),
+                said_offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    return request.app.state.pool.read(lambda store: views.entity(store, entity_id, offset, said_offset))
 
 
 # -- search ----------------------------------------------------------------

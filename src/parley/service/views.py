@@ -74,13 +74,15 @@ def document(store: Store, ref: str) -> tuple[dict[str, Any], Analysis]:
         "entities": entities,
         "unavailable": analysis.unavailable,
         "corrections": len(corrections),
+        "claim_matches": store.claim_matches_of(info.hash),
         "analysis": data,
     }
     return view, analysis
 
 
-def entity(store: Store, entity_id: str, limit: int = 200) -> dict[str, Any]:
-    return store.entity(entity_id, limit=limit).json()
+def entity(store: Store, entity_id: str, offset: int = 0, said_offset: int = 0) -> dict[str, Any]:
+    """The entity's dossier (``store/dossier.py``), one page of documents at ``offset``."""
+    return store.dossier(entity_id, offset=offset, said_offset=said_offset).json()  # type: ignore[attr-defined]
 
 
 def search(store: Store, query: str, filters: Filters, layer: str, limit: int, time_limit: float) -> dict[str, Any]:

@@ -358,6 +358,21 @@ class Store(ABC):
     def factcheck_count(self) -> int:
         """The number of stored fact-checks."""
 
+    # -- stored claim matches (store/claim_match_reads.py, docs/matching.md) --
+    @abstractmethod
+    def claim_matches_of(self, hash: str) -> list[dict[str, Any]]:
+        """Each claim of a document with its fact-check matches and the other statements of it."""
+
+    @abstractmethod
+    def factcheck_transcripts(self, key: str, limit: int = 200) -> list[dict[str, Any]]:
+        """The stored claim passages that a fact-check matches, best first."""
+
+    @abstractmethod
+    def search_factchecks(self, query: str = "", publisher: str | None = None, verdict: str | None = None,
+                          since: str | None = None, until: str | None = None, limit: int | None = 50,
+                          offset: int = 0) -> list[dict[str, Any]]:
+        """Fact-checks by words, publisher, verdict and review dates, with their match counts."""
+
 
 __all__ = [
     "DEFAULT_URL", "SEARCH_LAYERS", "DocumentInfo", "EntityPage", "FactCheckCounts", "FailureRecord", "Filters", "Hit",

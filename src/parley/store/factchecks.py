@@ -49,6 +49,9 @@ class FactCheckSQL:
                 assignments = ", ".join(f"{c} = ?" for c in COLUMNS[1:])
                 self._executemany(  # type: ignore[attr-defined]
                     f"UPDATE factchecks SET {assignments} WHERE key = ?", [(*row[1:], row[0]) for row in changed])
+            matching = self.claim_matching() if new or changed else None  # type: ignore[attr-defined]
+            if matching is not None and self.match_on_write:  # type: ignore[attr-defined]
+                matching.match_factchecks([latest[row[0]].claim for row in (*new, *changed)])
         return FactCheckCounts(len(new), total - len(new) - len(changed), len(changed))
 
     def _stored_hashes(self, keys: list[str]) -> dict[str, str]:

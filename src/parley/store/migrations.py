@@ -23,10 +23,17 @@ Tables (both backends):
 - ``corrections`` (migration 6): people's corrections of findings, by
   document hash; no foreign key, so replacing an analysis (``ingest
   --recompute``) never deletes them (``store/corrections.py``).
+- ``claim_matches``: for each stored claim segment, its best fact-checks and
+  the other stored claims that say the same thing, with a score and a rank
+  (migration 8, filled at ingest and at fact-check import,
+  ``factchecks/claim_matching.py``); ``match_terms``: how many matchable
+  texts (fact-check claims and claim segments) hold each word, for weights.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from parley.store import tables
 
 
 @dataclass(frozen=True)
@@ -274,43 +281,55 @@ MIGRATIONS += (
 )
 
 
-def _corrections(key: str) -> str:
-    columns = [key, "hash TEXT NOT NULL", "layer TEXT NOT NULL", "action TEXT NOT NULL", "target TEXT",
-               "record TEXT", "author TEXT NOT NULL", "reason TEXT", "created_at TEXT NOT NULL",
-               "status TEXT NOT NULL DEFAULT 'active'", "finding TEXT"]
-    return "CREATE TABLE corrections (\n    " + ",\n    ".join(columns) + ")"
-
-
-_CORRECTIONS_INDEX = "CREATE INDEX corrections_hash ON corrections (hash, id)"
-
-
 MIGRATIONS += (
     Migration(
         6,
         "corrections: people's accept/reject/edit/add of findings, kept across re-analysis",
-        sqlite=(_corrections("id INTEGER PRIMARY KEY"), _CORRECTIONS_INDEX),
-        postgresql=(_corrections("id BIGSERIAL PRIMARY KEY"), _CORRECTIONS_INDEX),
+        sqlite=(tables.corrections_table("id INTEGER PRIMARY KEY"), tables.CORRECTIONS_INDEX),
+        postgresql=(tables.corrections_table("id BIGSERIAL PRIMARY KEY"), tables.CORRECTIONS_INDEX),
     ),
 )
 
-
-
-_SOURCES = (
-    "CREATE TABLE feeds (url TEXT PRIMARY KEY, title TEXT, checked_at TEXT NOT NULL, code TEXT, message TEXT)",
-    "CREATE TABLE feed_items (feed_url TEXT NOT NULL, item_key TEXT NOT NULL, link TEXT, title TEXT,"
-    " seen_at TEXT NOT NULL, doc_hash TEXT, code TEXT, message TEXT, PRIMARY KEY (feed_url, item_key))",
-    "CREATE TABLE saved_searches (name TEXT PRIMARY KEY, query TEXT NOT NULL, layer TEXT NOT NULL,"
-    " filters TEXT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT, seen TEXT NOT NULL)",
-)
 
 MIGRATIONS += (
     Migration(
         7,
         "feeds, feed_items: what parley watch saw; saved_searches: alerts and what each last showed",
-        sqlite=_SOURCES,
-        postgresql=_SOURCES,
+        sqlite=tables.SOURCES,
+        postgresql=tables.SOURCES,
     ),
 )
+
+
+MIGRATIONS += (
+    Migration(
+        8,
+        "claim_matches: stored fact-check and corpus matches of each claim; match_terms: word counts for weights",
+        sqlite=(tables.claim_matches_table("INTEGER", "REAL"), *tables.CLAIM_MATCH_INDEXES,
+                "CREATE TABLE match_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID"),
+        postgresql=(tables.claim_matches_table("BIGINT", "DOUBLE PRECISION"), *tables.CLAIM_MATCH_INDEXES,
+                    "CREATE TABLE match_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL)"),
+    ),
+)
+
+
+MIGRATIONS += (Migration(
+    9,
+    "talking points (point_members, point_keys) and attribution checks (attribution_checks, check_keys)",
+    sqlite=tables.corpus_tables("id INTEGER PRIMARY KEY", "BLOB", "INTEGER"),
+    postgresql=tables.corpus_tables("id BIGSERIAL PRIMARY KEY", "BYTEA", "BIGINT"),
+),)
+
+
+MIGRATIONS += (
+    Migration(
+        10,
+        "entity_aliases: cross-document entity identity; stance_evidence: the sentences behind each stance",
+        sqlite=tables.LINKS,
+        postgresql=tables.LINKS,
+    ),
+)
+
 
 # Keep last: every migration above counts.
 LATEST = max(m.version for m in MIGRATIONS)

@@ -19,21 +19,47 @@ from parley.store.base import (
     DEFAULT_SEARCH_LIMIT, DEFAULT_TIME_LIMIT, SEARCH_LAYERS, DocumentInfo, EntityPage, FailureRecord, Filters,
     Hit, Mention, PutResult, SearchResult, StancePoint, Store
 )
+from parley.store.checks_sql import AttributionChecksSQL
+from parley.store.claim_match_reads import ClaimMatchReadSQL
+from parley.store.claim_matches import ClaimMatchSQL
 from parley.store.corrections import CorrectionSQL
+from parley.store.dossier import DossierSQL
 from parley.store.factcheck_match import FactCheckMatchSQL
 from parley.store.factchecks import FactCheckSQL
+from parley.store.points_sql import PointsSQL
 from parley.store.query import check_day, facet_groups, like_escape, paged, query_words
 from parley.store.rows import now_iso, rows_of
+from parley.store.shifts import ShiftSQL
 
 INFO_COLUMNS = "d.hash, d.doc_id, d.title, d.published, d.outlet, d.interviewee, d.source, " \
                "d.pipeline_version, d.words, d.ingested_at"
 HIT_COLUMNS = "s.hash, d.doc_id, s.layer, s.turn, s.span_start, s.span_end, s.speaker, s.label, d.published, s.body"
+CLAIM_MATCHES_SCHEMA = 8  # the migration that made claim_matches
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
+# An entity id ``e.entity_id`` standing for the entity of ``?`` (three times the same id).
+ALIAS_MATCH = ("(e.entity_id = ? OR e.entity_id IN (SELECT a.alias_id FROM entity_aliases a WHERE a.canonical_id = "
+               "(SELECT coalesce(MAX(b.canonical_id), ?) FROM entity_aliases b WHERE b.alias_id = ?)))")
 
 
-class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
+class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, ClaimMatchSQL, ClaimMatchReadSQL, PointsSQL,
+               AttributionChecksSQL, DossierSQL, ShiftSQL, Store):
     dialect = "sqlite"
     conn: Any = None  # the driver's connection; None once closed
+    # Match each new document's claims (and claims to new fact-checks) as they
+    # are stored; a bulk load of synthetic rows may turn it off.
+    match_on_write = True
+    _claim_matching: Any = None
+
+    def claim_matching(self) -> Any:
+        """This store's ``ClaimMatching`` (``factchecks/claim_matching.py``),
+        made once; None while the schema predates claim matches (migration 8)."""
+        if self.schema_version() < CLAIM_MATCHES_SCHEMA:
+            return None
+        if self._claim_matching is None:
+            from parley.factchecks.claim_matching import ClaimMatching
+
+            self._claim_matching = ClaimMatching(self)
+        return self._claim_matching
 
     def close(self) -> None:
         conn, self.conn = getattr(self, "conn", None), None
@@ -165,8 +191,11 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
                 self._executemany(
                     "INSERT INTO stances (hash, holder, target, polarity, confidence, turn) VALUES (?, ?, ?, ?, ?, ?)",
                     [(h, *r) for r in rows.stances])
+            self.index_identity_and_evidence(data, rows)  # store/shifts.py, store/linking.py
             if replace:  # the new analysis keeps the document's corrections; mark those that no longer fit
                 self.refresh_corrections(h)
+            self._match_claims(h)
+            self._update_corpus(h, data, doc["day"])
         return PutResult(rows.hash, doc["doc_id"], True)
 
     def record_failure(self, source: str, code: str, message: str, pipeline_version: str | None = None) -> None:
@@ -241,8 +270,12 @@ class SQLStore(FactCheckSQL, FactCheckMatchSQL, CorrectionSQL, Store):
                 where.append("EXISTS (SELECT 1 FROM speakers sp WHERE sp.hash = d.hash AND sp.speaker = ?)")
             params.append(filters.speaker)
         if filters.entity:
-            where.append("EXISTS (SELECT 1 FROM entities e WHERE e.hash = d.hash AND e.entity_id = ?)")
-            params.append(filters.entity)
+            if segment_speaker:  # search narrows by the exact id's facet token too
+                where.append("EXISTS (SELECT 1 FROM entities e WHERE e.hash = d.hash AND e.entity_id = ?)")
+                params.append(filters.entity)
+            else:  # documents and export also match the entity's other ids (store/linking.py)
+                where.append(f"EXISTS (SELECT 1 FROM entities e WHERE e.hash = d.hash AND {ALIAS_MATCH})")
+                params += [filters.entity] * 3
         if filters.outlet:
             where.append("d.outlet = ?")
             params.append(filters.outlet)

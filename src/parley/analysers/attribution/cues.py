@@ -41,9 +41,22 @@ class Report:
 
 # -- the kinds of cue -----------------------------------------------------------
 
+def _asks(verb: Any) -> bool:
+    """A verb of asking: "ask", "wonder", or "know" after "want"/"would like" ("he wants to know what ...")."""
+    lemma = verb.lemma_.lower()
+    return lemma in ASKING or (lemma == "know" and verb.dep_ == "xcomp" and verb.i > verb.head.i
+                               and verb.head.lemma_.lower() in ("want", "like", "wish"))
+
+
 def _complement(verb: Any, table: CueTable) -> Any | None:
     """The token heading what ``verb`` reports, or None."""
     lemma = verb.lemma_.lower()
+    if _asks(verb):
+        # "asks you if Russia might consider ...": the indirect question
+        for c in verb.children:
+            if c.dep_ == "advcl" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ in ("if", "whether")
+                                                           for m in c.children):
+                return c
     ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
     if ccomps:
         after = [c for c in ccomps if c.i > verb.i]
@@ -108,12 +121,14 @@ def verb_group_span(verb: Any, offset: int) -> Span:
 
 def _verb_report(verb: Any, table: CueTable, offset: int) -> Report | None:
     lemma = verb.lemma_.lower()
-    comp = _complement(verb, table) if lemma in table.verbs or lemma in table.prepositional else None
-    subject = source_token(verb)
+    asks = _asks(verb)
+    comp = _complement(verb, table) if lemma in table.verbs or lemma in table.prepositional or (asks and lemma == "know") else None
+    clause_verb = verb.head if lemma == "know" and asks else verb  # "he wants to know": the clause of "wants"
+    subject = source_token(clause_verb)
     if comp is not None:
-        if is_pronoun_only(comp) or is_blocked(verb, table, subject):
+        if is_pronoun_only(comp) or is_blocked(clause_verb, table, subject):
             return None
-        if lemma not in ASKING and comp.left_edge.lower_ in WH_WORDS and comp.left_edge.i > verb.i:
+        if not asks and comp.left_edge.lower_ in WH_WORDS and comp.left_edge.i > verb.i:
             return None  # "discussed how to move forward": a topic, not a proposition
         if subject is not None and subject.lemma_.lower() in table.not_speech_subjects:
             return None

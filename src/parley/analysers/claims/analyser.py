@@ -22,7 +22,15 @@ Every sentence of the ``sentences`` layer is scored twice:
 The layer holds the sentences that pass (2), each with its kind, its
 CheckThat! score and yes/no from (1), and its quantities. Options
 (``--option claims.KEY=VALUE``): ``threshold`` overrides the decider's cut;
-``checkworthiness`` is ``auto`` (default), ``encoder`` or ``lexical``.
+``checkworthiness`` is ``auto`` (default), ``encoder`` or ``lexical``;
+``checkworthy_share`` bounds the check-worthy list (below).
+
+**The check-worthy list is kept short enough to read**: a sentence is
+check-worthy when its score reaches the model's cut *and* it is among the
+top ``CHECKWORTHY_SHARE`` of the document's sentences by score (rounded up,
+so at least one), the share of sentences the fact-checkers chose in the
+CheckThat! training debates (679 of 45,012). Every score stays on its
+record; ``checkworthy_share=1`` keeps every sentence at the model's cut.
 """
 from __future__ import annotations
 
@@ -49,6 +57,9 @@ ENCODER = "encoder"  # the MiniLM head (data/claims_head.npz)
 LEXICAL = "lexical"  # the word n-gram model (data/claims_model.json)
 DATA = Path(__file__).resolve().parent / "data"  # the shipped models and tables
 ADAPTER = "checkworthy"  # the fine-tuned encoder, used instead of the head when installed
+# Share of sentences check-worthy at most: the positive share of the CheckThat!
+# 2019 + 2020 training debates (679 / 45,012; docs/models/claims.md).
+CHECKWORTHY_SHARE = round(679 / 45012, 4)
 FINETUNED = "finetuned"  # its model name in the checkworthiness layer
 
 
@@ -157,6 +168,17 @@ def threshold_of(model: str) -> float:
     return load_model().threshold
 
 
+def readable_flags(scores: list[float], threshold: float, share: float = CHECKWORTHY_SHARE) -> list[bool]:
+    """Check-worthy yes/no of each of a document's ``scores``: at or above
+    ``threshold`` and among the ``ceil(share * n)`` highest (ties broken by
+    order in the document)."""
+    if not 0.0 < share <= 1.0:
+        raise PipelineError(f"claims option checkworthy_share must be in (0, 1], not {share}", code="E870")
+    room = math.ceil(round(share * len(scores), 6))
+    top = set(sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:room])
+    return [i in top and score >= threshold for i, score in enumerate(scores)]
+
+
 def _score_all(analysis: Analysis, parse: Any, wanted: str):
     """Per sentence (sentence, check-worthiness, claim probability, feats,
     tokens, offset), plus the model name and its threshold."""
@@ -182,6 +204,8 @@ def _score_all(analysis: Analysis, parse: Any, wanted: str):
     options={
         "threshold": Option(None, float, "the claim decider's cut (default: the shipped decider's)"),
         "checkworthiness": Option("auto", str, "the check-worthiness model", ("auto", ENCODER, LEXICAL)),
+        "checkworthy_share": Option(CHECKWORTHY_SHARE, float, "at most this share of the sentences is "
+                                    "check-worthy (1: every one at the model's cut)"),
     },
 )
 def claims(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Any]]:
@@ -189,16 +213,17 @@ def claims(analysis: Analysis, parse: Any, config: Config) -> dict[str, list[Any
     threshold = config.option("claims", "threshold")
     threshold = decider.threshold if threshold is None else threshold
     rows, used, cw_threshold = _score_all(analysis, parse, config.option("claims", "checkworthiness"))
+    flags = readable_flags([r[1] for r in rows], cw_threshold, config.option("claims", "checkworthy_share"))
     out: list[Claim] = []
     scored: list[CheckWorthiness] = []
     for index, (sentence, cw, p_claim, feats, tokens, offset) in enumerate(rows):
-        scored.append(CheckWorthiness(sentence.span, index, round(cw, 4), cw >= cw_threshold, used))
+        scored.append(CheckWorthiness(sentence.span, index, round(cw, 4), flags[index], used))
         if p_claim < threshold or excluded(feats):
             continue
         text = analysis.text[sentence.span.start:sentence.span.end]
         found = find_quantities(tokens, offset) if len(tokens) else find_in_text(text, sentence.span.start)
         quantities = tuple(q for q in found if sentence.span.contains(q))
-        out.append(Claim(sentence.span, claim_kind(feats, text), round(cw, 4), cw >= cw_threshold, quantities))
+        out.append(Claim(sentence.span, claim_kind(feats, text), round(cw, 4), flags[index], quantities))
     return {"claims": out, "checkworthiness": scored}
 
 

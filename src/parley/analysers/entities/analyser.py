@@ -35,7 +35,7 @@ from parley.analysers.entities.mentions import (
 )
 from parley.analysers.entities.offices import office_candidates, unique_title_candidates
 from parley.analysers.entities.people import (
-    HONORIFICS, People, add_surnames, collect_people, first_names, name_words, role_before
+    HONORIFICS, People, add_surnames, collect_people, first_names, honorific_people, name_words, role_before
 )
 from parley.document import Analysis, Span
 from parley.document.records import Entity
@@ -83,7 +83,7 @@ def find_entities(analysis: Analysis, spacy_ents: list[tuple[Span, str]], table:
                    if not _language(text, c, table) and not _common_word(text, c, lower_words)
                    and not _known_plus_common(text, c, known, lower_words)
                    and not _known_compound(text, c, table)]
-    chosen = select(candidates, blocked=urls + nameless)
+    chosen = honorific_people(text, select(candidates, blocked=urls + nameless), urls + nameless)
 
     people = collect_people(text, chosen, table, speakers, labels)
     chosen = add_surnames(text, chosen, people, urls, first_names(table, people))
@@ -212,6 +212,9 @@ def _identity(text: str, cand: Candidate, people: People, table: AliasTable) -> 
     raw = text[cand.span.start:cand.span.end]
     if cand.info is not None:
         return cand.info
+    if cand.type == "PERSON" and cand.source == "spacy" and \
+            _type_by_head(surface_key(raw), "PERSON") in ("ORG", "LAW", "EVENT"):  # "The Straits Times"
+        cand = replace(cand, type=_type_by_head(surface_key(raw), "PERSON"))
     if cand.type == "PERSON":
         words = name_words(raw)
         if words and words[0].lower() in _NAME_PARTICLES:  # "bin Salman", "von der Leyen"
@@ -241,6 +244,8 @@ def _identity(text: str, cand: Candidate, people: People, table: AliasTable) -> 
         if hit is not None:
             return EntityInfo(hit[0], hit[1], "PERSON")
     name = surface_key(raw)
+    if cand.type == "ORG" and _TWO_NAMES.fullmatch(raw) and _HOMETOWN.match(text, cand.span.end):
+        return EntityInfo(slug(name), name, "PERSON")  # "Thom Foulks of Colorado Springs, Colo., asks"
     return EntityInfo(slug(name), name, _type_by_head(name, cand.type))
 
 
@@ -249,12 +254,21 @@ _HEAD_TYPES = (
                 r"Communiqu[eé]s?|Memorandum|Constitution|Doctrine)$"), "LAW"),
     (re.compile(r"\b(?:Summit|War|Conference|Convention|Forum|Olympics|Games|Congress of|Revolution|Crisis)$"), "EVENT"),
     (re.compile(r"\b(?:Sea|Ocean|Strait|Shoal|Gulf|Bay|River|Mountains|Islands?|Peninsula|Lake|Desert|Canal|Room|"
-                r"Hall|Square|Garden)$"), "LOC"),
+                r"Hall|Square|Garden|Building|Bridge|Tunnel|Airport)$"), "LOC"),
+    (re.compile(r"\b(?:Times|Post|Journal|Herald|Gazette|Tribune|Telegraph|Magazine|Newspaper|News)$"), "ORG"),
 )
+# "<First Last> of <Town>, <State>": a listener or caller, not an organisation
+_TWO_NAMES = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+")
+_HOMETOWN = re.compile(r",? of [A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z][a-z]")
+# A person's name by its shape: a middle initial or a generational suffix ("Hubbard T. Saunders IV").
+_PERSON_SHAPE = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)+ [A-Z][a-z]+(?:,? (?:Jr\.|Sr\.|II|III|IV))?"
+                           r"|[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+,? (?:Jr\.|Sr\.|II|III|IV)")
 
 
 def _type_by_head(name: str, type_: str) -> str:
     """The type a name's head noun gives ("Taiwan Relations Act" is a LAW), else spaCy's."""
+    if type_ in ("ORG", "PRODUCT") and _PERSON_SHAPE.fullmatch(name):
+        return "PERSON"
     if type_ in ("ORG", "PRODUCT", "PERSON", "GPE", "LOC", "EVENT", "LAW") and " " in name:
         for pattern, head_type in _HEAD_TYPES:
             if pattern.search(name):

@@ -139,6 +139,23 @@ def add_surnames(text: str, chosen: list[Candidate], people: People, urls: list[
     return add_free(fixed, extra, urls)
 
 
+_HONORIFIC_NAME = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Dr)\.?[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+[A-Z][a-z]+)?)(?![\w’'-])")
+
+
+def honorific_people(text: str, chosen: list[Candidate], urls: list[Span]) -> list[Candidate]:
+    """A name right after Mr/Mrs/Ms/Dr is a person, in a table or not: spaCy's
+    other types for it are corrected, and names spaCy missed are added
+    ("Mr Ruto, he said")."""
+    title_words = {w.lower() for t in titles() for w in t.split()}
+    spans = {}
+    for m in _HONORIFIC_NAME.finditer(text):
+        if m.group(1).split()[0].lower() not in title_words:
+            spans[(m.start(1), m.end(1))] = Span(m.start(1), m.end(1))
+    fixed = [replace(c, type="PERSON") if c.source == "spacy" and c.type != "PERSON"
+             and (c.span.start, c.span.end) in spans else c for c in chosen]
+    return add_free(fixed, [Candidate(s, "PERSON", "title") for s in spans.values()], urls)
+
+
 # -- identities ----------------------------------------------------------------
 HONORIFICS = {"mr.", "mrs.", "ms.", "miss", "dr.", "sir", "madam", "mr", "mrs", "ms", "dr"}
 _RUN_WORD = r"\(?(?:[A-Z][\w.’'-]*|of|for|to|the|and|concurrently|in|on)\)?"

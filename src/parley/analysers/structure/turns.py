@@ -24,8 +24,14 @@ from parley.nlp.textlayout import is_blank, strip, structure_tables
 _WORD = r"[A-Z\u00c0-\u00de\u0400-\u042f][\w.’'\-]*"
 _PART = r"(?:[A-Za-z\u00c0-\u024f\u0400-\u04ff][\w.’'\-]*)"
 # A candidate label: up to six words, then a colon and space, at a line start.
-LABEL = re.compile(rf"(?:(?P<label>Q)(?::[ \t]*|[ \t]+(?=[A-Z“\"‘(\d]))|(?P<name>{_WORD}(?:[ \t]+{_PART}){{0,5}}):[ \t]*)(?=\S)")
+LABEL = re.compile(rf"(?:(?P<label>Q)(?::[ \t]*|[ \t]+(?=[A-Z“\"‘(\d—–…\[]))|(?P<name>{_WORD}(?:[ \t]+{_PART}){{0,5}}):[ \t]*)(?=\S)")
 GLUED = re.compile(rf"(?<=[a-z0-9\)][.?!])(?P<label>{_WORD}(?:[ \t]+(?:[a-z]{{1,4}}[-]?|{_WORD})){{1,3}}):[ \t]+(?=\S)")
+# Bracketed stamps and capitalised words that a broken export puts in front of a
+# label inside a paragraph: ``terror? PRESIDENT [01.01.20, 01:00:00] Barack Obama:``.
+STAMPED_PREFIX = re.compile(r"(?:(?:\[[^\]\n]{1,40}\]|[A-Z][\w.]*)[ \t]+){1,6}")
+INITIALS = re.compile(r"[A-Z]{2,3}")
+# A role word glued straight onto a sentence end: ``Mr. Putin.caller: Good evening``.
+GLUED_ROLE = re.compile(r"(?<=[a-z0-9\)][.?!])(?P<name>[A-Za-z]+):[ \t]+(?=\S)")
 QUOTE_OPEN = "“\"«„‘'"
 QUOTE_CLOSE = "”\"»“’'"
 
@@ -93,7 +99,13 @@ def find_labels(text: str, paragraphs: list[Span]) -> list[Label]:
         for m in re.finditer(r"(?<=[.?!…\]\)])[ \t]+|(?<=[a-z0-9][.?!])(?=[A-Z])", text[para.start:para.end]):
             pos = para.start + m.end()
             lm = LABEL.match(text, pos, para.end)
-            if not lm or pos in starts:
+            if pos in starts:
+                continue
+            if not lm:
+                lm = _stamped_label(text, pos, para.end, known)
+                if lm and label_span(lm).start not in starts:
+                    labels.append(Label(Span(pos, label_span(lm).end), lm.end(), label_text(lm), False))
+                    starts.update({pos, label_span(lm).start})
                 continue
             key = _norm(label_text(lm))
             glued = m.start() == m.end()
@@ -101,8 +113,29 @@ def find_labels(text: str, paragraphs: list[Span]) -> list[Label]:
                                 and len(label_text(lm).split()) >= 2 and _is_name_like(label_text(lm))):
                 labels.append(Label(label_span(lm), lm.end(), label_text(lm), False))
                 starts.add(pos)
+    for para in paragraphs:
+        for m in GLUED_ROLE.finditer(text, para.start, para.end):
+            if m.start() not in starts and classify(_norm(m.group("name"))) == "interviewer":
+                labels.append(Label(Span(m.start("name"), m.end("name")), m.end(), m.group("name"), False))
+                starts.add(m.start())
     labels.sort(key=lambda lab: lab.span.start)
     return labels
+
+
+def _stamped_label(text: str, pos: int, end: int, known: set[str]) -> re.Match | None:
+    """A known label behind a run of bracketed stamps and capitalised words
+    (at least one stamp), as broken exports leave them; the turn starts at
+    the first of them."""
+    prefix = STAMPED_PREFIX.match(text, pos, end)
+    if not prefix or "[" not in prefix.group(0):
+        return None
+    # the label may start at any word of the run: the earliest start wins
+    cuts = [pos + m.end() for m in re.finditer(r"[ \t]+", prefix.group(0))]
+    for cut in sorted(cuts):
+        lm = LABEL.match(text, cut, end)
+        if lm and _norm(label_text(lm)) in known and "[" not in text[cut:lm.end()]:
+            return lm
+    return None
 
 
 def label_text(m: re.Match) -> str:
@@ -144,6 +177,10 @@ def _titlecase(word: str) -> str:
 def resolve_speaker(label: str, context: str) -> tuple[str, str]:
     """(id, readable name) for a speaker label, using the document's own
     mentions of a full name first and data/speakers.tsv second."""
+    if INITIALS.fullmatch(label.replace(".", "")) and label.replace(".", "").lower() not in people():
+        full = _name_with_initials(label.replace(".", ""), context)
+        if full:
+            return resolve_speaker(full, context)
     name = bare_name(label)
     if not name:  # a bare role: 'THE PRESIDENT'
         role = " ".join(label.split()[1:] if label.lower().startswith("the ") else label.split())
@@ -161,6 +198,18 @@ def resolve_speaker(label: str, context: str) -> tuple[str, str]:
     if name.lower() in people() and len(name.split()) > 1:
         return people()[name.lower()]
     return slug(name), name
+
+
+def _name_with_initials(initials: str, context: str) -> str | None:
+    """The most frequent run of capitalised words whose initials spell the
+    label ('VP' -> 'Vladimir Putin'), title and text alike."""
+    n = len(initials)
+    words = r"\s+".join([r"([A-Z][a-z\u00e0-\u00ff’'\-]+)"] * n)
+    found = Counter(
+        " ".join(m.groups()) for m in re.finditer(rf"\b{words}\b", context)
+        if "".join(w[0] for w in m.groups()) == initials
+    )
+    return found.most_common(1)[0][0] if found else None
 
 
 def _full_name_in(surname: str, context: str) -> str | None:
@@ -253,13 +302,16 @@ def _assign_kinds(text: str, turns: list[Turn]) -> list[Turn]:
     something of substance; opening remarks and asides are statements."""
     out: list[Turn] = []
     open_question = False
-    for t in turns:
+    for i, t in enumerate(turns):
         if t.speaker == "interviewer":
             open_question = True
             out.append(t)
             continue
-        n_words = len(text[t.body_span.start:t.body_span.end].split()) if t.body_span else 0
-        kind = "answer" if open_question and n_words >= 12 else "statement"
+        body = text[t.body_span.start:t.body_span.end].strip() if t.body_span else ""
+        # the reply straight after a question answers it, however short,
+        # unless it only asks back ('My view?')
+        replies = i > 0 and turns[i - 1].speaker == "interviewer" and not body.endswith("?")
+        kind = "answer" if replies or (open_question and len(body.split()) >= 12) else "statement"
         out.append(Turn(t.span, t.speaker, kind, t.label_span, t.body_span, t.speaker_name))
     return out
 

@@ -14,7 +14,17 @@ need the ``models`` extra. Taxonomies:
 Models live in ``data/`` with model cards in ``docs/models``.
 Without the extra the analyser is reported unavailable and nothing else
 changes. Options (``--option techniques.KEY=VALUE``): ``taxonomies`` (a list,
-default the trained ones), ``min_score`` (drop records scoring below it, default 0).
+default the trained ones), ``min_score`` (drop records scoring below it;
+default the taxonomy's precision-first operating point, ``OPERATING_POINT``)
+and ``all`` (true: keep every span, whatever its score).
+
+The operating points were chosen on held-out *training* articles by
+``benchmarks/techniques_operating_point.py``: the lowest score at which span
+precision there reaches 0.60 with 20 spans left (``semeval2023``: 0.79, on 53
+SemEval-2023 held-out articles) or, where none does, the score of highest
+precision with 20 spans left (``semeval2020``: 0.29, on 20 of the 37 PTC
+held-out articles). PTC dev precision and recall at the point are in
+docs/models/techniques-2020.md.
 """
 from __future__ import annotations
 
@@ -36,7 +46,9 @@ from parley.pipeline.registry import Option, analyser
 from parley.render.table import Cell, highlighter, section
 
 TAXONOMIES = ("semeval2020", "semeval2023")
-VERSION = "1"
+VERSION = "2"
+# Per taxonomy, the default min_score: the precision-first operating point.
+OPERATING_POINT = {"semeval2020": 0.29, "semeval2023": 0.79}
 _TABLE = MODELS_DIR / "techniques.json"
 
 
@@ -91,8 +103,9 @@ def sentence_segments(analysis: Analysis) -> list[Span]:
 
 
 def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = TAXONOMIES,
-                    min_score: float = 0.0) -> list[Technique]:
-    """Technique records for ``spans`` of ``text`` (sentences), in text order."""
+                    min_score: float | dict[str, float] = 0.0) -> list[Technique]:
+    """Technique records for ``spans`` of ``text`` (sentences), in text order;
+    ``min_score`` is one cut for every taxonomy or one per taxonomy."""
     frozen: list[TokenTable] = []  # the frozen encoder's table, made once if a head needs it
 
     def table() -> TokenTable:
@@ -109,8 +122,9 @@ def find_techniques(text: str, spans: list[Span], taxonomies: tuple[str, ...] = 
         for (span, span_score), row in zip(found, probs):
             k = int(row.argmax())
             score = round(float(span_score * row[k]), 3)
-            if score >= min_score:
-                records.append(Technique(span, labels[k], taxonomy, score))
+            cut = min_score.get(taxonomy, 0.0) if isinstance(min_score, dict) else min_score
+            if score >= cut:
+                records.append(Technique(span, labels[k], taxonomy, score, confidence=score))
     records.sort(key=lambda r: (r.span.start, r.span.end, r.taxonomy))
     return records
 
@@ -154,11 +168,17 @@ def label_probabilities(taxonomy: str, text: str, segments_: list[Span], found: 
 
 @analyser("techniques", version=VERSION, requires=("sentences",), assigns=("techniques",), order=60, check=check,
           options={"taxonomies": Option(None, tuple, "taxonomies to run (default: every trained one)"),
-                   "min_score": Option(0.0, float, "drop records scoring below this")})
+                   "min_score": Option(None, float, "drop records scoring below this "
+                                       "(default: each taxonomy's precision-first operating point)"),
+                   "all": Option(False, bool, "keep every span whatever its score (overrides min_score)")})
 def analyse_techniques(analysis: Analysis, parse: Any, config: Any) -> dict[str, list[Technique]]:
     taxonomies = config.option("techniques", "taxonomies")
     taxonomies = trained_taxonomies() if taxonomies is None else taxonomies
     min_score = config.option("techniques", "min_score")
+    if config.option("techniques", "all"):
+        min_score = 0.0
+    elif min_score is None:
+        min_score = dict(OPERATING_POINT)
     return {"techniques": find_techniques(analysis.text, sentence_segments(analysis), taxonomies, min_score)}
 
 
@@ -175,7 +195,7 @@ def highlight(analysis: Analysis, record: Technique) -> list[tuple[Span, str, st
     year = "2020" if record.taxonomy == "semeval2020" else "2023"
     name = readable(record.taxonomy, record.label)
     gloss = label_table().get(record.taxonomy, {}).get(record.label, ["", ""])[1]
-    return [(record.span, f"{name} ({year})", f"{name}: {gloss} [{record.taxonomy}, score {record.score:.2f}]")]
+    return [(record.span, f"{name} ({year})", f"{name}: {gloss} [{record.taxonomy}]")]
 
 
 @section("techniques", "Persuasion techniques", ("techniques",), order=60)

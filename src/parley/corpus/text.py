@@ -1,0 +1,137 @@
+"""Word-level helpers shared by talking points and attribution checks.
+
+- ``content_stems(text)``: the sentence's content words (stop words left
+  out), lower-cased and cut to their first ``STEM`` letters, a crude but
+  language-light stemmer ("sanctions" and "sanctioned" meet);
+- ``keys(stems)``: the candidate keys of a sentence: every pair of its
+  ``KEY_WORDS`` longest stems, so that two sentences sharing two long words
+  meet in an index lookup, never a scan;
+- ``boilerplate(text)``: True for lines that never make a talking point
+  (too few content words, or a stock phrase such as "Thank you very much");
+- ``lexical_similarity(a, b)``: cosine of two stem sets;
+- ``Embedder``: MiniLM vectors (``models`` extra) as float32 bytes, or None
+  when the extra is missing, so that every caller falls back to the lexical
+  similarity.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from typing import Iterable, Sequence
+
+STEM = 6
+KEY_WORDS = 5
+MIN_CONTENT_WORDS = 4
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_CAPITALISED = re.compile(r"(?<=[\w,;:'’\"”)-] )[A-Z][^\W_]*(?:['’][^\W_]+)*")
+
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before being below
+between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few
+for from further get got had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself
+him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself just let's like me more most
+mr mrs ms much must mustn't my myself no nor not now of off on once only or other ought our ours ourselves out over
+own really said same say says she she'd she'll she's should shouldn't so some such than that that's the their
+theirs them themselves then there there's these they they'd they'll they're they've this those through thus to
+too under until up upon us very was wasn't we we'd we'll we're we've well were weren't what what's when when's
+where where's which while who who's whom why why's will with won't would wouldn't yes yeah you you'd you'll
+you're you've your yours yourself yourselves okay ok oh um uh sir thing things lot going know think want mean
+""".split())
+
+# Stock lines of press conferences and interviews: never a talking point,
+# however often they recur (compared after lower-casing and stripping
+# punctuation).
+STOP_PHRASES = frozenset({
+    "thank you", "thank you very much", "thanks very much", "thank you so much", "thanks a lot",
+    "next question", "go ahead", "please go ahead", "good morning", "good afternoon", "good evening",
+    "ladies and gentlemen", "thank you all", "thank you everybody", "thank you everyone", "we'll see",
+    "i don't know", "that's right", "that's true", "absolutely", "of course", "excuse me", "i'm sorry",
+    "one more question", "last question", "let me answer", "let me say this", "let me be clear",
+    "thank you for having me", "thank you for your question", "thank you very much for the question",
+    "it's a pleasure to be here", "nice to see you", "great to see you", "good to see you",
+})
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters and digits; inner apostrophes kept)."""
+    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words of ``text``, in order, with repeats."""
+    return [w[:STEM] for w in words(text) if w not in STOP_WORDS and (len(w) > 2 or w.isdigit())]
+
+
+def keys(stems: Iterable[str], names: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Every pair (sorted, joined by a space) of the ``KEY_WORDS`` longest distinct stems, except
+    pairs of two ``names`` stems ("new york", "united states": a name alone makes no talking point)."""
+    distinct = sorted(set(stems), key=lambda s: (-len(s), s))[:KEY_WORDS]
+    return [" ".join(pair) for pair in itertools.combinations(sorted(distinct), 2)
+            if not (pair[0] in names and pair[1] in names)]
+
+
+def name_stems(text: str) -> set[str]:
+    """Stems of the capitalised words of ``text`` that do not open it or a clause (a light name cue)."""
+    out = set()
+    for m in _CAPITALISED.finditer(text):
+        w = m.group().lower().replace("’", "'")
+        if w not in STOP_WORDS and (len(w) > 2 or w.isdigit()):
+            out.add(w[:STEM])
+    return out
+
+
+def named_similarity(a: Sequence[str], names_a: set[str], b: Sequence[str], names_b: set[str]) -> float:
+    """Stem-set cosine in which shared names do not count as overlap (they still count in the
+    sizes): two sentences that only share "President Putin" or "the United States" score low."""
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return len((sa & sb) - names_a - names_b) / math.sqrt(len(sa) * len(sb))
+
+
+def boilerplate(text: str) -> bool:
+    """True when ``text`` is a stock phrase or has fewer than MIN_CONTENT_WORDS content words."""
+    folded = " ".join(words(text))
+    if folded in STOP_PHRASES:
+        return True
+    return len(set(content_stems(text))) < MIN_CONTENT_WORDS
+
+
+def lexical_similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cosine of the stem sets ``a`` and ``b`` (0 when either is empty)."""
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / math.sqrt(len(sa) * len(sb))
+
+
+def dense_similarity(a: bytes | None, b: bytes | None) -> float | None:
+    """Cosine of two float32 vectors stored as bytes (they are L2-normalised); None if either is missing."""
+    if not a or not b or len(a) != len(b):
+        return None
+    import numpy as np
+
+    return float(np.dot(np.frombuffer(a, dtype=np.float32), np.frombuffer(b, dtype=np.float32)))
+
+
+class Embedder:
+    """MiniLM sentence vectors as float32 bytes; ``model`` is None when the extra is missing (or turned off)."""
+
+    def __init__(self, dense: bool = True):
+        self.model: str | None = None
+        if dense:
+            from parley.models import encoder
+
+            if encoder.available() is None:
+                self.model = encoder.MODEL_PACKAGE
+
+    def vectors(self, texts: list[str]) -> list[bytes | None]:
+        if self.model is None or not texts:
+            return [None] * len(texts)
+        import numpy as np
+
+        from parley.models import encoder
+
+        matrix = np.asarray(encoder.embed(texts), dtype=np.float32)
+        return [row.tobytes() for row in matrix]
