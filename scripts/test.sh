@@ -7,7 +7,7 @@
 # Extra arguments go to pytest (e.g. scripts/test.sh -k structure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh test models service browser-tests postgres export factchecks exchange sources ray
+scripts/setup.sh test models service browser-tests postgres export factchecks exchange sources ray onnx
 scripts/ci-chromium.sh >&2
 eval "$(scripts/ci-postgres.sh)"
 trap 'scripts/ci-postgres.sh --stop "$PARLEY_TEST_PG_DATADIR" >/dev/null 2>&1 || true' EXIT

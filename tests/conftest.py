@@ -87,3 +87,14 @@ def store_url(backend: str, folder: Path, name: str = "store.db") -> str:
 def url(request, tmp_path) -> str:
     """An empty store's URL, once per backend."""
     return store_url(request.param, tmp_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def encoder_cache(tmp_path_factory):
+    """ONNX graphs the tests export (parley.models.runtime) go to a folder of
+    this run, not the user's cache."""
+    import os
+
+    if "PARLEY_CACHE_DIR" not in os.environ:
+        os.environ["PARLEY_CACHE_DIR"] = str(tmp_path_factory.mktemp("parley-cache"))
+    yield

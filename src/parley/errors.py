@@ -120,6 +120,8 @@ CATALOGUE = {
     "E303": "bad analyser option (unknown analyser or option name, or a value of the wrong type)",
     "E400": "model or optional package not installed",
     "E401": "a model or data file shipped with Parley is missing or malformed",
+    "E410": "encoder runtime onnx or onnx-int8 cannot run (the onnx extra is missing, or the ONNX export failed)",
+    "E411": "unknown encoder runtime (encoder.runtime or PARLEY_ENCODER_RUNTIME is not torch, onnx or onnx-int8)",
     "E500": "gold file error",
     "E600": "store error",
     "E601": "unsupported database URL",

