@@ -138,8 +138,8 @@ class PointsSQL:
     def said_point_groups(self, said: list[dict[str, Any]], min_docs: int = 2) -> list[dict[str, Any]]:
         """The dossier's ``said`` sentences (``hash``, ``start``) grouped by talking point: one group per
         point with members from at least ``min_docs`` documents (``point``, ``label``: the point's first
-        wording, ``documents``, ``sentences``), in the order of their first sentence, then the others
-        as one group (``point`` None). Three reads, bounded by the page of sentences."""
+        wording, ``documents``, ``sentences``), and the others as one group (``point`` None), the
+        groups in the order of their first (newest) sentence. Three reads, bounded by the page of sentences."""
         if not said:
             return []
         pairs = sorted({(s["hash"], int(s["start"])) for s in said})
@@ -163,5 +163,4 @@ class PointsSQL:
                 groups[key] = {"point": key, "label": labels.get(key, "") if key is not None else "Other statements",
                                "documents": sizes.get(key, 1) if key is not None else None, "sentences": []}
             groups[key]["sentences"].append(s)
-        rest = groups.pop(None, None)
-        return list(groups.values()) + ([rest] if rest else [])
+        return list(groups.values())
