@@ -110,18 +110,17 @@ def add_document(store: Any, hash: str, data: dict[str, Any], day: str | None, e
     rechecked = 0
     for source, sentences in words_by_source.items():
         source_keys = [k for stems in sentences for k in keys(stems)]
-        for h, index in store.checks_sharing_keys(source, source_keys, hash):
-            for old in store.attribution_checks(hash=h, limit=None):
-                # only a new passage that could enter the shortlist can change the check
-                if old["attribution"] == index and may_change(old, sentences, floor):
-                    check(store, h, index, source, old["direct"], (old["span_start"], old["span_end"]),
-                          old["body"], old["day"], embedder)
-                    rechecked += 1
+        for h, index, old_direct, old_start, old_end, old_day, old_body in store.checks_sharing_keys(
+                source, source_keys, hash):
+            # only a new passage that could enter the shortlist can change the check
+            if may_change(old_body, sentences, floor):
+                check(store, h, index, source, old_direct, (old_start, old_end), old_body, old_day, embedder)
+                rechecked += 1
     return len(found) + rechecked
 
 
-def may_change(old: dict[str, Any], sentences: list[list[str]], floor: float) -> bool:
-    """Whether one of the new ``sentences`` (stems) shares enough stems with the checked report
+def may_change(report: str, sentences: list[list[str]], floor: float) -> bool:
+    """Whether one of the new ``sentences`` (stems) shares enough stems with the checked ``report``
     (stem cosine ≥ ``floor``) to change it; otherwise the check is left as it is."""
-    own = content_stems(old["body"])
+    own = content_stems(report)
     return any(lexical_similarity(own, s) >= floor for s in sentences)

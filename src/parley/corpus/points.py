@@ -115,6 +115,7 @@ def add_document(store: Any, hash: str, data: dict[str, Any], day: str | None, e
         if int(point) not in seeds:
             seeds[int(point)] = (seed_stems.split(), name_stems(seed_body), seed_vector and bytes(seed_vector))
         by_key.setdefault(key, []).append(int(point))
+    members = []
     for (span, turn, speaker, body), own, own_names, own_keys, vector in zip(found, stems, names, sentence_keys,
                                                                            vectors):
         best: tuple[float, int] | None = None
@@ -127,8 +128,9 @@ def add_document(store: Any, hash: str, data: dict[str, Any], day: str | None, e
                 score, dense = similarity((own, own_names, vector), seeds[point])
                 if joins(score, dense) and (best is None or score > best[0]):
                     best = (score, point)
-        store.add_point_member(hash, best[1] if best else None, span, turn, speaker, day, body, " ".join(own),
-                               vector, best[0] if best else 1.0, own_keys)
+        members.append((best[1] if best else None, span, turn, speaker, day, body, " ".join(own), vector,
+                        best[0] if best else 1.0, own_keys))
+    store.add_point_members(hash, members)
     return len(found)
 
 

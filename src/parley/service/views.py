@@ -75,6 +75,7 @@ def document(store: Store, ref: str) -> tuple[dict[str, Any], Analysis]:
         "unavailable": analysis.unavailable,
         "corrections": len(corrections),
         "claim_matches": store.claim_matches_of(info.hash),
+        "attribution_checks": attribution_checks_of(store, info.hash),
         "analysis": data,
     }
     return view, analysis
@@ -105,3 +106,18 @@ def search(store: Store, query: str, filters: Filters, layer: str, limit: int, t
     view.update(hits=[hit.json() for hit in result.hits], complete=result.complete,
                 elapsed=round(result.elapsed, 4), searched=True)
     return view
+
+
+CHECK_WORDS = {"close": "close to the source's own words", "paraphrase": "a paraphrase of the source's words",
+               "differs": "differs from the source's words", "no-statement": "no statement of the source in the corpus"}
+
+
+def attribution_checks_of(store: Store, hash: str) -> list[dict[str, Any]]:
+    """The document's stored attribution checks (``parley.corpus.checks``), each with ``words``
+    (what its label means; never a verdict of truth) and each passage's ``link``."""
+    found = store.attribution_checks(hash=hash, limit=None) if hasattr(store, "attribution_checks") else []
+    for c in found:
+        c["words"] = CHECK_WORDS.get(c["label"], c["label"])
+        for p in c["passages"]:
+            p["link"] = f"/documents/{p['hash']}?at={int(p['start'])}-{int(p['end'])}"
+    return found

@@ -32,14 +32,22 @@ class AttributionChecksSQL:
                 "INSERT INTO check_keys (source, key, hash, attribution) VALUES (?, ?, ?, ?)",
                 [(row["source"], k, row["hash"], row["attribution"]) for k in sorted(set(keys))])
 
-    def checks_sharing_keys(self, source: str, keys: Sequence[str], exclude_hash: str) -> list[tuple[str, int]]:
-        """``(hash, attribution)`` of checks of ``source`` in other documents sharing a key."""
+    def checks_sharing_keys(self, source: str, keys: Sequence[str], exclude_hash: str) -> list[tuple]:
+        """``(hash, attribution, direct, start, end, day, body)`` of the checks of ``source`` in other
+        documents sharing a key: one read (the ``(source, key)`` index, then each check's row), so
+        that deciding which to run again costs no read per check."""
         keys = sorted(set(keys))
         if not keys:
             return []
-        return [(h, int(a)) for h, a in self._rows(  # type: ignore[attr-defined]
-            f"SELECT DISTINCT hash, attribution FROM check_keys WHERE source = ? "
-            f"AND key IN ({', '.join('?' * len(keys))}) AND hash <> ?", [source, *keys, exclude_hash])]
+        out: list[tuple] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            out += self._rows(  # type: ignore[attr-defined]
+                "SELECT c.hash, c.attribution, c.direct, c.span_start, c.span_end, c.day, c.body "
+                "FROM attribution_checks c WHERE c.source = ? AND c.hash <> ? AND EXISTS (SELECT 1 FROM check_keys k "
+                "WHERE k.hash = c.hash AND k.attribution = c.attribution AND k.source = c.source "
+                f"AND k.key IN ({', '.join('?' * len(chunk))}))", [source, exclude_hash, *chunk])
+        return sorted(set((h, int(a), bool(d), int(s0), int(s1), day, body) for h, a, d, s0, s1, day, body in out))
 
     def source_quotes(self, source: str, exclude_hash: str, limit: int = 200) -> list[tuple]:
         """``(hash, doc_id, start, end, day, body)`` of direct quotes of ``source`` in other documents."""

@@ -10,10 +10,11 @@
 - ``months``: mentions per month (``YYYY-MM``) over the whole library;
 - ``said``: sentences of turns the entity speaks, newest first, a page of
   ``SAID_PAGE`` (``said_offset``), grouped by talking point through
-  ``talking_point_groups`` (the hook below; until talking points exist it
-  gives one group);
+  ``talking_point_groups`` (the hook below; by default the store's talking
+  points, ``said_point_groups``: a group per point of two or more documents);
 - ``said_by_others``: attributions whose source is the entity, in turns of
-  other speakers;
+  other speakers, each with its attribution check's label and similarity
+  (``check``, ``check_similarity``; None when none is stored);
 - ``stance_toward`` / ``stance_held``: stance histories (``store/shifts.py``)
   with the entity as target / holder (the newest ``STANCE_LIMIT`` of each),
   and the ``shifts`` found in the whole histories.
@@ -41,12 +42,15 @@ _HIT_KEYS = ("hash", "doc_id", "turn", "start", "end", "speaker", "label", "publ
 
 
 def _default_groups(store: Any, entity_id: str, said: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Talking points (``store/points_sql.py``): one group per point of two or more documents, then the rest."""
+    if hasattr(store, "said_point_groups"):
+        return store.said_point_groups(said)
     return [{"point": None, "label": "Statements", "sentences": said}] if said else []
 
 
 # The talking-point hook: (store, canonical id, said sentences) -> groups of
 # {"point": id or None, "label": str, "sentences": [...]}, in display order.
-# The talking-points module replaces it with ``set_talking_point_grouper``.
+# ``set_talking_point_grouper`` replaces it (tests, other groupings).
 talking_point_groups: Callable[[Any, str, list[dict[str, Any]]], list[dict[str, Any]]] = _default_groups
 
 
@@ -166,8 +170,10 @@ class DossierSQL(ShiftSQL):
 
     def _said_by_others(self, ids: list[str]) -> list[dict[str, Any]]:
         where = in_clause(ids)
-        rows = self._rows(
-            f"SELECT {_HIT} FROM segments s JOIN documents d ON d.hash = s.hash WHERE s.label IN {where} "
+        rows = self._rows(  # with the attribution check of each quote, when one is stored
+            f"SELECT {_HIT}, c.label, c.similarity FROM segments s JOIN documents d ON d.hash = s.hash "
+            "LEFT JOIN attribution_checks c ON c.hash = s.hash AND c.span_start = s.span_start "
+            f"AND c.span_end = s.span_end AND c.source = s.label WHERE s.label IN {where} "
             f"AND s.layer = 'quotes' AND (s.speaker IS NULL OR s.speaker NOT IN {where}) "
             "ORDER BY d.day DESC NULLS LAST, s.hash, s.span_start LIMIT ?", [*ids, *ids, OTHERS_LIMIT])
-        return [dict(zip(_HIT_KEYS, r)) for r in rows]
+        return [dict(zip(_HIT_KEYS + ("check", "check_similarity"), r)) for r in rows]

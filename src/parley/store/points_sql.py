@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+KEYS_PER_READ = 100  # keys per candidate read (one UNION ALL of index range reads)
+IDS_PER_READ = 500  # seeds per read
 MEMBER_COLUMNS = "m.id, m.point_id, m.hash, d.doc_id, m.span_start, m.span_end, m.turn, m.speaker, m.day, m.body"
 
 
@@ -30,37 +32,57 @@ class PointsSQL:
         """``(key, point_id, seed stems, seed vector, seed text)`` of the points whose members of other
         documents share a key: at most ``per_key`` points per key, the newest (``point_id`` descending,
         an index range read), so that a common key never reads the whole table; the seed is the
-        point's first member, which every member was compared with."""
+        point's first member, which every member was compared with. Two reads a chunk of keys: the
+        ``(key, point)`` pairs, then each distinct seed once (a seed shared by many keys is sent once)."""
         keys = sorted(set(keys))
         if not keys:
             return []
-        out: list[tuple] = []
-        for start in range(0, len(keys), 100):
-            chunk = keys[start:start + 100]
+        pairs: list[tuple[str, int]] = []
+        for start in range(0, len(keys), KEYS_PER_READ):
+            chunk = keys[start:start + KEYS_PER_READ]
             per = ("SELECT * FROM (SELECT key, point_id FROM point_keys WHERE key = ? AND hash <> ? "
                    "ORDER BY point_id DESC LIMIT ?) AS c")
-            out += self._rows(  # type: ignore[attr-defined]
-                "SELECT DISTINCT c.key, c.point_id, s.stems, s.vector, s.body FROM ("
-                + " UNION ALL ".join([per] * len(chunk)) + ") c JOIN point_members s ON s.id = c.point_id",
+            pairs += self._rows(  # type: ignore[attr-defined]
+                "SELECT DISTINCT c.key, c.point_id FROM (" + " UNION ALL ".join([per] * len(chunk)) + ") c",
                 [x for k in chunk for x in (k, exclude_hash, int(per_key))])
-        return out
+        seeds: dict[int, tuple] = {}
+        wanted = sorted({int(p) for _, p in pairs})
+        for start in range(0, len(wanted), IDS_PER_READ):
+            chunk = wanted[start:start + IDS_PER_READ]
+            for row in self._rows(f"SELECT id, stems, vector, body FROM point_members "  # type: ignore
+                                  f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                seeds[int(row[0])] = tuple(row[1:])
+        return [(k, int(p), *seeds[int(p)]) for k, p in pairs if int(p) in seeds]
 
-    def add_point_member(self, hash: str, point_id: int | None, span: tuple[int, int], turn: int | None,
-                         speaker: str | None, day: str | None, body: str, stems: str, vector: bytes | None,
-                         similarity: float, keys: Sequence[str]) -> int:
-        """Insert one member (a new point of its own when ``point_id`` is None) and its keys; its id."""
-        row = self._one(  # type: ignore[attr-defined]
-            "INSERT INTO point_members (hash, point_id, span_start, span_end, turn, speaker, day, body, stems, "
-            "vector, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (hash, point_id or 0, span[0], span[1], turn, speaker, day, body, stems, vector, similarity))
-        member = int(row[0])
-        if point_id is None:
-            self._execute("UPDATE point_members SET point_id = ? WHERE id = ?", (member, member))  # type: ignore
-        if keys:
+    def add_point_members(self, hash: str, members: Sequence[tuple]) -> list[int]:
+        """Insert a document's members at once; their ids. Each member is ``(point_id or None, span,
+        turn, speaker, day, body, stems, vector, similarity, keys)``; None starts a point of its own
+        (its id). The ids are reserved first (one read), so members and keys are two batched
+        inserts, never a round trip per member."""
+        if not members:
+            return []
+        ids = self._reserve_member_ids(len(members))
+        rows, key_rows = [], []
+        for member, (point_id, span, turn, speaker, day, body, stems, vector, similarity, keys) in zip(ids, members):
+            point = point_id or member
+            rows.append((member, hash, point, span[0], span[1], turn, speaker, day, body, stems, vector, similarity))
+            key_rows += [(k, member, point, hash, speaker) for k in sorted(set(keys))]
+        self._executemany(  # type: ignore[attr-defined]
+            "INSERT INTO point_members (id, hash, point_id, span_start, span_end, turn, speaker, day, body, stems, "
+            "vector, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if key_rows:
             self._executemany(  # type: ignore[attr-defined]
-                "INSERT INTO point_keys (key, member_id, point_id, hash, speaker) VALUES (?, ?, ?, ?, ?)",
-                [(k, member, point_id or member, hash, speaker) for k in sorted(set(keys))])
-        return member
+                "INSERT INTO point_keys (key, member_id, point_id, hash, speaker) VALUES (?, ?, ?, ?, ?)", key_rows)
+        return ids
+
+    def _reserve_member_ids(self, n: int) -> list[int]:
+        """``n`` new ``point_members`` ids: from the sequence (PostgreSQL; safe under concurrent
+        writers) or after the largest id (SQLite, whose write transaction holds the database)."""
+        if self.dialect == "postgresql":  # type: ignore[attr-defined]
+            return sorted(int(r[0]) for r in self._rows(  # type: ignore[attr-defined]
+                "SELECT nextval(pg_get_serial_sequence('point_members', 'id')) FROM generate_series(1, ?)", (n,)))
+        top = int(self._one("SELECT COALESCE(MAX(id), 0) FROM point_members")[0])  # type: ignore[attr-defined]
+        return list(range(top + 1, top + 1 + n))
 
     def has_point_members(self, hash: str) -> bool:
         return self._one("SELECT 1 FROM point_members WHERE hash = ? LIMIT 1", (hash,)) is not None  # type: ignore
@@ -112,3 +134,33 @@ class PointsSQL:
             "WHERE m.id IN (SELECT k.member_id FROM point_keys k WHERE k.speaker = ? "
             f"AND k.key IN ({', '.join('?' * len(keys))}) AND k.hash <> ? ORDER BY k.member_id DESC LIMIT ?)",
             [speaker, *keys, exclude_hash or "", int(limit)])
+
+    def said_point_groups(self, said: list[dict[str, Any]], min_docs: int = 2) -> list[dict[str, Any]]:
+        """The dossier's ``said`` sentences (``hash``, ``start``) grouped by talking point: one group per
+        point with members from at least ``min_docs`` documents (``point``, ``label``: the point's first
+        wording, ``documents``, ``sentences``), and the others as one group (``point`` None), the
+        groups in the order of their first (newest) sentence. Three reads, bounded by the page of sentences."""
+        if not said:
+            return []
+        pairs = sorted({(s["hash"], int(s["start"])) for s in said})
+        point_of = {(h, int(a)): int(p) for h, a, p in self._rows(  # type: ignore[attr-defined]
+            "SELECT hash, span_start, point_id FROM point_members WHERE "
+            + " OR ".join(["(hash = ? AND span_start = ?)"] * len(pairs)), [x for pair in pairs for x in pair])}
+        ids = sorted(set(point_of.values()))
+        sizes, labels = {}, {}
+        if ids:
+            where = f"({', '.join('?' * len(ids))})"
+            sizes = {int(p): int(n) for p, n in self._rows(  # type: ignore[attr-defined]
+                f"SELECT point_id, COUNT(DISTINCT hash) FROM point_members WHERE point_id IN {where} "
+                "GROUP BY point_id", ids)}
+            labels = {int(i): body for i, body in self._rows(  # type: ignore[attr-defined]
+                f"SELECT id, body FROM point_members WHERE id IN {where}", ids)}
+        groups: dict[int | None, dict[str, Any]] = {}
+        for s in said:
+            p = point_of.get((s["hash"], int(s["start"])))
+            key = p if p is not None and sizes.get(p, 0) >= min_docs else None
+            if key not in groups:
+                groups[key] = {"point": key, "label": labels.get(key, "") if key is not None else "Other statements",
+                               "documents": sizes.get(key, 1) if key is not None else None, "sentences": []}
+            groups[key]["sentences"].append(s)
+        return list(groups.values())
