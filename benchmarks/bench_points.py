@@ -2,7 +2,7 @@
 
     PYTHONPATH=src:benchmarks .venv/bin/python benchmarks/bench_points.py \\
         [--corpus ../shared/corpus] [--msrp /tmp/msrp] [--train-families 300] [--test-families 500] [--singles 150] \\
-        [--lexical-only] [--out out/bench]
+        [--lexical-only] [--min-rare 3] [--rare-share 0.01] [--out out/bench]
 
 Families are the connected components of the MSRP positive pairs (two
 sentences judged paraphrases of each other); sentences that occur only in
@@ -35,6 +35,7 @@ import corpus_docs
 import harness
 
 from parley.corpus import points
+from parley.corpus import text as corpus_text
 from parley.corpus.text import Embedder
 from parley.store import open_store
 
@@ -177,8 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--test-families", type=int, default=500, help="families of MSRP test reported on")
     p.add_argument("--singles", type=int, default=150, help="negative-only MSRP sentences planted, per split")
     p.add_argument("--lexical-only", action="store_true", help="tune and report the stem similarity only (no MiniLM)")
+    p.add_argument("--min-rare", type=int, default=points.MIN_RARE_SHARED, help="rare stems two sentences must share")
+    p.add_argument("--rare-share", type=float, default=corpus_text.RARE_SHARE,
+                   help="share of the sentences above which a stem is common")
     harness.add_arguments(p)
     args = p.parse_args(argv)
+    points.MIN_RARE_SHARED, corpus_text.RARE_SHARE = args.min_rare, args.rare_share
     train, test = args.msrp / "msr_paraphrase_train.txt", args.msrp / "msr_paraphrase_test.txt"
     missing = [str(x) for x in (args.corpus, train, test) if not x.exists()]
     if missing:
@@ -226,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     planted = sum(1 for d in test_docs for s in corpus_docs.sentences(d) if s[2] == "planted")
     report.note(f"test: {planted} planted sentences ({len(test_fams)} families + {len(test_singles)} singletons) in "
                 f"{len(test_docs)} transcripts; thresholds chosen on {len(fams)} train families + {len(singles)} "
-                f"singletons: {chosen}", chosen=chosen, grid={k: [(t, s) for t, s in v] for k, v in grid.items()})
+                f"singletons: {chosen}; min rare stems {args.min_rare}, rare share {args.rare_share}", chosen=chosen,
+                grid={k: [(t, s) for t, s in v] for k, v in grid.items()})
     harness.finish(bench, report, args.out)
     return 0
 
