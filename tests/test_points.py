@@ -7,7 +7,7 @@ import pytest
 
 from parley.cli import main
 from parley.corpus import points as talking_points
-from parley.corpus.text import boilerplate, keys
+from parley.corpus.text import boilerplate, content_stems, keys
 from parley.errors import CorpusError
 from parley.store import open_store
 from tests.corpus_fixture import analysis
@@ -93,3 +93,42 @@ def test_a_sentence_is_compared_with_the_seed_so_chains_cannot_grow(url):
             store.put_json(analysis(name, "2024-01-01", [("lavrov", sentence)]), "t")
         found = talking_points.points(store)
         assert [sorted(m.doc_id for m in p.members) for p in found] == [["a", "b"]]
+
+
+@pytest.mark.parametrize("text", ["If I may ask another question.", "Let me follow up on Jim's question.",
+                                  "Mr. President, let me follow up on Jim's question about that.",
+                                  "Thank you very much for the question, Mr. Secretary."])
+def test_interview_procedure_is_boilerplate(text):
+    """Procedure phrasing is taken out before the content words are counted (once, the stems
+    "follow", "question", "ask" were content and these lines formed the corpus's largest points)."""
+    assert boilerplate(text)
+    assert "questi" not in content_stems("Let me ask another question about the sanctions on grain exports.")
+
+
+def test_procedure_never_forms_a_point(url):
+    asks = ["If I may ask another question, Mr. Minister, about this.",
+            "If I may, let me ask another question, Mr. Minister.",
+            "Let me follow up on that question, Mr. Minister, if I may."]
+    with _store(url) as store:
+        for name, sentence in zip("abc", asks):
+            store.put_json(analysis(name, "2024-01-01", [("host", sentence)]), "t")
+        assert talking_points.points(store) == []
+
+
+def _filler(name: str, n: int) -> list[tuple[str, str]]:
+    """``n`` sentences of document ``name`` that all hold "people", "time", "results" and "today"."""
+    return [("host", f"People spent time on results today, item{name}{i}x tagwordq{name}{i}.") for i in range(n)]
+
+
+def test_overlap_on_common_words_does_not_join(url):
+    """Two sentences sharing only stems common across the store ("time", "people") stay apart, while
+    a real paraphrase sharing rare stems still joins (once, plain stem cosine joined both)."""
+    common_a = "People waited a long time for results today."
+    common_b = "People spent time here discussing results today."
+    with _store(url) as store:
+        store.put_json(analysis("a", "2024-01-01", [("lavrov", common_a), ("lavrov", LINE + "."),
+                                                    *_filler("a", 30)]), "t")
+        store.put_json(analysis("b", "2024-01-02", [("peskov", common_b), ("peskov", PARAPHRASE + "."),
+                                                    *_filler("b", 30)]), "t")
+        found = talking_points.points(store)
+        assert [sorted(m.text[:10] for m in p.members) for p in found] == [[LINE[:10], PARAPHRASE[:10]]]

@@ -6,8 +6,13 @@ Every sentence of a stored document that is not boilerplate
 members of other documents share a pair of long stems with each new
 sentence (at most ``CANDIDATES_PER_KEY`` points per key, the newest), scores
 the sentence against each point's seed, its first member (MiniLM cosine
-when both have a vector, else the stem cosine in which shared names are no
-overlap), and joins the best point whose score reaches the threshold;
+when both have a vector, else the idf-weighted stem cosine in which shared
+names are no overlap: each stem weighs ``1 + ln((N + 1) / (n + 1))`` for the
+``N`` stored sentences, ``n`` of which hold it, counted by the store as it
+writes, so that overlap on words common across the store — "time",
+"people", "president", "question" — cannot make a point; nor can a pair
+sharing fewer than ``MIN_RARE_SHARED`` rare stems, ``text.rare_stems``), and
+joins the best point whose score reaches the threshold;
 otherwise the sentence starts a point of its own. Comparing with the seed,
 never with any member, keeps chains from growing a point. Nothing is ever
 reclustered. A point counts (``points``) once its members come from at
@@ -21,11 +26,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from parley.corpus.text import (Embedder, boilerplate, content_stems, dense_similarity, keys, lexical_similarity,
-                                name_stems, named_similarity)
+from parley.corpus.text import (Embedder, boilerplate, content_stems, dense_similarity, inverse_frequencies, keys,
+                                lexical_similarity, name_stems, rare_stems, weighted_similarity)
 
 DENSE_THRESHOLD = 0.70  # chosen on MSRP train by benchmarks/bench_points.py (docs/corpus.md)
-LEXICAL_THRESHOLD = 0.40
+LEXICAL_THRESHOLD = 0.30  # idf-weighted stem cosine, chosen on MSRP train (docs/corpus.md)
+MIN_RARE_SHARED = 3  # rare non-name stems two sentences must share (MSRP train and the corpus: docs/corpus.md)
 CANDIDATES_PER_KEY = 50  # newest points read per key: caps the work a common key can cause
 DEFAULT_MIN_DOCS = 2
 
@@ -60,14 +66,17 @@ class Point:
         return out
 
 
-def similarity(a: tuple[list[str], set[str], bytes | None], b: tuple[list[str], set[str], bytes | None]
-               ) -> tuple[float, bool]:
+def similarity(a: tuple[list[str], set[str], bytes | None], b: tuple[list[str], set[str], bytes | None],
+               idf: dict[str, float], rare: set[str]) -> tuple[float, bool]:
     """(score, dense) of two ``(stems, name stems, vector)``: MiniLM cosine when both vectors
-    exist, else the stem-set cosine in which shared names are no overlap (``named_similarity``)."""
+    exist, else the idf-weighted stem cosine in which shared names are no overlap (``weighted_similarity``),
+    0 when they share fewer than ``MIN_RARE_SHARED`` of the ``rare`` stems."""
     dense = dense_similarity(a[2], b[2])
     if dense is not None:
         return dense, True
-    return named_similarity(a[0], a[1], b[0], b[1]), False
+    if len(((set(a[0]) & set(b[0])) & rare) - a[1] - b[1]) < MIN_RARE_SHARED:
+        return 0.0, False
+    return weighted_similarity(a[0], a[1], b[0], b[1], idf), False
 
 
 def joins(score: float, dense: bool) -> bool:
@@ -108,6 +117,7 @@ def add_document(store: Any, hash: str, data: dict[str, Any], day: str | None, e
     names = [name_stems(body) for _, _, _, body in found]
     sentence_keys = [keys(s, n) for s, n in zip(stems, names)]
     vectors = embedder.vectors([body for _, _, _, body in found])
+    store.count_point_stems([set(s) for s in stems])  # this document counts in its own weights
     by_key: dict[str, list[tuple]] = {}
     seeds: dict[int, tuple] = {}
     for key, point, seed_stems, seed_vector, seed_body in store.point_candidates(
@@ -115,6 +125,9 @@ def add_document(store: Any, hash: str, data: dict[str, Any], day: str | None, e
         if int(point) not in seeds:
             seeds[int(point)] = (seed_stems.split(), name_stems(seed_body), seed_vector and bytes(seed_vector))
         by_key.setdefault(key, []).append(int(point))
+    counts, total = store.point_stem_counts({x for s in stems for x in s}
+                                            | {x for seed in seeds.values() for x in seed[0]})
+    idf, rare = inverse_frequencies(counts, total), rare_stems(counts, total)
     members = []
     for (span, turn, speaker, body), own, own_names, own_keys, vector in zip(found, stems, names, sentence_keys,
                                                                            vectors):
@@ -125,7 +138,7 @@ def add_document(store: Any, hash: str, data: dict[str, Any], day: str | None, e
                 if point in seen:
                     continue
                 seen.add(point)
-                score, dense = similarity((own, own_names, vector), seeds[point])
+                score, dense = similarity((own, own_names, vector), seeds[point], idf, rare)
                 if joins(score, dense) and (best is None or score > best[0]):
                     best = (score, point)
         members.append((best[1] if best else None, span, turn, speaker, day, body, " ".join(own), vector,

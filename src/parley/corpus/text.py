@@ -8,7 +8,15 @@
   meet in an index lookup, never a scan;
 - ``boilerplate(text)``: True for lines that never make a talking point
   (too few content words, or a stock phrase such as "Thank you very much");
+- ``procedure_removed(text)``: the sentence's words with interview-procedure
+  phrasing taken out (``PROCEDURE_PATTERNS``: "let me follow up on", "if I may
+  ask", "another question", "thank you for..."); ``content_stems`` reads
+  what is left, so that procedure never counts as content and a sentence that
+  is only procedure is boilerplate;
 - ``lexical_similarity(a, b)``: cosine of two stem sets;
+- ``weighted_similarity``: the stem-set cosine with each stem weighted by its
+  inverse sentence frequency (``idf``), so that overlap on words common across
+  the store ("time", "people", "president") weighs little;
 - ``Embedder``: MiniLM vectors (``models`` extra) as float32 bytes, or None
   when the extra is missing, so that every caller falls back to the lexical
   similarity.
@@ -23,6 +31,8 @@ from typing import Iterable, Sequence
 STEM = 6
 KEY_WORDS = 5
 MIN_CONTENT_WORDS = 4
+RARE_SHARE = 0.01  # a stem held by more than this share of the stored sentences is common ...
+RARE_FLOOR = 10  # ... unless it is held by at most this many (a small store has no common words)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _CAPITALISED = re.compile(r"(?<=[\w,;:'’\"”)-] )[A-Z][^\W_]*(?:['’][^\W_]+)*")
 
@@ -53,14 +63,38 @@ STOP_PHRASES = frozenset({
 })
 
 
+# Interview procedure: asking, following up, thanking, handing over. Each pattern is
+# matched on the lower-cased words joined by single spaces and taken out before the
+# content words are counted (``procedure_removed``).
+_ASKER = r"(?:if i (?:may|might|could)|may i|can i|could i|let me|allow me to|i (?:want|would like|d like|wanted) to)"
+PROCEDURE_PATTERNS = tuple(re.compile(p) for p in (
+    _ASKER + r"(?: (?:just|quickly|also|now|again|briefly))*"
+    r" (?:ask|follow up|add|go back|come back|turn|press|put|finish|answer)"
+    r"(?: (?:you|on|to|a|one))*\b",
+    r"\b(?:a |one )?follow(?:ing)? up(?: on| to)?\b",
+    r"\b(?:another|next|last|one more|final|quick|first|second|a|my|follow up) questions?\b",
+    r"^(?:thank you|thanks)(?: (?:very|so) much)?(?: (?:for (?:the|your|that|this) (?:question|opportunity)"
+    r"|for having me|for coming|for joining us|for being here))?\b",
+    r"\b(?:please )?go ahead(?: please)?\b",
+))
+
+
+def procedure_removed(text: str) -> str:
+    """The lower-cased words of ``text`` with the phrases of ``PROCEDURE_PATTERNS`` taken out."""
+    folded = " ".join(words(text))
+    for pattern in PROCEDURE_PATTERNS:
+        folded = pattern.sub(" ", folded)
+    return folded
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (letters and digits; inner apostrophes kept)."""
     return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
 
 
 def content_stems(text: str) -> list[str]:
-    """Stems of the content words of ``text``, in order, with repeats."""
-    return [w[:STEM] for w in words(text) if w not in STOP_WORDS and (len(w) > 2 or w.isdigit())]
+    """Stems of the content words of ``text`` (procedure phrasing taken out), in order, with repeats."""
+    return [w[:STEM] for w in words(procedure_removed(text)) if w not in STOP_WORDS and (len(w) > 2 or w.isdigit())]
 
 
 def keys(stems: Iterable[str], names: frozenset[str] | set[str] = frozenset()) -> list[str]:
@@ -90,8 +124,32 @@ def named_similarity(a: Sequence[str], names_a: set[str], b: Sequence[str], name
     return len((sa & sb) - names_a - names_b) / math.sqrt(len(sa) * len(sb))
 
 
+def weighted_similarity(a: Sequence[str], names_a: set[str], b: Sequence[str], names_b: set[str],
+                        idf: dict[str, float]) -> float:
+    """``named_similarity`` with each stem weighted by ``idf`` (a binary tf-idf cosine): the shared
+    non-name stems' squared weights over the geometric mean of each side's; 0 when a side weighs nothing."""
+    sa, sb = set(a), set(b)
+    size_a, size_b = sum(idf.get(s, 0.0) ** 2 for s in sa), sum(idf.get(s, 0.0) ** 2 for s in sb)
+    if size_a <= 0 or size_b <= 0:
+        return 0.0
+    return sum(idf.get(s, 0.0) ** 2 for s in (sa & sb) - names_a - names_b) / math.sqrt(size_a * size_b)
+
+
+def rare_stems(counts: dict[str, int], total: int) -> set[str]:
+    """The stems of ``counts`` held by at most ``RARE_FLOOR`` or ``RARE_SHARE`` of ``total`` sentences."""
+    most = max(RARE_FLOOR, RARE_SHARE * total)
+    return {s for s, n in counts.items() if n <= most}
+
+
+def inverse_frequencies(counts: dict[str, int], total: int) -> dict[str, float]:
+    """``1 + ln((total + 1) / (count + 1))`` of each stem counted in ``total`` sentences (the smoothed
+    idf: a stem every sentence holds still weighs 1, so a store of a few sentences behaves as unweighted)."""
+    return {s: 1.0 + math.log((total + 1) / (min(n, total) + 1)) for s, n in counts.items()}
+
+
 def boilerplate(text: str) -> bool:
-    """True when ``text`` is a stock phrase or has fewer than MIN_CONTENT_WORDS content words."""
+    """True when ``text`` is a stock phrase or has fewer than MIN_CONTENT_WORDS content words once
+    interview procedure is taken out ("If I may ask another question", "Let me follow up on Jim's question")."""
     folded = " ".join(words(text))
     if folded in STOP_PHRASES:
         return True

@@ -6,6 +6,10 @@ point's first member), its stems and, with the ``models`` extra, its MiniLM
 vector (float32 bytes). ``point_keys`` holds each member's candidate keys
 (pairs of long stems, ``parley.corpus.text.keys``), indexed, so that a new
 sentence finds the members it may join by index lookups, never a scan.
+The stems' sentence counts (how many members hold each stem, for the idf
+weights of ``parley.corpus.points``) live in ``match_terms`` (migration 8)
+under the ``STEM_PREFIX`` namespace, the row ``STEM_PREFIX`` alone holding
+the number of members counted; no claim-matching term starts with it.
 ``parley.corpus.points`` holds the logic; this mixin only moves rows.
 """
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any, Sequence
 
 KEYS_PER_READ = 100  # keys per candidate read (one UNION ALL of index range reads)
 IDS_PER_READ = 500  # seeds per read
+STEM_PREFIX = "point:"  # match_terms rows of the talking points' stem counts
 MEMBER_COLUMNS = "m.id, m.point_id, m.hash, d.doc_id, m.span_start, m.span_end, m.turn, m.speaker, m.day, m.body"
 
 
@@ -53,6 +58,31 @@ class PointsSQL:
                                   f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
                 seeds[int(row[0])] = tuple(row[1:])
         return [(k, int(p), *seeds[int(p)]) for k, p in pairs if int(p) in seeds]
+
+    def count_point_stems(self, sentences: Sequence[set[str]]) -> None:
+        """Add sentences (each its set of stems) to the stem counts, one batched upsert."""
+        counts: dict[str, int] = {STEM_PREFIX: len(sentences)}
+        for stems in sentences:
+            for stem in stems:
+                counts[STEM_PREFIX + stem] = counts.get(STEM_PREFIX + stem, 0) + 1
+        self._executemany(  # type: ignore[attr-defined]
+            "INSERT INTO match_terms (term, df) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET df = match_terms.df + excluded.df", sorted(counts.items()))
+
+    def point_stem_counts(self, stems: set[str]) -> tuple[dict[str, int], int]:
+        """(stem -> how many counted sentences hold it, for every stem of ``stems``; sentences counted)."""
+        wanted = sorted(STEM_PREFIX + s for s in stems) + [STEM_PREFIX]
+        found = {stem: 0 for stem in stems}
+        total = 0
+        for start in range(0, len(wanted), IDS_PER_READ):
+            chunk = wanted[start:start + IDS_PER_READ]
+            for term, n in self._rows(  # type: ignore[attr-defined]
+                    f"SELECT term, df FROM match_terms WHERE term IN ({', '.join('?' * len(chunk))})", chunk):
+                if term == STEM_PREFIX:
+                    total = int(n)
+                else:
+                    found[term[len(STEM_PREFIX):]] = int(n)
+        return found, total
 
     def add_point_members(self, hash: str, members: Sequence[tuple]) -> list[int]:
         """Insert a document's members at once; their ids. Each member is ``(point_id or None, span,
