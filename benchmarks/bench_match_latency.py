@@ -78,19 +78,7 @@ def load(url: str, docs: int, factchecks: int) -> float:
     with open_store(url) as store:
         store.put_factchecks(synthetic_factchecks(factchecks))
         store.match_on_write = False
-        batch = []
-        for data in synthetic.documents(docs):
-            batch.append(data)
-            if len(batch) == BATCH:
-                with store.batch():
-                    for d in batch:
-                        store.put_json(d, "synthetic")
-                batch = []
-                print(f"\r  loaded {store.count()}/{docs}", end="", file=sys.stderr, flush=True)
-        with store.batch():
-            for d in batch:
-                store.put_json(d, "synthetic")
-    print(file=sys.stderr)
+        synthetic.store_documents(store, docs, BATCH)
     return time.perf_counter() - started
 
 

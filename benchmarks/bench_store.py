@@ -89,19 +89,7 @@ def load_synthetic(url: str, n: int, reuse: bool) -> tuple[float | None, int]:
         if reuse and store.count() == n:
             return None, n
         started = time.perf_counter()
-        batch = []
-        for data in synthetic.documents(n):
-            batch.append(data)
-            if len(batch) == BATCH:
-                with store.batch():
-                    for d in batch:
-                        store.put_json(d, "synthetic")
-                batch = []
-                print(f"\r  loaded {store.count()}/{n}", end="", file=sys.stderr, flush=True)
-        with store.batch():
-            for d in batch:
-                store.put_json(d, "synthetic")
-        print(file=sys.stderr)
+        synthetic.store_documents(store, n, BATCH)
         return time.perf_counter() - started, store.count()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+import sys
 from datetime import date, timedelta
 from typing import Any, Iterator
 
@@ -150,3 +151,21 @@ def queries(n: int, seed: int = 11, corpus_seed: int = 7) -> list[dict[str, Any]
             request["layer"] = rng.choice(["quotes", "claims", "techniques"])
         out.append(request)
     return out
+
+
+def store_documents(store: Any, n: int, batch: int = 1000, seed: int = 7) -> None:
+    """Store ``n`` synthetic documents in ``store``, ``batch`` to a transaction,
+    printing the count to stderr as it goes (the benchmarks' big stores)."""
+    pending: list[dict[str, Any]] = []
+    for data in documents(n, seed):
+        pending.append(data)
+        if len(pending) == batch:
+            with store.batch():
+                for d in pending:
+                    store.put_json(d, "synthetic")
+            pending = []
+            print(f"\r  loaded {store.count()}/{n}", end="", file=sys.stderr, flush=True)
+    with store.batch():
+        for d in pending:
+            store.put_json(d, "synthetic")
+    print(file=sys.stderr)
