@@ -92,9 +92,12 @@ def url(request, tmp_path) -> str:
 @pytest.fixture(scope="session", autouse=True)
 def encoder_cache(tmp_path_factory):
     """ONNX graphs the tests export (parley.models.runtime) go to a folder of
-    this run, not the user's cache."""
+    this run, not the user's cache; corpus vectors are off by default."""
     import os
 
     if "PARLEY_CACHE_DIR" not in os.environ:
         os.environ["PARLEY_CACHE_DIR"] = str(tmp_path_factory.mktemp("parley-cache"))
+    # Talking points on stem similarity unless a test asks for MiniLM (the same result on every
+    # machine, and no sentence embedding in every test that stores a document).
+    os.environ.setdefault("PARLEY_CORPUS_VECTORS", "0")
     yield

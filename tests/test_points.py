@@ -132,3 +132,61 @@ def test_overlap_on_common_words_does_not_join(url):
                                                     *_filler("b", 30)]), "t")
         found = talking_points.points(store)
         assert [sorted(m.text[:10] for m in p.members) for p in found] == [[LINE[:10], PARAPHRASE[:10]]]
+
+
+def _unit(seed: int) -> bytes:
+    import numpy as np
+
+    v = np.random.default_rng(seed).normal(size=384).astype(np.float32)
+    return (v / np.linalg.norm(v)).tobytes()
+
+
+def test_a_minilm_match_must_share_content_not_only_a_name():
+    from parley.corpus.text import content_stems, name_stems
+
+    same = _unit(1)  # identical vectors: MiniLM cosine 1.0, so only the content floor can refuse
+    meeting = "As you know, I'm meeting with President Putin on Monday."
+    normandy = "As to President Putin: in 2019, we had a Normandy summit."
+    soldiers_a = "We have, right now, 32,000 soldiers stationed in South Korea."
+    soldiers_b = "We have 32,000 soldiers in South Korea."
+
+    def sides(text):
+        return content_stems(text), name_stems(text), same
+
+    stems = {s for t in (meeting, normandy, soldiers_a, soldiers_b) for s in content_stems(t)}
+    idf = {s: 1.0 for s in stems}
+    assert talking_points.DENSE_CONTENT_FLOOR > 0
+    assert talking_points.similarity(sides(meeting), sides(normandy), idf, set()) == (0.0, True)
+    score, dense = talking_points.similarity(sides(soldiers_a), sides(soldiers_b), idf, set())
+    assert dense and score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_vectors_made_by_a_worker_are_reused_not_recomputed():
+    from parley.corpus.text import Embedder, pack_vectors, unpack_vectors
+
+    texts, vectors = ["first sentence", "second sentence"], [_unit(2), _unit(3)]
+    packed = pack_vectors(texts, vectors)
+    assert unpack_vectors(packed) == vectors
+    assert unpack_vectors("not base64!") == [] and unpack_vectors(packed[:-8]) == []
+    assert pack_vectors(texts, [vectors[0], None]) == ""
+    embedder = Embedder(dense=False)
+    embedder.model = "fake"  # were anything embedded, the missing encoder would be called and fail here
+    embedder.remember(texts, unpack_vectors(packed))
+    assert embedder.vectors(texts[::-1]) == vectors[::-1]
+    embedder.remember(["a third"], [])  # a payload that does not fit its texts is ignored
+    assert "a third" not in embedder.known
+    embedder.forget()
+    assert embedder.known == {}
+
+
+def test_whether_vectors_are_used(monkeypatch):
+    from parley import corpus
+    from parley.models import encoder
+
+    monkeypatch.setenv(corpus.VECTORS_ENV, "0")
+    assert not corpus.vectors_wanted() and corpus.vectors_wanted(True)
+    assert corpus.sentence_vectors(analysis("a", "2024-01-05", [("lavrov", LINE + ".")])) == ""
+    monkeypatch.setenv(corpus.VECTORS_ENV, "1")
+    assert corpus.vectors_wanted() and not corpus.vectors_wanted(False)
+    monkeypatch.delenv(corpus.VECTORS_ENV)
+    assert corpus.vectors_wanted() == (encoder.available() is None)  # on by default with the models extra

@@ -6,24 +6,59 @@ from __future__ import annotations
 import os
 from typing import Any
 
-VECTORS_ENV = "PARLEY_CORPUS_VECTORS"  # "1": MiniLM vectors (models extra); default: stem similarity
+VECTORS_ENV = "PARLEY_CORPUS_VECTORS"  # "0": stem similarity; "1": MiniLM; unset: MiniLM when installed
+
+
+def vectors_wanted(setting: bool | None = None) -> bool:
+    """Whether talking points and checks use MiniLM sentence vectors: ``setting`` (a store's
+    ``corpus_vectors``) when given, else ``PARLEY_CORPUS_VECTORS`` ("1"/"0"), else whenever the
+    ``models`` extra is installed (the grouping is better with them: docs/corpus.md)."""
+    if setting is not None:
+        return bool(setting)
+    value = os.environ.get(VECTORS_ENV, "").strip()
+    if value in ("0", "1"):
+        return value == "1"
+    from parley.models import encoder
+
+    return encoder.available() is None
 
 
 def embedder_for(store: Any) -> Any:
-    """The store's one ``Embedder``: stem similarity, or MiniLM when turned on
-    (``PARLEY_CORPUS_VECTORS=1`` or ``store.corpus_vectors = True``). Off by
-    default: every store write would embed every sentence in the writing
-    process, which is the one driver of a parallel ingest."""
+    """The store's one ``Embedder``: MiniLM or stem similarity (``vectors_wanted``). In an ingest the
+    workers embed each document's sentences (``sentence_vectors``) and the writer only reuses them
+    (``Embedder.remember``), so the one process that writes does not embed the whole corpus."""
     found = getattr(store, "_corpus_embedder", None)
     if found is None:
         from parley.corpus.text import Embedder
 
-        dense = getattr(store, "corpus_vectors", None)
-        if dense is None:
-            dense = os.environ.get(VECTORS_ENV, "0") == "1"
-        found = Embedder(dense=bool(dense))
+        found = Embedder(dense=vectors_wanted(getattr(store, "corpus_vectors", None)))
         store._corpus_embedder = found
     return found
+
+
+def sentence_vectors(data: dict[str, Any]) -> str:
+    """The MiniLM vectors of the sentences talking points take from an analysis JSON, packed for the
+    writer (``remember_vectors``); "" when vectors are not wanted or cannot be made. Run by ingest workers."""
+    from parley.corpus.points import sentences_of
+    from parley.corpus.text import Embedder, pack_vectors
+
+    if not vectors_wanted():
+        return ""
+    embedder = Embedder(dense=True)
+    if embedder.model is None:
+        return ""
+    bodies = [body for _, _, _, body in sentences_of(data)]
+    return pack_vectors(bodies, embedder.vectors(bodies))
+
+
+def remember_vectors(store: Any, data: dict[str, Any], packed: str) -> None:
+    """Give the store's embedder the vectors a worker made for ``data`` (``sentence_vectors``)."""
+    from parley.corpus.points import sentences_of
+    from parley.corpus.text import unpack_vectors
+
+    embedder = embedder_for(store)
+    if packed and embedder.model:
+        embedder.remember([body for _, _, _, body in sentences_of(data)], unpack_vectors(packed))
 
 
 def update_document(store: Any, hash: str, data: dict[str, Any], day: str | None) -> None:
@@ -31,8 +66,11 @@ def update_document(store: Any, hash: str, data: dict[str, Any], day: str | None
     from parley.corpus import checks, points
 
     embedder = embedder_for(store)
-    points.add_document(store, hash, data, day, embedder)
-    checks.add_document(store, hash, data, day, embedder)
+    try:
+        points.add_document(store, hash, data, day, embedder)
+        checks.add_document(store, hash, data, day, embedder)
+    finally:
+        embedder.forget()
 
 
 def update_store(store: Any) -> int:

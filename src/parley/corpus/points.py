@@ -32,6 +32,10 @@ from parley.corpus.text import (Embedder, boilerplate, content_stems, dense_simi
 DENSE_THRESHOLD = 0.70  # chosen on MSRP train by benchmarks/bench_points.py (docs/corpus.md)
 LEXICAL_THRESHOLD = 0.30  # idf-weighted stem cosine, chosen on MSRP train (docs/corpus.md)
 MIN_RARE_SHARED = 3  # rare non-name stems two sentences must share (MSRP train and the corpus: docs/corpus.md)
+# The idf-weighted stem cosine (shared names no overlap) a MiniLM match must also reach: MiniLM alone
+# puts "I'm meeting with President Putin on Monday" beside "we had a Normandy meeting" (cosine 0.70)
+# because of the name they share. Chosen on MSRP train with the dense threshold (docs/corpus.md).
+DENSE_CONTENT_FLOOR = 0.30
 CANDIDATES_PER_KEY = 50  # newest points read per key: caps the work a common key can cause
 DEFAULT_MIN_DOCS = 2
 
@@ -69,10 +73,12 @@ class Point:
 def similarity(a: tuple[list[str], set[str], bytes | None], b: tuple[list[str], set[str], bytes | None],
                idf: dict[str, float], rare: set[str]) -> tuple[float, bool]:
     """(score, dense) of two ``(stems, name stems, vector)``: MiniLM cosine when both vectors
-    exist, else the idf-weighted stem cosine in which shared names are no overlap (``weighted_similarity``),
+    exist (0 below ``DENSE_CONTENT_FLOOR`` of weighted stem cosine), else the idf-weighted stem cosine in which shared names are no overlap (``weighted_similarity``),
     0 when they share fewer than ``MIN_RARE_SHARED`` of the ``rare`` stems."""
     dense = dense_similarity(a[2], b[2])
     if dense is not None:
+        if DENSE_CONTENT_FLOOR > 0 and weighted_similarity(a[0], a[1], b[0], b[1], idf) < DENSE_CONTENT_FLOOR:
+            return 0.0, True
         return dense, True
     if len(((set(a[0]) & set(b[0])) & rare) - a[1] - b[1]) < MIN_RARE_SHARED:
         return 0.0, False

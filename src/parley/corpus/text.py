@@ -23,6 +23,7 @@
 """
 from __future__ import annotations
 
+import base64
 import itertools
 import math
 import re
@@ -174,22 +175,54 @@ def dense_similarity(a: bytes | None, b: bytes | None) -> float | None:
 
 
 class Embedder:
-    """MiniLM sentence vectors as float32 bytes; ``model`` is None when the extra is missing (or turned off)."""
+    """MiniLM sentence vectors as float32 bytes; ``model`` is None when the extra is missing (or turned off).
+    Vectors made elsewhere (an ingest worker's) are given with ``remember`` and used instead of embedding
+    again, until ``forget``."""
 
     def __init__(self, dense: bool = True):
         self.model: str | None = None
+        self.known: dict[str, bytes] = {}
         if dense:
             from parley.models import encoder
 
             if encoder.available() is None:
                 self.model = encoder.MODEL_PACKAGE
 
+    def remember(self, texts: list[str], vectors: list[bytes]) -> None:
+        if len(texts) == len(vectors):  # a payload that does not fit these texts is ignored, not trusted
+            self.known.update(zip(texts, vectors))
+
+    def forget(self) -> None:
+        self.known.clear()
+
     def vectors(self, texts: list[str]) -> list[bytes | None]:
         if self.model is None or not texts:
             return [None] * len(texts)
-        import numpy as np
+        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        made: dict[str, bytes] = {}
+        if missing:
+            import numpy as np
 
-        from parley.models import encoder
+            from parley.models import encoder
 
-        matrix = np.asarray(encoder.embed(texts), dtype=np.float32)
-        return [row.tobytes() for row in matrix]
+            matrix = np.asarray(encoder.embed(missing), dtype=np.float32)
+            made = {t: row.tobytes() for t, row in zip(missing, matrix)}
+        return [self.known.get(t) or made[t] for t in texts]
+
+
+def pack_vectors(texts: list[str], vectors: list[bytes | None]) -> str:
+    """``vectors`` (float32 bytes, one per text) as one base64 string ("" if any is missing)."""
+    if not texts or any(v is None for v in vectors):
+        return ""
+    return base64.b64encode(b"".join(vectors)).decode("ascii")  # type: ignore[arg-type]
+
+
+def unpack_vectors(packed: str, width: int = 384 * 4) -> list[bytes]:
+    """The float32 vectors of ``pack_vectors`` (``width`` bytes each); [] when the payload is malformed."""
+    try:
+        raw = base64.b64decode(packed.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        return []
+    if not raw or len(raw) % width:
+        return []
+    return [raw[i:i + width] for i in range(0, len(raw), width)]

@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, TextIO
 
+from parley.corpus import remember_vectors
 from parley.document import Document
 from parley.ingest import DEFAULT_MAX_BYTES, Failure, read_sources
 from parley.pipeline import Config, build_pipeline, pipeline_version
@@ -135,8 +136,9 @@ def ingest(
         bar.write(f"error: {failure}", file=log)
         bar.update(1)
 
-    def stored(document: Document, raw: str) -> None:
+    def stored(document: Document, raw: str, vectors: str = "") -> None:
         data = json.loads(raw)
+        remember_vectors(store, data, vectors)  # the worker's sentence vectors, for the talking points
         result = store.put_json(data, version, replace=document.hash in stale)
         if result.created:
             report.stored += 1
@@ -156,7 +158,7 @@ def ingest(
             set_local(pipeline, config)
             for document in todo:
                 status, a, b = analyse_one(document)
-                stored(document, a) if status == "ok" else fail(_source(document), a, b)
+                stored(document, a, b) if status == "ok" else fail(_source(document), a, b)
         else:
             _run_pool(todo, workers or default_workers(), only, skip, config, stored, fail)
     finally:
@@ -212,7 +214,7 @@ def _run_pool(todo: list[Document], workers: int, only: list[str], skip: list[st
                         broken = True
                         pending[future] = document
                         continue
-                    stored(document, a) if status == "ok" else fail(_source(document), a, b)
+                    stored(document, a, b) if status == "ok" else fail(_source(document), a, b)
             if broken:
                 for document in pending.values():
                     breaks[id(document)] = breaks.get(id(document), 0) + 1

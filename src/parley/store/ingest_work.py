@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Any, Sequence
 
+from parley.corpus import sentence_vectors
 from parley.document import Document
 from parley.errors import ParleyError
 from parley.pipeline import Config, analyze, build_pipeline
@@ -60,10 +61,12 @@ def limit_threads(threads: int) -> None:
 
 
 def analyse_one(document: Document) -> tuple[str, str, str]:
-    """("ok", analysis JSON, "") or ("fail", code, message)."""
+    """("ok", analysis JSON, sentence vectors) or ("fail", code, message). The vectors
+    (``parley.corpus.sentence_vectors``, "" without MiniLM) are made here, in the worker, so
+    that the process writing the store only reuses them for its talking points."""
     try:
-        analysis = analyze(document, _worker["pipeline"], _worker["config"])
-        return "ok", json.dumps(analysis.to_json(), ensure_ascii=False), ""
+        data = analyze(document, _worker["pipeline"], _worker["config"]).to_json()
+        return "ok", json.dumps(data, ensure_ascii=False), sentence_vectors(data)
     except ParleyError as e:
         return "fail", e.code, e.message
     except Exception as e:  # an analyser's bug must not stop the batch

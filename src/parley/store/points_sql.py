@@ -25,7 +25,7 @@ MEMBER_COLUMNS = "m.id, m.point_id, m.hash, d.doc_id, m.span_start, m.span_end, 
 class PointsSQL:
     """Mixed into ``SQLStore``: needs its ``_rows``, ``_one``, ``_execute``, ``_executemany`` and ``_transaction``."""
 
-    corpus_vectors: bool | None = None  # None: PARLEY_CORPUS_VECTORS decides (default: stems, no MiniLM)
+    corpus_vectors: bool | None = None  # None: parley.corpus.vectors_wanted decides (MiniLM when installed)
 
     def _update_corpus(self, hash: str, data: dict[str, Any], day: str | None) -> None:
         """Talking points and attribution checks for a new document (same transaction)."""
@@ -123,7 +123,8 @@ class PointsSQL:
 
     def point_ids(self, min_docs: int, speaker: str | None, since: str | None, limit: int | None,
                   offset: int = 0) -> list[tuple[int, int]]:
-        """``(point_id, documents)`` of points with at least ``min_docs`` documents, largest first."""
+        """``(point_id, documents)`` of points with at least ``min_docs`` documents, largest first
+        (most documents, then most members, then oldest)."""
         where, params = [], []  # type: list[str], list[Any]
         if speaker:
             where.append("point_id IN (SELECT point_id FROM point_members WHERE speaker = ?)")
@@ -133,7 +134,7 @@ class PointsSQL:
             params.append(since)
         sql = ("SELECT point_id, COUNT(DISTINCT hash) AS n FROM point_members"
                + (" WHERE " + " AND ".join(where) if where else "")
-               + " GROUP BY point_id HAVING COUNT(DISTINCT hash) >= ? ORDER BY n DESC, point_id")
+               + " GROUP BY point_id HAVING COUNT(DISTINCT hash) >= ? ORDER BY n DESC, COUNT(*) DESC, point_id")
         params.append(int(min_docs))
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"

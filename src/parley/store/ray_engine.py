@@ -99,7 +99,7 @@ def _connect(ray: Any, address: str | None, workers: int | None) -> None:
 
 
 def run_ray(todo: list[Document], workers: int | None, only: list[str], skip: list[str], config: Config,
-            stored: Callable[[Document, str], None], fail: Callable[[str, str, str], None],
+            stored: Callable[[Document, str, str], None], fail: Callable[[str, str, str], None],
             source: Callable[[Document], str], address: str | None = None) -> None:
     """Analyse ``todo`` on Ray (the cluster at ``address``, else a local
     one started here), handing each result to ``stored`` or ``fail``."""
@@ -134,7 +134,7 @@ def run_ray(todo: list[Document], workers: int | None, only: list[str], skip: li
                     kind = type(e).__name__
                     fail(source(document), "E612", f"a Ray worker died while analysing it ({kind})")
                     continue
-                stored(document, a) if status == "ok" else fail(source(document), a, b)
+                stored(document, a, b) if status == "ok" else fail(source(document), a, b)
     finally:
         for actor in actors:
             ray.kill(actor)
