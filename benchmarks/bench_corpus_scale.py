@@ -11,8 +11,12 @@ one attribution check per document with its ``check_keys``. Then, timed:
 ``put_json`` of new synthetic documents (same vocabulary, so their keys meet
 the store's, common keys included) and of the largest transcript of
 ``--corpus`` (minimal analysis, as in bench_points), each in its own
-transaction with its points and attribution checks (stem similarity:
-``PARLEY_CORPUS_VECTORS=0``). SQLite always; PostgreSQL when ``--pg`` or
+transaction with its points and attribution checks: stem similarity
+(``PARLEY_CORPUS_VECTORS=0``), or with ``--vectors`` MiniLM-sized vectors
+(random unit vectors: every stored member has one, and each new document's
+are handed to the store as an ingest worker hands them,
+``parley.corpus.remember_vectors``, so what is timed is the store's side; the
+embedding itself is the worker's analysis). SQLite always; PostgreSQL when ``--pg`` or
 PARLEY_TEST_PG is set (its public schema is WIPED). Target ≤ 2 s.
 """
 from __future__ import annotations
@@ -31,8 +35,9 @@ import corpus_docs
 import harness
 from bench_store import reset_postgres
 
+from parley.corpus import embedder_for, remember_vectors, vector_texts
 from parley.corpus.points import sentences_of
-from parley.corpus.text import content_stems, keys, name_stems
+from parley.corpus.text import content_stems, keys, name_stems, pack_vectors
 from parley.store import open_store
 from parley_lab import synthetic
 
@@ -41,7 +46,15 @@ CHUNK = 20_000
 TIMED = 5  # new synthetic documents timed per backend
 
 
-def bulk_rows(n: int, members: int, seed: int = 7):
+def unit_vector(rng: random.Random) -> bytes:
+    """A random float32 unit vector of MiniLM's width, as the store keeps one."""
+    import numpy as np
+
+    v = np.asarray([rng.gauss(0, 1) for _ in range(384)], dtype=np.float32)
+    return (v / np.linalg.norm(v)).tobytes()
+
+
+def bulk_rows(n: int, members: int, seed: int = 7, vectors: bool = False):
     """Chunks of (documents, point_members, point_keys, attribution_checks, check_keys) rows."""
     corpus = synthetic.Corpus(seed)
     rng = random.Random(seed)
@@ -57,7 +70,8 @@ def bulk_rows(n: int, members: int, seed: int = 7):
             point = member_id if member_id < 10 or rng.random() > 0.2 else mem[rng.randrange(len(mem))][1] \
                 if mem else member_id
             stems = content_stems(body)
-            mem.append((member_id, point, h, span[0], span[1], turn, speaker, day, body, " ".join(stems), 1.0))
+            mem.append((member_id, point, h, span[0], span[1], turn, speaker, day, body, " ".join(stems),
+                        unit_vector(rng) if vectors else None, 1.0))
             pkeys += [(k, member_id, point, h, speaker) for k in keys(stems, name_stems(body))]
         for a in data["attributions"]:
             start, end = a["content_span"]
@@ -69,21 +83,21 @@ def bulk_rows(n: int, members: int, seed: int = 7):
             docs, mem, pkeys, checks, ckeys = [], [], [], [], []
 
 
-def fill(store: Any, n: int, members: int) -> float:
+def fill(store: Any, n: int, members: int, vectors: bool = False) -> float:
     """Bulk-insert the synthetic rows; seconds taken."""
     started = time.perf_counter()
     sql = {
         "documents": "INSERT INTO documents (hash, doc_id, title, published, day, pipeline_version, words, "
                      "ingested_at, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "members": "INSERT INTO point_members (id, point_id, hash, span_start, span_end, turn, speaker, day, body, "
-                   "stems, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "stems, vector, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "keys": "INSERT INTO point_keys (key, member_id, point_id, hash, speaker) VALUES (?, ?, ?, ?, ?)",
         "checks": "INSERT INTO attribution_checks (hash, attribution, source, direct, span_start, span_end, day, body, "
                   "label, similarity, differs, passages, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "check_keys": "INSERT INTO check_keys (source, key, hash, attribution) VALUES (?, ?, ?, ?)",
     }
     done = 0
-    for chunk in bulk_rows(n, members):
+    for chunk in bulk_rows(n, members, vectors=vectors):
         with store.batch():
             for statement, rows in zip(sql.values(), chunk):
                 store._executemany(statement, rows)
@@ -100,19 +114,27 @@ def fill(store: Any, n: int, members: int) -> float:
     return time.perf_counter() - started
 
 
-def timed_adds(store: Any, n: int, transcript: dict | None) -> dict[str, float]:
+def timed_adds(store: Any, n: int, transcript: dict | None, vectors: bool = False) -> dict[str, float]:
     corpus = synthetic.Corpus(7)
-    times = []
-    for i in range(TIMED):
-        data = synthetic.document(corpus, n + i, 7)
+    rng = random.Random(11)
+
+    def add(data: dict) -> float:
+        if vectors:  # made by the worker in an ingest: handed over before the write, not timed
+            texts = vector_texts(data)
+            remember_vectors(store, data, pack_vectors(texts, [unit_vector(rng) for _ in texts]))
         started = time.perf_counter()
         store.put_json(data, "bench")
-        times.append(time.perf_counter() - started)
-    out = {"synthetic_max": max(times), "synthetic_mean": sum(times) / len(times)}
+        return time.perf_counter() - started
+
+    out: dict[str, float] = {}
+    if vectors:  # the writer still embeds other documents' quotes and re-checked reports: MiniLM
+        started = time.perf_counter()  # is loaded once per writing process, timed apart
+        embedder_for(store).vectors(["warm up"])
+        out["encoder_load"] = time.perf_counter() - started
+    times = [add(synthetic.document(corpus, n + i, 7)) for i in range(TIMED)]
+    out.update(synthetic_max=max(times), synthetic_mean=sum(times) / len(times))
     if transcript is not None:
-        started = time.perf_counter()
-        store.put_json(transcript, "bench")
-        out["transcript"] = time.perf_counter() - started
+        out["transcript"] = add(transcript)
     return out
 
 
@@ -122,9 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--members", type=int, default=3, help="point members per synthetic document")
     p.add_argument("--pg", default=os.environ.get("PARLEY_TEST_PG"))
     p.add_argument("--corpus", type=Path, default=HERE.parent.parent / "shared" / "corpus")
+    p.add_argument("--vectors", action="store_true", help="members with MiniLM-sized vectors (the default with "
+                   "the models extra) instead of stems only")
     harness.add_arguments(p)
     args = p.parse_args(argv)
-    os.environ["PARLEY_CORPUS_VECTORS"] = "0"
+    os.environ["PARLEY_CORPUS_VECTORS"] = "1" if args.vectors else "0"
     transcript = None
     if args.corpus.exists():
         transcript = max(corpus_docs.read_corpus(args.corpus), key=lambda d: len(d["sentences"]))
@@ -137,19 +161,20 @@ def main(argv: list[str] | None = None) -> int:
                 if backend == "postgresql":
                     reset_postgres(url)
                 with open_store(url) as store:
-                    load = fill(store, args.docs, args.members)
+                    load = fill(store, args.docs, args.members, args.vectors)
                     sizes[backend] = {"members": store._one("SELECT COUNT(*) FROM point_members", ())[0],
                                       "keys": store._one("SELECT COUNT(*) FROM point_keys", ())[0]}
-                    return dict(timed_adds(store, args.docs, transcript), load=load)
+                    return dict(timed_adds(store, args.docs, transcript, args.vectors), load=load)
         return harness.System(backend, predict, missing=None if backend == "sqlite" or args.pg else
                               "no PostgreSQL URL (--pg or PARLEY_TEST_PG)")
 
     measures = [harness.Measure("synthetic_mean", "synthetic doc mean s"),
                 harness.Measure("synthetic_max", "synthetic doc max s"),
-                harness.Measure("transcript", "largest transcript s"), harness.Measure("load", "bulk load s", ".0f")]
+                harness.Measure("transcript", "largest transcript s"), harness.Measure("load", "bulk load s", ".0f"),
+                harness.Measure("encoder_load", "MiniLM load s (once)")]
     bench = harness.Benchmark(
         "bench_corpus_scale", [system("sqlite"), system("postgresql")],
-        [harness.Dataset(f"{args.docs} synthetic documents", [0], [args.corpus] if transcript else [])], measures,
+        [harness.Dataset(f"{args.docs} synthetic documents{' with vectors' if args.vectors else ''}", [0], [args.corpus] if transcript else [])], measures,
         score=lambda dataset, predictions: predictions[0] or {}, miss=lambda item: {},
         packages=("parley", "psycopg"))
     report = harness.run(bench, argv)

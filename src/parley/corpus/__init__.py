@@ -37,9 +37,8 @@ def embedder_for(store: Any) -> Any:
 
 
 def sentence_vectors(data: dict[str, Any]) -> str:
-    """The MiniLM vectors of the sentences talking points take from an analysis JSON, packed for the
+    """The MiniLM vectors of ``vector_texts(data)`` (sentences and reported content), packed for the
     writer (``remember_vectors``); "" when vectors are not wanted or cannot be made. Run by ingest workers."""
-    from parley.corpus.points import sentences_of
     from parley.corpus.text import Embedder, pack_vectors
 
     if not vectors_wanted():
@@ -47,18 +46,32 @@ def sentence_vectors(data: dict[str, Any]) -> str:
     embedder = Embedder(dense=True)
     if embedder.model is None:
         return ""
-    bodies = [body for _, _, _, body in sentences_of(data)]
-    return pack_vectors(bodies, embedder.vectors(bodies))
+    texts = vector_texts(data)
+    return pack_vectors(texts, embedder.vectors(texts))
+
+
+def vector_texts(data: dict[str, Any]) -> list[str]:
+    """The texts of an analysis JSON the writer will want vectors of, in a fixed order: the sentences
+    talking points take (``points.sentences_of``), then the content of each attribution (checks)."""
+    from parley.corpus.points import sentences_of
+
+    text = data.get("text") or ""
+    out = [body for _, _, _, body in sentences_of(data)]
+    for a in data.get("attributions") or []:
+        span = a.get("content_span") if isinstance(a, dict) else None
+        if isinstance(span, (list, tuple)) and len(span) == 2 and all(isinstance(x, int) for x in span):
+            if 0 <= span[0] < span[1] <= len(text):
+                out.append(text[span[0]:span[1]])
+    return out
 
 
 def remember_vectors(store: Any, data: dict[str, Any], packed: str) -> None:
     """Give the store's embedder the vectors a worker made for ``data`` (``sentence_vectors``)."""
-    from parley.corpus.points import sentences_of
     from parley.corpus.text import unpack_vectors
 
     embedder = embedder_for(store)
     if packed and embedder.model:
-        embedder.remember([body for _, _, _, body in sentences_of(data)], unpack_vectors(packed))
+        embedder.remember(vector_texts(data), unpack_vectors(packed))
 
 
 def update_document(store: Any, hash: str, data: dict[str, Any], day: str | None) -> None:
