@@ -17,9 +17,13 @@ sets: every file, then the micro-average of each split, of each source family
 and of all files. The family is the country of the document's principal (the
 non-interviewer speaker of the most gold turn text) in
 ``parley/nlp/data/speaker_countries.json``: Russian officials, US officials,
-others. Columns: turn F1 and speaker accuracy, attribution F1 and F1 with the
-source right, typed entity mention F1 (only where the gold has entities);
-a layer the gold leaves out is blank. The scoring is ``parley.scoring.gold``
+others (for a stance-only gold file, the holder of most of its pairs).
+Columns: turn F1 and speaker accuracy, attribution F1 and F1 with the
+source right, typed entity mention F1, claims F1, timex F1, stance polarity
+accuracy and the recall of the negative stance pairs; a layer the gold
+leaves out, or the run does not analyse, is blank. ``--layers all`` runs
+the default pipeline (every layer), e.g. on ``../shared/gold`` for the
+per-family figures of every layer. The scoring is ``parley.scoring.gold``
 (the definitions of ``../shared/gold/score.py``).
 """
 from __future__ import annotations
@@ -44,7 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FAMILIES = {"russia": "Russian officials", "united-states": "US officials"}
 MEASURES = [harness.Measure("turns_f1", "turnsF1"), harness.Measure("speaker_acc", "spkAcc"),
             harness.Measure("att_f1", "attF1"), harness.Measure("att_src_f1", "att+srcF1"),
-            harness.Measure("ent_typed_f1", "entTypedF1"), harness.Measure("files", "files", "d")]
+            harness.Measure("ent_typed_f1", "entTypedF1"), harness.Measure("claims_f1", "claimsF1"),
+            harness.Measure("timex_f1", "timexF1"), harness.Measure("stance_acc", "stanceAcc"),
+            harness.Measure("stance_neg_recall", "stanceNegR"), harness.Measure("files", "files", "d")]
 
 
 def default_devgold() -> Path:
@@ -68,6 +74,8 @@ def family(case: GoldCase) -> str:
             size[t["speaker"]] += t["span"][1] - t["span"][0]
     countries = json.loads(resources.files("parley.nlp").joinpath("data", "speaker_countries.json")
                            .read_text(encoding="utf-8"))["speakers"]
+    if not size:  # a stance-only gold file: its holders are the principals
+        size.update(str(st.get("holder")) for st in case.gold.get("stance", []))
     principal = size.most_common(1)[0][0] if size else None
     return FAMILIES.get(countries.get(principal or "", ""), "others")
 
@@ -90,13 +98,20 @@ def score(dataset: harness.Dataset, predictions: list[Any]) -> dict[str, Any]:
     turns = [r["turns"] for r in rs if "turns" in r]
     atts = [r["attributions"] for r in rs if "attributions" in r]
     ents = [r["entities"]["typed"] for r in rs if "entities" in r]
+    stances = [r["stance"] for r in rs if "stance" in r]
+    negative = [st.get("per_polarity", {}).get("negative", {"right": 0, "gold": 0}) for st in stances]
     gold_turns = sum(t["gold"] for t in turns)
+    gold_stances, gold_negative = sum(st["gold"] for st in stances), sum(n["gold"] for n in negative)
     return {
         "turns_f1": _micro(turns),
         "speaker_acc": round(sum(t["speaker_acc"] * t["gold"] for t in turns) / gold_turns, 4) if gold_turns else None,
         "att_f1": _micro(atts),
         "att_src_f1": _micro([a["with_source"] for a in atts]),
         "ent_typed_f1": _micro(ents),
+        "claims_f1": _micro([r["claims"] for r in rs if "claims" in r]),
+        "timex_f1": _micro([r["timex"] for r in rs if "timex" in r]),
+        "stance_acc": round(sum(st["right"] for st in stances) / gold_stances, 4) if gold_stances else None,
+        "stance_neg_recall": round(sum(n["right"] for n in negative) / gold_negative, 4) if gold_negative else None,
         "files": len(dataset.items),
     }
 
@@ -104,7 +119,7 @@ def score(dataset: harness.Dataset, predictions: list[Any]) -> dict[str, Any]:
 def benchmark(folder: Path, corpus: Path, layers: list[str]) -> harness.Benchmark:
     by_split = splits(folder, corpus)
     cache: dict[str, dict[str, Any]] = {}
-    pipeline = build_pipeline(only=layers)
+    pipeline = build_pipeline(only=None if layers == ["all"] else layers)
 
     def parley(case: GoldCase) -> dict[str, Any]:
         key = str(case.gold_path)
@@ -133,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("devgold", nargs="?", type=Path, default=None)
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    ap.add_argument("--layers", default="structure,entities,attributions")
+    ap.add_argument("--layers", default="structure,entities,attributions",
+                    help="analysers to run, comma-separated, or 'all' (the default pipeline, every layer)")
     harness.add_arguments(ap)
     args = ap.parse_args(argv)
     folder = args.devgold or default_devgold()

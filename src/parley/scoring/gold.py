@@ -175,12 +175,17 @@ def stance(gold: list[dict], pred: list[dict], gold_entities: list[dict], pred_e
         by_target.setdefault(target, st.get("polarity"))
     one_holder = len({g.get("holder") for g in gold}) == 1
     right = 0
+    per_polarity: dict[str, list[int]] = {}  # polarity -> [right, gold]
     for st in gold:
         got = by_pair.get((str(st.get("holder")).lower(), st["target"]))
         if got is None and one_holder:
             got = by_target.get(st["target"])
         right += got == st["polarity"]
-    return {"acc": round(right / len(gold), 4) if gold else 0.0, "right": right, "gold": len(gold)}
+        counts = per_polarity.setdefault(str(st["polarity"]), [0, 0])
+        counts[0] += got == st["polarity"]
+        counts[1] += 1
+    return {"acc": round(right / len(gold), 4) if gold else 0.0, "right": right, "gold": len(gold),
+            "per_polarity": {k: {"right": r, "gold": n} for k, (r, n) in sorted(per_polarity.items())}}
 
 
 def _inside(span: Pair | None, extent: Pair) -> bool:
