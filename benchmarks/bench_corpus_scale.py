@@ -35,7 +35,7 @@ import corpus_docs
 import harness
 from bench_store import reset_postgres
 
-from parley.corpus import embedder_for, remember_vectors, vector_texts
+from parley.corpus import remember_vectors, vector_texts
 from parley.corpus.points import sentences_of
 from parley.corpus.text import content_stems, keys, name_stems, pack_vectors
 from parley.store import open_store
@@ -126,13 +126,8 @@ def timed_adds(store: Any, n: int, transcript: dict | None, vectors: bool = Fals
         store.put_json(data, "bench")
         return time.perf_counter() - started
 
-    out: dict[str, float] = {}
-    if vectors:  # the writer still embeds other documents' quotes and re-checked reports: MiniLM
-        started = time.perf_counter()  # is loaded once per writing process, timed apart
-        embedder_for(store).vectors(["warm up"])
-        out["encoder_load"] = time.perf_counter() - started
     times = [add(synthetic.document(corpus, n + i, 7)) for i in range(TIMED)]
-    out.update(synthetic_max=max(times), synthetic_mean=sum(times) / len(times))
+    out = {"synthetic_max": max(times), "synthetic_mean": sum(times) / len(times)}
     if transcript is not None:
         out["transcript"] = add(transcript)
     return out
@@ -170,8 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
     measures = [harness.Measure("synthetic_mean", "synthetic doc mean s"),
                 harness.Measure("synthetic_max", "synthetic doc max s"),
-                harness.Measure("transcript", "largest transcript s"), harness.Measure("load", "bulk load s", ".0f"),
-                harness.Measure("encoder_load", "MiniLM load s (once)")]
+                harness.Measure("transcript", "largest transcript s"), harness.Measure("load", "bulk load s", ".0f")]
     bench = harness.Benchmark(
         "bench_corpus_scale", [system("sqlite"), system("postgresql")],
         [harness.Dataset(f"{args.docs} synthetic documents{' with vectors' if args.vectors else ''}", [0], [args.corpus] if transcript else [])], measures,
