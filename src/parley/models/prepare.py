@@ -32,8 +32,7 @@ def shipped_adapters() -> list[tuple[str, Path]]:
 def prepare(name: str = runtime.DEFAULT) -> list[tuple[str, Path]]:
     """(model, graph path) for the frozen encoder and every shipped adapter, exported if not cached."""
     runtime.check(name)
-    base, _ = encoder.load()
-    out = [("encoder", runtime.graph_path(base, name))]
+    out = [("encoder", runtime.graph_path(encoder.weights(), name))]
     for task, folder in shipped_adapters():
         out.append((task, runtime.graph_path(adapters.load(task, folder), name)))
     return out

@@ -45,6 +45,8 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 _active: str | None = None
 _sessions: dict[tuple[int, str], Any] = {}
+_values: dict[str, Any] = {}  # shared initialisers (``_shared_values``)
+GRAPH_PREFIX = "inner."  # what ``_export``'s wrapper puts before the encoder's tensor names
 _fingerprints: dict[int, str] = {}
 
 
@@ -118,9 +120,9 @@ def fingerprint(model: Any) -> str:
     else of its weights themselves, with the torch version and EXPORT_VERSION."""
     key = id(model)
     if key not in _fingerprints:
-        import torch
+        from importlib.metadata import version  # the installed torch's version, without importing it
 
-        digest = hashlib.sha256(f"{EXPORT_VERSION}:{torch.__version__}".encode())
+        digest = hashlib.sha256(f"{EXPORT_VERSION}:{version('torch')}".encode())
         weights = getattr(model, "parley_weights", None)
         if weights:
             digest.update(weights.encode())
@@ -206,20 +208,48 @@ def _export(model: Any, path: Path) -> None:
                       output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False)
 
 
+def _options() -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.inter_op_num_threads = 1
+    # No arena: it keeps the largest activations of every model's biggest
+    # batch (long answer pairs) for the rest of the process.
+    options.enable_cpu_mem_arena = False
+    return options
+
+
 def _session(model: Any, name: str) -> Any:
     key = (id(model), name)
     if key not in _sessions:
         import onnxruntime
 
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.inter_op_num_threads = 1
-        # No arena: it keeps the largest activations of every model's biggest
-        # batch (long answer pairs) for the rest of the process.
-        options.enable_cpu_mem_arena = False
-        _sessions[key] = onnxruntime.InferenceSession(str(graph_path(model, name)), options,
-                                                      providers=["CPUExecutionProvider"])
+        path = str(graph_path(model, name))
+        options = _options()
+        shared = _shared_values(model) if name == "onnx" else {}  # int8 graphs hold other tensors
+        for tensor, value in shared.items():
+            options.add_initializer(GRAPH_PREFIX + tensor, value)
+        try:
+            _sessions[key] = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        except Exception:  # onnxruntime raises its own types: a graph without those names runs as it is
+            if not shared:
+                raise
+            _sessions[key] = onnxruntime.InferenceSession(path, _options(), providers=["CPUExecutionProvider"])
     return _sessions[key]
+
+
+def _shared_values(model: Any) -> dict[str, Any]:
+    """OrtValues of the encoder tensors ``model`` leaves unchanged (``shared_tensors``), made once
+    per process and kept alive here, so every session reads the same memory."""
+    import onnxruntime
+
+    out = {}
+    for tensor, array in (model.shared_tensors() if hasattr(model, "shared_tensors") else {}).items():
+        if tensor not in _values:
+            _values[tensor] = onnxruntime.OrtValue.ortvalue_from_numpy(array)
+        out[tensor] = _values[tensor]
+    return out
 
 
 __all__ = ["DEFAULT", "RUNTIMES", "cache_dir", "check", "current", "file_digest", "fingerprint", "graph_path",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -113,19 +115,39 @@ def _add_piece(text: str, start: int, end: int, limit: int, out: list[tuple[int,
         return
 
 
+@contextmanager
+def torch_hidden() -> Iterator[None]:
+    """thinc, spaCy's layer library, imports torch when it is installed, only to offer PyTorch
+    layers that Parley's spaCy pipelines do not use: about 180 MB and 1.4 s a process on this
+    machine (docs/speed.md). While spaCy is first imported, torch is hidden (``sys.modules["torch"]
+    = None`` makes ``import torch`` fail, so thinc records it as absent); Parley's encoder imports
+    torch later when it needs it (torch runtime, or an ONNX export). Without effect once torch or
+    thinc is imported, or with ``PARLEY_SPACY_TORCH=1``."""
+    if "torch" in sys.modules or "thinc" in sys.modules or os.environ.get("PARLEY_SPACY_TORCH") == "1":
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+
+
 class Parser:
     """A loaded spaCy pipeline. ``Parser.shared`` keeps one per process."""
 
     _shared: dict[str, "Parser"] = {}
 
     def __init__(self, model: str | None = None):
-        import spacy
-
         self.model = model or default_model()
-        try:
-            self.nlp = spacy.load(self.model)
-        except OSError as e:
-            raise ModelUnavailable(f"spaCy model '{self.model}' cannot be loaded: {e}") from e
+        with torch_hidden():
+            import spacy
+
+            try:
+                self.nlp = spacy.load(self.model)
+            except OSError as e:
+                raise ModelUnavailable(f"spaCy model '{self.model}' cannot be loaded: {e}") from e
 
     @classmethod
     def shared(cls, model: str | None = None) -> "Parser":
