@@ -8,7 +8,10 @@ comparisons, both measured here, in this run, on the same text:
 1. in process, model already loaded: ``parley.pipeline.analyze`` (default
    pipeline, and structure only) against ``nlp(text)``;
 2. whole processes, model loading included: ``parley analyze FILE --format
-   json`` against ``python -c 'spacy.load(...)(text)'``.
+   json`` against ``python -c 'spacy.load(...)(text)'``, and against the same
+   with torch hidden from thinc while spaCy loads (``x bare, torch hidden``:
+   Parley hides it, ``parley.pipeline.parse.torch_hidden``), each with its
+   peak resident memory (each child's VmHWM).
 
 Times are medians over --repeat runs; the machines are noisy, so read the
 ratios, not the absolute figures. The "systems" of the harness
@@ -44,15 +47,42 @@ def timed(name: str, func, repeat: int, dataset: str) -> harness.System:
     return harness.System(name, lambda item: median_seconds(func, repeat), datasets=(dataset,))
 
 
+# Appended to each child's code: its own peak resident memory (VmHWM, kB) as the last line of stderr.
+# (A child's rusage would count the pages of this process it was forked from, before its exec.)
+PEAK = "; print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0], file=sys.stderr)"
+
+
+def run_child(cmd: list[str]) -> int:
+    """Run ``cmd`` (``python -c CODE ...`` ending with ``PEAK``); its peak resident memory in MB."""
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return int(done.stderr.strip().splitlines()[-1]) // 1024
+
+
+def timed_process(name: str, cmd: list[str], repeat: int, peaks: dict[str, int]) -> harness.System:
+    """A whole-process configuration: median time; its largest peak RSS goes to ``peaks``."""
+    def once() -> None:
+        peaks[name] = max(peaks.get(name, 0), run_child(cmd))
+
+    return harness.System(name, lambda item: median_seconds(once, repeat), datasets=("whole process",))
+
+
 def ratio_to_first(dataset_name: str, scores: dict[str, dict]) -> None:
-    """'x bare': each configuration's time over the first one's (the bare parse)."""
+    """'x bare': each configuration's time over the first one's (the bare parse); 'x hidden':
+    over the bare spaCy process with torch hidden from thinc, where that row exists."""
     bare = next(iter(scores.values()))["seconds"]
-    for measures in scores.values():
+    hidden = next((m["seconds"] for n, m in scores.items() if "torch hidden" in n), None)
+    for name, measures in scores.items():
         measures["x_bare"] = measures["seconds"] / bare
+        if hidden:
+            measures["x_hidden"] = measures["seconds"] / hidden
+        if name in PEAKS:
+            measures["peak_mb"] = PEAKS[name]
 
 
+PEAKS: dict[str, int] = {}  # whole-process rows: peak resident MB
 MEASURES = [harness.Measure("seconds", "seconds"), harness.Measure("words_s", "words/s", ".0f"),
-            harness.Measure("x_bare", "x bare", ".2f")]
+            harness.Measure("x_bare", "x bare", ".2f"), harness.Measure("x_hidden", "x bare, torch hidden", ".2f"),
+            harness.Measure("peak_mb", "peak RSS MB", "d")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,17 +110,20 @@ def main(argv: list[str] | None = None) -> int:
 
     model = default_model()
     spacy_cmd = [sys.executable, "-c", f"import spacy,sys; nlp=spacy.load({model!r}); "
-                 f"nlp(open(sys.argv[1], encoding='utf-8').read())", str(path)]
-    parley_cmd = [sys.executable, "-m", "parley", "analyze", str(path), "--format", "json"]
+                 f"nlp(open(sys.argv[1], encoding='utf-8').read())" + PEAK, str(path)]
+    # The same with torch hidden while spaCy loads, as parley.pipeline.parse.torch_hidden does:
+    # the fairer baseline for a Parley that no longer imports torch.
+    hidden_cmd = [sys.executable, "-c", "import sys; sys.modules['torch'] = None; " + spacy_cmd[2], str(path)]
+    parley_cmd = [sys.executable, "-c", "import sys; from parley.cli import main; rc = main(sys.argv[1:])" + PEAK
+                  + "; sys.exit(rc)", "analyze", str(path), "--format", "json"]
     procs = max(1, args.repeat // 2)
     systems = [
         timed("bare spaCy parse (nlp(text))", lambda: nlp(doc.text), args.repeat, "in process"),
         timed("parley: default pipeline", lambda: analyze(doc, full, parser=parser), args.repeat, "in process"),
         timed("parley: structure only", lambda: analyze(doc, structure_only, parser=parser), args.repeat, "in process"),
-        timed("process: bare spaCy (load + parse)",
-              lambda: subprocess.run(spacy_cmd, check=True, capture_output=True), procs, "whole process"),
-        timed("process: parley analyze --format json",
-              lambda: subprocess.run(parley_cmd, check=True, capture_output=True), procs, "whole process"),
+        timed_process("process: bare spaCy (load + parse)", spacy_cmd, procs, PEAKS),
+        timed_process("process: bare spaCy, torch hidden", hidden_cmd, procs, PEAKS),
+        timed_process("process: parley analyze --format json", parley_cmd, procs, PEAKS),
     ]
     bench = harness.Benchmark(
         "bench_spine", systems, [harness.Dataset("in process", [doc], [path]), harness.Dataset("whole process", [path])],
