@@ -183,3 +183,14 @@ def test_an_analysis_on_cached_graphs_never_imports_torch(tmp_path):
                          env={**os.environ, "PARLEY_ENCODER_RUNTIME": "onnx"}, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_workers_cap_the_onnx_sessions_threads(monkeypatch):
+    needs("onnxruntime", extra="onnx")
+    from parley.store.ingest_work import limit_threads
+
+    monkeypatch.setattr(runtime, "_threads", None)
+    assert runtime._options().intra_op_num_threads == 0  # ONNX Runtime's default: every core
+    monkeypatch.setenv("OMP_NUM_THREADS", "")  # limit_threads sets it; monkeypatch puts it back
+    limit_threads(1)
+    assert runtime._options().intra_op_num_threads == 1

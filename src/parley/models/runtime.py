@@ -46,6 +46,7 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _active: str | None = None
 _sessions: dict[tuple[int, str], Any] = {}
 _values: dict[str, Any] = {}  # shared initialisers (``_shared_values``)
+_threads: int | None = None  # intra-op threads of new sessions (None: ONNX Runtime's default, every core)
 GRAPH_PREFIX = "inner."  # what ``_export``'s wrapper puts before the encoder's tensor names
 _fingerprints: dict[int, str] = {}
 
@@ -208,12 +209,20 @@ def _export(model: Any, path: Path) -> None:
                       output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False)
 
 
+def set_threads(threads: int | None) -> None:
+    """How many threads each ONNX Runtime session made from now on may use (ingest workers: 1)."""
+    global _threads
+    _threads = threads
+
+
 def _options() -> Any:
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.inter_op_num_threads = 1
+    if _threads:
+        options.intra_op_num_threads = _threads
     # No arena: it keeps the largest activations of every model's biggest
     # batch (long answer pairs) for the rest of the process.
     options.enable_cpu_mem_arena = False
@@ -253,4 +262,4 @@ def _shared_values(model: Any) -> dict[str, Any]:
 
 
 __all__ = ["DEFAULT", "RUNTIMES", "cache_dir", "check", "current", "file_digest", "fingerprint", "graph_path",
-           "hidden_states", "use"]
+           "hidden_states", "set_threads", "use"]

@@ -5,9 +5,9 @@ one document into its analysis JSON or a coded failure. Workers never touch
 the store."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
+import sys
 import threading
 import time
 from typing import Any, Sequence
@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from parley.corpus import sentence_vectors
 from parley.document import Document
 from parley.errors import ParleyError
+from parley.models import runtime
 from parley.pipeline import Config, analyze, build_pipeline
 
 IN_FLIGHT_PER_WORKER = 2
@@ -48,16 +49,17 @@ def set_local(pipeline: list, config: Config) -> None:
 
 
 def limit_threads(threads: int) -> None:
-    """Cap torch's (the encoder's), OpenMP's, MKL's and OpenBLAS's thread
-    pools in this process at ``threads``. Workers call it with 1: parallelism
-    comes from the worker processes alone, so N workers never fight over the
-    same cores and one worker is exactly one core's work."""
+    """Cap ONNX Runtime's (the encoder's), torch's, OpenMP's, MKL's and
+    OpenBLAS's thread pools in this process at ``threads``. Workers call it
+    with 1: parallelism comes from the worker processes alone, so N workers
+    never fight over the same cores and one worker is exactly one core's
+    work. torch is not imported for this (the ONNX runtime does not need it):
+    if it is imported later, it reads OMP_NUM_THREADS."""
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
-    if importlib.util.find_spec("torch") is not None:
-        import torch
-
-        torch.set_num_threads(threads)
+    runtime.set_threads(threads)
+    if sys.modules.get("torch") is not None:
+        sys.modules["torch"].set_num_threads(threads)
 
 
 def analyse_one(document: Document) -> tuple[str, str, str]:
