@@ -191,6 +191,7 @@ def test_workers_cap_the_onnx_sessions_threads(monkeypatch):
 
     monkeypatch.setattr(runtime, "_threads", None)
     assert runtime._options().intra_op_num_threads == 0  # ONNX Runtime's default: every core
-    monkeypatch.setenv("OMP_NUM_THREADS", "")  # limit_threads sets it; monkeypatch puts it back
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        monkeypatch.setenv(name, "")  # limit_threads sets them; monkeypatch puts them back
     limit_threads(1)
     assert runtime._options().intra_op_num_threads == 1
