@@ -99,9 +99,12 @@ def score(dataset: harness.Dataset, predictions: list[Any]) -> dict[str, Any]:
     atts = [r["attributions"] for r in rs if "attributions" in r]
     ents = [r["entities"]["typed"] for r in rs if "entities" in r]
     stances = [r["stance"] for r in rs if "stance" in r]
-    negative = [st.get("per_polarity", {}).get("negative", {"right": 0, "gold": 0}) for st in stances]
+    negative = [hit for case, pred in zip(dataset.items, predictions) if "stance" in case.gold
+                for st, hit in zip(case.gold["stance"], scoring.stance_hits(
+                    case.gold["stance"], (pred or {}).get("stance", []), case.gold.get("entities", []),
+                    (pred or {}).get("entities", []))) if st["polarity"] == "negative"]
     gold_turns = sum(t["gold"] for t in turns)
-    gold_stances, gold_negative = sum(st["gold"] for st in stances), sum(n["gold"] for n in negative)
+    gold_stances, gold_negative = sum(st["gold"] for st in stances), len(negative)
     return {
         "turns_f1": _micro(turns),
         "speaker_acc": round(sum(t["speaker_acc"] * t["gold"] for t in turns) / gold_turns, 4) if gold_turns else None,
@@ -111,7 +114,7 @@ def score(dataset: harness.Dataset, predictions: list[Any]) -> dict[str, Any]:
         "claims_f1": _micro([r["claims"] for r in rs if "claims" in r]),
         "timex_f1": _micro([r["timex"] for r in rs if "timex" in r]),
         "stance_acc": round(sum(st["right"] for st in stances) / gold_stances, 4) if gold_stances else None,
-        "stance_neg_recall": round(sum(n["right"] for n in negative) / gold_negative, 4) if gold_negative else None,
+        "stance_neg_recall": round(sum(negative) / gold_negative, 4) if gold_negative else None,
         "files": len(dataset.items),
     }
 

@@ -155,7 +155,9 @@ def claims(gold: list[dict], pred: list[dict]) -> dict[str, Any]:
     return prf(hit_p, len(p), hit_g, len(g))
 
 
-def stance(gold: list[dict], pred: list[dict], gold_entities: list[dict], pred_entities: list[dict]) -> dict[str, Any]:
+def stance_hits(gold: list[dict], pred: list[dict], gold_entities: list[dict],
+                pred_entities: list[dict]) -> list[bool]:
+    """Per gold (holder, target) record, whether the prediction matched to it has its polarity."""
     gold_ids = {m: v[1] for m, v in mention_index(gold_entities, False).items()}
     to_gold: dict[str, str] = {}
     for e in pred_entities:
@@ -174,18 +176,18 @@ def stance(gold: list[dict], pred: list[dict], gold_entities: list[dict], pred_e
         by_pair.setdefault((str(holder).lower(), target), st.get("polarity"))
         by_target.setdefault(target, st.get("polarity"))
     one_holder = len({g.get("holder") for g in gold}) == 1
-    right = 0
-    per_polarity: dict[str, list[int]] = {}  # polarity -> [right, gold]
+    hits = []
     for st in gold:
         got = by_pair.get((str(st.get("holder")).lower(), st["target"]))
         if got is None and one_holder:
             got = by_target.get(st["target"])
-        right += got == st["polarity"]
-        counts = per_polarity.setdefault(str(st["polarity"]), [0, 0])
-        counts[0] += got == st["polarity"]
-        counts[1] += 1
-    return {"acc": round(right / len(gold), 4) if gold else 0.0, "right": right, "gold": len(gold),
-            "per_polarity": {k: {"right": r, "gold": n} for k, (r, n) in sorted(per_polarity.items())}}
+        hits.append(got == st["polarity"])
+    return hits
+
+
+def stance(gold: list[dict], pred: list[dict], gold_entities: list[dict], pred_entities: list[dict]) -> dict[str, Any]:
+    right = sum(stance_hits(gold, pred, gold_entities, pred_entities))
+    return {"acc": round(right / len(gold), 4) if gold else 0.0, "right": right, "gold": len(gold)}
 
 
 def _inside(span: Pair | None, extent: Pair) -> bool:
