@@ -110,7 +110,9 @@ def test_cluster_ingest_survives_a_killed_worker(cluster, tmp_path):
     db = tmp_path / "s.db"
     child = start_cluster_ingest(cluster, tmp_path / "in", db)
     _wait_for(db, 30, child)
-    victims = analysers(cluster)
+    deadline = time.monotonic() + 60  # an actor's process shows its class once its pipeline is built
+    while len(victims := analysers(cluster)) < 2 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert child.poll() is None and len(victims) == 2, (child.poll(), victims)  # one actor per node
     os.kill(victims[0], signal.SIGKILL)
     _, err = child.communicate(timeout=240)
