@@ -213,9 +213,8 @@ def load() -> tuple[Any, Any]:
         model.eval()
         model.to(_device(torch))
         # Names the model's exported ONNX graph (parley.models.runtime).
-        file = path / "model.safetensors"
-        model.parley_weights = (_weights.parley_weights if _weights is not None
-                                else runtime.file_digest(file) if file.is_file() else None)
+        # (weights() hashes the safetensors file once per process; without that file, no name.)
+        model.parley_weights = weights().parley_weights if (path / "model.safetensors").is_file() else None
         _model, _tokenizer = model, tokenizer
     return _model, _tokenizer
 
