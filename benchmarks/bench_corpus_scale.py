@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import corpus_docs
 import harness
 from bench_store import reset_postgres
@@ -46,11 +48,10 @@ CHUNK = 20_000
 TIMED = 5  # new synthetic documents timed per backend
 
 
-def unit_vector(rng: random.Random) -> bytes:
-    """A random float32 unit vector of MiniLM's width, as the store keeps one."""
-    import numpy as np
-
-    v = np.asarray([rng.gauss(0, 1) for _ in range(384)], dtype=np.float32)
+def unit_vector(rng: Any) -> bytes:
+    """A random float32 unit vector of MiniLM's width, as the store keeps one (``rng``: a numpy
+    Generator of its own, so the stores with and without vectors get the same points)."""
+    v = rng.standard_normal(384).astype(np.float32)
     return (v / np.linalg.norm(v)).tobytes()
 
 
@@ -58,6 +59,7 @@ def bulk_rows(n: int, members: int, seed: int = 7, vectors: bool = False):
     """Chunks of (documents, point_members, point_keys, attribution_checks, check_keys) rows."""
     corpus = synthetic.Corpus(seed)
     rng = random.Random(seed)
+    vector_rng = np.random.default_rng(seed)
     docs, mem, pkeys, checks, ckeys = [], [], [], [], []
     member_id = 0
     for i in range(n):
@@ -71,7 +73,7 @@ def bulk_rows(n: int, members: int, seed: int = 7, vectors: bool = False):
                 if mem else member_id
             stems = content_stems(body)
             mem.append((member_id, point, h, span[0], span[1], turn, speaker, day, body, " ".join(stems),
-                        unit_vector(rng) if vectors else None, 1.0))
+                        unit_vector(vector_rng) if vectors else None, 1.0))
             pkeys += [(k, member_id, point, h, speaker) for k in keys(stems, name_stems(body))]
         for a in data["attributions"]:
             start, end = a["content_span"]
@@ -116,7 +118,7 @@ def fill(store: Any, n: int, members: int, vectors: bool = False) -> float:
 
 def timed_adds(store: Any, n: int, transcript: dict | None, vectors: bool = False) -> dict[str, float]:
     corpus = synthetic.Corpus(7)
-    rng = random.Random(11)
+    rng = np.random.default_rng(11)
 
     def add(data: dict) -> float:
         if vectors:  # made by the worker in an ingest: handed over before the write, not timed
