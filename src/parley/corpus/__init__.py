@@ -70,7 +70,6 @@ def remember_vectors(store: Any, data: dict[str, Any], packed: str) -> None:
 def update_document(store: Any, hash: str, data: dict[str, Any], day: str | None) -> None:
     """Add a new document's sentences to the talking points and check its attributions."""
     from parley.corpus import checks, points
-
     from parley.corpus.text import Embedder
 
     embedder = embedder_for(store)

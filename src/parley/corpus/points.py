@@ -73,7 +73,8 @@ class Point:
 def similarity(a: tuple[list[str], set[str], bytes | None], b: tuple[list[str], set[str], bytes | None],
                idf: dict[str, float], rare: set[str]) -> tuple[float, bool]:
     """(score, dense) of two ``(stems, name stems, vector)``: MiniLM cosine when both vectors
-    exist (0 below ``DENSE_CONTENT_FLOOR`` of weighted stem cosine), else the idf-weighted stem cosine in which shared names are no overlap (``weighted_similarity``),
+    exist (0 when their weighted stem cosine is below ``DENSE_CONTENT_FLOOR``), else the
+    idf-weighted stem cosine in which shared names are no overlap (``weighted_similarity``),
     0 when they share fewer than ``MIN_RARE_SHARED`` of the ``rare`` stems."""
     dense = dense_similarity(a[2], b[2])
     if dense is not None:
